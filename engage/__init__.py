@@ -1,0 +1,37 @@
+"""Engage: resident engagement and feedback surveys for municipal governments."""
+
+import os
+
+from flask import Flask
+
+from engage import auth, commands, db, errors, health, i18n, respond, security
+from engage import config as configuration
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the Engage application: defaults, environment, then extensions and blueprints.
+
+    ``config`` overrides settings (tests pass a throwaway database); its
+    ``INSTANCE_PATH``, or the ``ENGAGE_INSTANCE_PATH`` variable, moves the
+    instance folder that holds the SQLite file and the generated secret key.
+    """
+    config = config or {}
+    app = Flask(
+        __name__,
+        instance_path=config.get("INSTANCE_PATH") or os.environ.get("ENGAGE_INSTANCE_PATH"),
+        instance_relative_config=True,
+        template_folder=configuration.resource_folder("templates"),
+    )
+    configuration.load(app, config)
+
+    db.init_app(app)
+    i18n.init_app(app)
+    auth.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    commands.init_app(app)
+
+    app.register_blueprint(health.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(respond.bp)
+    return app

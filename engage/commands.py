@@ -1,0 +1,56 @@
+"""Commands registered on ``app.cli``: init-db, create-user, demo (``engage.cli`` runs them)."""
+
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from engage import auth, db
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db_command() -> None:
+    """Create the database or upgrade it to the newest schema (safe to run twice)."""
+    db.upgrade(db.engine())
+    click.echo(f"Database ready at schema {db.current_revision(db.engine())}.")
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--role", required=True, help="admin, staff or broker")
+@click.option("--name", default="", help="Name shown in the audit trail.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
+def create_user_command(email: str, role: str, name: str, password_stdin: bool) -> None:
+    """Create an account; asks for the password unless --password-stdin is given."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    with db.Session(db.engine()) as session:
+        try:
+            user = auth.create_user(session, email, role, password, name=name)
+        except auth.AccountError as error:
+            raise click.ClickException(str(error)) from None
+        click.echo(f"Created {user.role} {user.email}.")
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Load the demo survey, responses, benchmarks and one account per role (idempotent)."""
+    from engage import demo
+
+    db.upgrade(db.engine())
+    logins = demo.load_demo(current_app)
+    click.echo("Demo loaded. Sign in at /auth/login with:")
+    for role, email, password in logins:
+        click.echo(f"  {role:7} {email}  password: {password}")
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands on ``app.cli``."""
+    for command in (init_db_command, create_user_command, demo_command):
+        app.cli.add_command(command)

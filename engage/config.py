@@ -1,0 +1,74 @@
+"""Configuration: defaults, then ``ENGAGE_*`` environment variables, then test overrides."""
+
+import os
+import secrets
+import time
+from pathlib import Path
+
+from flask import Flask
+
+DEFAULTS = {
+    # Survey content and the interface fall back to this language.
+    "DEFAULT_LANGUAGE": "en",
+    # Small-cell suppression minimum (Statistics Canada / CIHI practice).
+    "MIN_CELL": 10,
+    # Representation flags: disproportionality index below / above these values.
+    # Ontario's Anti-Racism Data Standards ask each organisation to set and publish its own.
+    "UNDER_REPRESENTATION_BELOW": 0.8,
+    "OVER_REPRESENTATION_ABOVE": 1.2,
+    # Sentiment label cut-offs on TextBlob polarity.
+    "SENTIMENT_NEGATIVE_BELOW": -0.05,
+    "SENTIMENT_POSITIVE_ABOVE": 0.05,
+    # A survey page post is small; anything larger is refused with a friendly 413 page.
+    "MAX_CONTENT_LENGTH": 512 * 1024,
+    "SUBMISSION_RATE_LIMIT": "30 per minute",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "WTF_CSRF_TIME_LIMIT": None,
+}
+
+
+def resource_folder(name: str) -> str:
+    """Return the templates/translations folder, installed (wheel) or in a checkout."""
+    installed = Path(__file__).parent / name
+    if installed.is_dir():
+        return str(installed)
+    return str(Path(__file__).parent.parent / name)
+
+
+def load(app: Flask, test_config: dict | None) -> None:
+    """Fill ``app.config`` from defaults, the environment and ``test_config``."""
+    app.config.from_mapping(DEFAULTS)
+    # ENGAGE_DATABASE_URL -> DATABASE_URL, ENGAGE_MIN_CELL=5 -> MIN_CELL (parsed as JSON).
+    app.config.from_prefixed_env(prefix="ENGAGE")
+    if test_config:
+        app.config.from_mapping(test_config)
+
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("DATABASE_URL"):
+        database = Path(app.instance_path) / "engage.sqlite3"
+        app.config["DATABASE_URL"] = f"sqlite:///{database}"
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
+
+
+def instance_secret_key(instance: Path) -> str:
+    """Return this instance's secret key, generating and keeping it on first use.
+
+    Several processes may start at once, so the file is created exclusively and
+    a loser of that race reads the winner's key.
+    """
+    path = instance / "secret_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):
+            key = path.read_text().strip()
+            if key:
+                return key
+            time.sleep(0.01)  # the creating process has not written it yet
+        raise RuntimeError(f"{path} is empty; delete it or set ENGAGE_SECRET_KEY") from None
+    key = secrets.token_hex(32)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key

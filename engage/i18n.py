@@ -1,0 +1,101 @@
+"""Interface language: Flask-Babel wiring, the language picker and text direction.
+
+The interface speaks the languages that have catalogs in ``translations/``.
+Survey content may be in any BCP 47 language; a page about a survey sets
+``g.page_language`` so that ``<html lang dir>`` follow the content.
+"""
+
+from urllib.parse import urlencode
+
+from babel import Locale
+from flask import Flask, g, request, session
+from flask_babel import Babel
+
+from engage.config import resource_folder
+from surveys.languages import display_name, is_valid_tag, normalize_tag, text_direction
+
+# BCP 47 tags of the interface catalogs, in picker order.
+INTERFACE_LANGUAGES = ("en", "fr", "ar", "ur", "pa", "zh-Hans", "tl", "es", "pt", "ta")
+
+
+def babel_locale_id(tag: str) -> str:
+    """Return the catalog folder name of an interface tag (``zh-Hans`` -> ``zh_Hans``)."""
+    return tag.replace("-", "_")
+
+
+def requested_language() -> str:
+    """Return the language the visitor asked for: ``?lang=``, then remembered, then browser."""
+    asked = request.args.get("lang", "").strip()
+    if asked and is_valid_tag(asked):
+        tag = normalize_tag(asked)
+        session["lang"] = tag
+        return tag
+    remembered = session.get("lang")
+    if remembered:
+        return remembered
+    browser = request.accept_languages.best_match(
+        list(INTERFACE_LANGUAGES) + [babel_locale_id(t) for t in INTERFACE_LANGUAGES]
+    )
+    return normalize_tag(browser) if browser else default_language()
+
+
+def default_language() -> str:
+    """Return the configured default language."""
+    from flask import current_app
+
+    return current_app.config["DEFAULT_LANGUAGE"]
+
+
+def interface_language(tag: str | None = None) -> str:
+    """Map any language tag to the interface language that will be used for it."""
+    tag = tag or requested_language()
+    if tag in INTERFACE_LANGUAGES:
+        return tag
+    base = tag.split("-")[0]
+    for candidate in INTERFACE_LANGUAGES:
+        if candidate.split("-")[0] == base and (base != "zh" or "Hant" not in tag):
+            return candidate
+    return default_language()
+
+
+def select_locale() -> str:
+    """Flask-Babel locale selector."""
+    if "interface_language" not in g:
+        g.interface_language = interface_language()
+    return babel_locale_id(g.interface_language)
+
+
+def page_language() -> str:
+    """Return the language of the page's main content (survey content or interface)."""
+    return g.get("page_language") or g.get("interface_language") or select_locale()
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """Return (tag, name in its own language and script) for the picker."""
+    return [(tag, display_name(tag)) for tag in INTERFACE_LANGUAGES]
+
+
+def language_url(tag: str) -> str:
+    """Return the current page's address with ``lang`` set to ``tag``."""
+    args = request.args.to_dict(flat=False)
+    args["lang"] = [tag]
+    return request.base_url + "?" + urlencode(args, doseq=True)
+
+
+def init_app(app: Flask) -> None:
+    """Wire Flask-Babel to ``translations/`` and expose language helpers to templates."""
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", resource_folder("translations"))
+    Babel(app, locale_selector=select_locale)
+
+    @app.context_processor
+    def language_context():
+        select_locale()
+        language = page_language()
+        return {
+            "page_language": language,
+            "page_direction": text_direction(language),
+            "interface_language": g.interface_language,
+            "language_choices": language_choices(),
+            "babel_locale": Locale.parse(babel_locale_id(g.interface_language)),
+            "language_url": language_url,
+        }

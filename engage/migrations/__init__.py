@@ -1,0 +1,1 @@
+"""Alembic migrations for the Engage schema (``engage init-db`` applies them)."""

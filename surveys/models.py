@@ -1,0 +1,335 @@
+"""SQLModel tables: surveys, questions, texts, responses, group sessions, users, audit.
+
+All tables live in this one module because SQLModel relationships split across
+modules are a known source of import cycles. Schema changes go through Alembic
+(``engage/migrations``); a test checks that the migrations match these tables.
+"""
+
+import secrets
+from datetime import UTC, date, datetime
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlmodel import Field, Relationship, SQLModel
+
+# Where a response came from.
+CHANNEL_WEB = "web"
+CHANNEL_PAPER = "paper"
+CHANNEL_PHONE = "phone"
+CHANNEL_IN_PERSON = "in_person"
+CHANNEL_GROUP = "group"
+CHANNELS = (CHANNEL_WEB, CHANNEL_PAPER, CHANNEL_PHONE, CHANNEL_IN_PERSON, CHANNEL_GROUP)
+
+# Survey life cycle.
+SURVEY_DRAFT = "draft"
+SURVEY_OPEN = "open"
+SURVEY_CLOSED = "closed"
+SURVEY_STATUSES = (SURVEY_DRAFT, SURVEY_OPEN, SURVEY_CLOSED)
+
+# Response review states: brokers' entries can be verified or flagged by staff.
+RESPONSE_SUBMITTED = "submitted"
+RESPONSE_VERIFIED = "verified"
+RESPONSE_FLAGGED = "flagged"
+RESPONSE_STATUSES = (RESPONSE_SUBMITTED, RESPONSE_VERIFIED, RESPONSE_FLAGGED)
+
+# Accounts. Residents never need one.
+ROLE_ADMIN = "admin"
+ROLE_STAFF = "staff"
+ROLE_BROKER = "broker"
+ROLES = (ROLE_ADMIN, ROLE_STAFF, ROLE_BROKER)
+
+# Group sessions.
+SESSION_KINDS = ("elder_circle", "focus_group", "community_meeting")
+CONSENT_KINDS = ("oral", "written")
+ATTRIBUTION_NAMED = "attributed"
+ATTRIBUTION_ANONYMOUS = "anonymous"
+ATTRIBUTION_NO_QUOTE = "no_quote"
+ATTRIBUTIONS = (ATTRIBUTION_NAMED, ATTRIBUTION_ANONYMOUS, ATTRIBUTION_NO_QUOTE)
+FEEDBACK_KINDS = ("note", "quote")
+
+SENTIMENT_LABELS = ("negative", "neutral", "positive")
+
+
+def utcnow() -> datetime:
+    """Return the current time, timezone-aware in UTC."""
+    return datetime.now(UTC)
+
+
+def new_public_id() -> str:
+    """Return a random, unguessable identifier safe to show in URLs."""
+    return secrets.token_urlsafe(12)
+
+
+def json_column() -> Column:
+    """Return a JSON column (JSONB-compatible on PostgreSQL, TEXT on SQLite)."""
+    return Column(JSON, nullable=False, default=dict)
+
+
+class User(SQLModel, table=True):
+    """A staff member, administrator or community broker."""
+
+    __tablename__ = "users"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True, index=True)
+    name: str = Field(default="", max_length=200)
+    password_hash: str = Field(max_length=255)
+    role: str = Field(max_length=20)
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Survey(SQLModel, table=True):
+    """A survey or intake form; its texts live in ``SurveyText``."""
+
+    __tablename__ = "surveys"
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=100, unique=True, index=True)
+    status: str = Field(default=SURVEY_DRAFT, max_length=20)
+    default_language: str = Field(default="en", max_length=35)
+    languages: list = Field(default_factory=list, sa_column=json_column())
+    # Analysis settings staff choose: reference group per dimension, areas, etc.
+    settings: dict = Field(default_factory=dict, sa_column=json_column())
+    created_by_id: int | None = Field(default=None, foreign_key="users.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    opened_at: datetime | None = None
+    closed_at: datetime | None = None
+
+    questions: list["Question"] = Relationship(
+        back_populates="survey",
+        sa_relationship_kwargs={"order_by": "Question.position", "cascade": "all, delete-orphan"},
+    )
+
+
+class SurveyText(SQLModel, table=True):
+    """One piece of survey content in one language.
+
+    Keys name what the text belongs to: ``title``, ``description``,
+    ``notice.purpose``, ``notice.authority``, ``notice.contact``,
+    ``thanks``, ``q.<question>.label``, ``q.<question>.hint`` and
+    ``c.<question>.<choice>``. One table keyed this way makes a survey's
+    translations one query, and the translators' export a simple listing.
+    """
+
+    __tablename__ = "survey_texts"
+    __table_args__ = (UniqueConstraint("survey_id", "key", "language"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    survey_id: int = Field(foreign_key="surveys.id", index=True, ondelete="CASCADE")
+    key: str = Field(max_length=300)
+    language: str = Field(max_length=35)
+    text: str = ""
+
+
+class Question(SQLModel, table=True):
+    """A question (or note, or section heading) at a position in a survey."""
+
+    __tablename__ = "questions"
+    __table_args__ = (UniqueConstraint("survey_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    survey_id: int = Field(foreign_key="surveys.id", index=True, ondelete="CASCADE")
+    position: int = 0
+    name: str = Field(max_length=100)
+    kind: str = Field(max_length=30)
+    required: bool = False
+    allow_prefer_not: bool = False
+    # Equity dimension key (e.g. "race"); None when the question is not a dimension.
+    dimension: str | None = Field(default=None, max_length=100)
+    settings: dict = Field(default_factory=dict, sa_column=json_column())
+    relevant: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+
+    survey: "Survey" = Relationship(back_populates="questions")
+    choices: list["Choice"] = Relationship(
+        back_populates="question",
+        sa_relationship_kwargs={"order_by": "Choice.position", "cascade": "all, delete-orphan"},
+    )
+
+
+class Choice(SQLModel, table=True):
+    """An option of a closed question; ``name`` is the stored value, ``position`` + 1 its code."""
+
+    __tablename__ = "choices"
+    __table_args__ = (UniqueConstraint("question_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    question_id: int = Field(foreign_key="questions.id", index=True, ondelete="CASCADE")
+    position: int = 0
+    name: str = Field(max_length=100)
+
+    question: "Question" = Relationship(back_populates="choices")
+
+
+class GroupSession(SQLModel, table=True):
+    """An elder circle, focus group or community meeting held for a survey."""
+
+    __tablename__ = "group_sessions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    public_id: str = Field(default_factory=new_public_id, max_length=32, unique=True)
+    survey_id: int = Field(foreign_key="surveys.id", index=True)
+    kind: str = Field(max_length=30)
+    facilitator: str = Field(max_length=200)
+    held_on: date
+    place: str = Field(default="", max_length=200)
+    area: str | None = Field(default=None, max_length=100)
+    languages: list = Field(default_factory=list, sa_column=json_column())
+    participants: int
+    consent: str = Field(max_length=20)
+    attribution: str = Field(max_length=20)
+    notes: str = ""
+    entered_by_id: int | None = Field(default=None, foreign_key="users.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class GroupDemographic(SQLModel, table=True):
+    """How many participants of a session fell in one group of a dimension.
+
+    ``choice`` is None for "unknown".
+    """
+
+    __tablename__ = "group_demographics"
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="group_sessions.id", index=True, ondelete="CASCADE")
+    question_id: int = Field(foreign_key="questions.id", index=True)
+    choice: str | None = Field(default=None, max_length=100)
+    count: int
+
+
+class GroupTally(SQLModel, table=True):
+    """A closed question answered by a show of hands: ``count`` participants chose ``choice``.
+
+    ``choice`` is None for participants who did not say.
+    """
+
+    __tablename__ = "group_tallies"
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="group_sessions.id", index=True, ondelete="CASCADE")
+    question_id: int = Field(foreign_key="questions.id", index=True)
+    choice: str | None = Field(default=None, max_length=100)
+    count: int
+
+
+class SentimentFields(SQLModel):
+    """Stored sentiment of a comment; scored once, overridable by staff."""
+
+    polarity: float | None = None
+    subjectivity: float | None = None
+    sentiment_label: str | None = Field(default=None, max_length=10)
+    sentiment_override: str | None = Field(default=None, max_length=10)
+    override_by_id: int | None = Field(default=None, foreign_key="users.id")
+    override_at: datetime | None = None
+
+
+class GroupFeedback(SentimentFields, table=True):
+    """A note or quote from a group session, optionally tied to a question or theme."""
+
+    __tablename__ = "group_feedback"
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="group_sessions.id", index=True, ondelete="CASCADE")
+    question_id: int | None = Field(default=None, foreign_key="questions.id")
+    theme: str | None = Field(default=None, max_length=200)
+    kind: str = Field(default="note", max_length=10)
+    language: str = Field(default="en", max_length=35)
+    text: str
+    # Name to attribute a quote to, only when the session's attribution allows it.
+    speaker: str | None = Field(default=None, max_length=200)
+
+
+class Response(SQLModel, table=True):
+    """One person's answers to a survey, with where they came from."""
+
+    __tablename__ = "responses"
+    __table_args__ = (
+        UniqueConstraint("survey_id", "idempotency_key"),
+        UniqueConstraint("survey_id", "paper_id"),
+        Index("ix_responses_survey_submitted", "survey_id", "submitted_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    public_id: str = Field(default_factory=new_public_id, max_length=32, unique=True)
+    survey_id: int = Field(foreign_key="surveys.id", index=True)
+    channel: str = Field(max_length=20)
+    language: str = Field(max_length=35)
+    submitted_at: datetime = Field(default_factory=utcnow)
+    collected_at: datetime = Field(default_factory=utcnow)
+    entered_by_id: int | None = Field(default=None, foreign_key="users.id", index=True)
+    idempotency_key: str = Field(max_length=100)
+    status: str = Field(default=RESPONSE_SUBMITTED, max_length=20)
+    paper_id: str | None = Field(default=None, max_length=100)
+    place: str | None = Field(default=None, max_length=200)
+    area: str | None = Field(default=None, max_length=100)
+    review_note: str | None = None
+    reviewed_by_id: int | None = Field(default=None, foreign_key="users.id")
+    reviewed_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+class ResponseContact(SQLModel, table=True):
+    """Optional "contact me about this" details, kept apart from the answers.
+
+    Never joined into reports or exports.
+    """
+
+    __tablename__ = "response_contacts"
+
+    id: int | None = Field(default=None, primary_key=True)
+    response_id: int = Field(
+        foreign_key="responses.id", unique=True, index=True, ondelete="CASCADE"
+    )
+    contact: str = Field(max_length=500)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Answer(SentimentFields, table=True):
+    """One answer value: a choice (one row per choice of a multiple choice), number or text."""
+
+    __tablename__ = "answers"
+    __table_args__ = (
+        Index("ix_answers_question_response", "question_id", "response_id"),
+        Index("ix_answers_question_choice", "question_id", "choice"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    response_id: int = Field(foreign_key="responses.id", index=True, ondelete="CASCADE")
+    question_id: int = Field(foreign_key="questions.id")
+    choice: str | None = Field(default=None, max_length=100)
+    number: float | None = None
+    text: str | None = None
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who changed what and when, with the old and new values."""
+
+    __tablename__ = "audit_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    user_id: int | None = Field(default=None, foreign_key="users.id")
+    action: str = Field(max_length=50)
+    entity: str = Field(max_length=50)
+    entity_id: str = Field(max_length=50)
+    survey_id: int | None = Field(default=None, foreign_key="surveys.id", index=True)
+    old: dict = Field(default_factory=dict, sa_column=json_column())
+    new: dict = Field(default_factory=dict, sa_column=json_column())
+    reason: str | None = None
+
+
+class PopulationBenchmark(SQLModel, table=True):
+    """The population of one group of one dimension (e.g. Census counts), per area."""
+
+    __tablename__ = "population_benchmarks"
+    __table_args__ = (UniqueConstraint("dimension", "group", "area"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    dimension: str = Field(max_length=100)
+    group: str = Field(max_length=100)
+    # "" means the whole jurisdiction.
+    area: str = Field(default="", max_length=100)
+    population: int
+    source: str | None = Field(default=None, max_length=300)
+    imported_at: datetime = Field(default_factory=utcnow)

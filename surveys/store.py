@@ -1,0 +1,172 @@
+"""Turn survey definitions into rows and rows back into definitions.
+
+Functions here add to the caller's session and flush, but never commit: the
+caller validates everything first and commits once, so nothing is half-written.
+"""
+
+from collections import defaultdict
+
+from sqlmodel import Session, select
+
+from surveys.definition import (
+    ChoiceDefinition,
+    Condition,
+    QuestionDefinition,
+    SurveyDefinition,
+)
+from surveys.models import SURVEY_DRAFT, Choice, Question, Survey, SurveyText
+
+Texts = dict[str, dict[str, str]]
+
+
+def label_key(question_name: str) -> str:
+    """Return the text key of a question's label."""
+    return f"q.{question_name}.label"
+
+
+def hint_key(question_name: str) -> str:
+    """Return the text key of a question's hint."""
+    return f"q.{question_name}.hint"
+
+
+def choice_key(question_name: str, choice_name: str) -> str:
+    """Return the text key of a choice's label."""
+    return f"c.{question_name}.{choice_name}"
+
+
+def question_from_definition(definition: QuestionDefinition, position: int) -> Question:
+    """Build a ``Question`` row (with its choices) from a definition, texts excluded."""
+    return Question(
+        position=position,
+        name=definition.name,
+        kind=definition.kind,
+        required=definition.required,
+        allow_prefer_not=definition.allow_prefer_not,
+        dimension=definition.dimension,
+        settings=dict(definition.settings),
+        relevant=definition.relevant.to_dict() if definition.relevant else None,
+        choices=[
+            Choice(position=index, name=choice.name)
+            for index, choice in enumerate(definition.choices)
+        ],
+    )
+
+
+def question_texts(definition: QuestionDefinition) -> dict[str, dict[str, str]]:
+    """Return the texts of one question definition keyed like ``SurveyText.key``."""
+    texts: dict[str, dict[str, str]] = {label_key(definition.name): dict(definition.label)}
+    if definition.hint:
+        texts[hint_key(definition.name)] = dict(definition.hint)
+    for choice in definition.choices:
+        texts[choice_key(definition.name, choice.name)] = dict(choice.label)
+    return texts
+
+
+def set_texts(session: Session, survey: Survey, texts: Texts) -> None:
+    """Insert or replace survey texts; an empty string removes that translation."""
+    existing = {
+        (row.key, row.language): row
+        for row in session.exec(select(SurveyText).where(SurveyText.survey_id == survey.id))
+    }
+    for key, by_language in texts.items():
+        for language, text in by_language.items():
+            row = existing.get((key, language))
+            text = (text or "").strip()
+            if row and not text:
+                session.delete(row)
+            elif row:
+                row.text = text
+            elif text:
+                session.add(SurveyText(survey_id=survey.id, key=key, language=language, text=text))
+    session.flush()
+
+
+def load_texts(session: Session, survey_id: int) -> Texts:
+    """Return all texts of a survey as ``{key: {language: text}}`` in one query."""
+    texts: Texts = defaultdict(dict)
+    rows = session.exec(select(SurveyText).where(SurveyText.survey_id == survey_id))
+    for row in rows:
+        texts[row.key][row.language] = row.text
+    return dict(texts)
+
+
+def add_question(
+    session: Session, survey: Survey, definition: QuestionDefinition, position: int | None = None
+) -> Question:
+    """Append (or insert at ``position``) a question with its texts."""
+    if position is None:
+        position = len(survey.questions)
+    for question in survey.questions:
+        if question.position >= position:
+            question.position += 1
+    question = question_from_definition(definition, position)
+    question.survey_id = survey.id
+    survey.questions.append(question)
+    session.flush()
+    set_texts(session, survey, question_texts(definition))
+    return question
+
+
+def save_definition(
+    session: Session, definition: SurveyDefinition, *, status: str = SURVEY_DRAFT
+) -> Survey:
+    """Create a survey, its questions, choices and texts from a definition (not committed)."""
+    survey = Survey(
+        slug=definition.slug,
+        status=status,
+        default_language=definition.default_language,
+        languages=list(definition.languages),
+    )
+    session.add(survey)
+    session.flush()
+    texts: Texts = {"title": dict(definition.title)}
+    if definition.description:
+        texts["description"] = dict(definition.description)
+    for position, question_definition in enumerate(definition.questions):
+        question = question_from_definition(question_definition, position)
+        question.survey_id = survey.id
+        survey.questions.append(question)
+        texts.update(question_texts(question_definition))
+    session.flush()
+    set_texts(session, survey, texts)
+    return survey
+
+
+def to_definition(session: Session, survey: Survey) -> SurveyDefinition:
+    """Rebuild the plain definition of a stored survey (for export and duplication)."""
+    texts = load_texts(session, survey.id)
+    questions = []
+    for question in survey.questions:
+        questions.append(
+            QuestionDefinition(
+                name=question.name,
+                kind=question.kind,
+                label=texts.get(label_key(question.name), {}),
+                hint=texts.get(hint_key(question.name), {}),
+                required=question.required,
+                choices=tuple(
+                    ChoiceDefinition(
+                        name=choice.name,
+                        label=texts.get(choice_key(question.name, choice.name), {}),
+                    )
+                    for choice in question.choices
+                ),
+                settings=dict(question.settings or {}),
+                relevant=Condition.from_dict(question.relevant),
+                allow_prefer_not=question.allow_prefer_not,
+                dimension=question.dimension,
+            )
+        )
+    return SurveyDefinition(
+        slug=survey.slug,
+        default_language=survey.default_language,
+        languages=tuple(survey.languages),
+        title=texts.get("title", {}),
+        description=texts.get("description", {}),
+        questions=tuple(questions),
+    )
+
+
+def survey_by_slug(session: Session, slug: str) -> Survey | None:
+    """Return the survey with this slug, or None."""
+    return session.exec(select(Survey).where(Survey.slug == slug)).first()
