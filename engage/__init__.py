@@ -4,7 +4,19 @@ import os
 
 from flask import Flask
 
-from engage import auth, commands, db, errors, health, i18n, respond, security
+from engage import (
+    auth,
+    commands,
+    db,
+    errors,
+    health,
+    i18n,
+    intake,
+    manage,
+    reports,
+    respond,
+    security,
+)
 from engage import config as configuration
 
 
@@ -34,4 +46,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(respond.bp)
+    app.register_blueprint(manage.bp)
+    app.register_blueprint(intake.bp)
+    app.register_blueprint(reports.bp)
     return app

@@ -51,6 +51,9 @@ def demo_command() -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Register the commands on ``app.cli``."""
-    for command in (init_db_command, create_user_command, demo_command):
+    """Register these commands and those the blueprint modules declare on ``app.cli``."""
+    from engage import intake, manage, reports, respond
+
+    own = (init_db_command, create_user_command, demo_command)
+    for command in own + manage.commands + intake.commands + reports.commands + respond.commands:
         app.cli.add_command(command)

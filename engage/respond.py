@@ -8,6 +8,9 @@ from surveys.models import SURVEY_OPEN, Survey
 
 bp = Blueprint("respond", __name__)
 
+# Commands this module adds to `engage` (registered by engage.commands.init_app).
+commands: tuple = ()
+
 
 @bp.get("/")
 def home():

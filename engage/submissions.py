@@ -1,0 +1,128 @@
+"""Store one validated response, exactly once, with where it came from.
+
+Every channel (web, paper, phone, in person, CSV import) ends here. The
+idempotency key makes a double tap, a refresh or a re-imported file land on
+the response already stored instead of creating a second one.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from analysis.sentiment import SentimentCutoffs, label_for, score_comment
+from surveys.definition import LONG_TEXT
+from surveys.models import Answer, Question, Response, ResponseContact, Survey, utcnow
+from surveys.questions import AnswerValue
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a response came from and who keyed it in."""
+
+    channel: str
+    language: str
+    idempotency_key: str
+    entered_by_id: int | None = None
+    collected_at: datetime | None = None
+    paper_id: str | None = None
+    place: str | None = None
+    area: str | None = None
+
+
+def answer_rows(
+    questions: dict[str, Question],
+    answers: dict[str, list[AnswerValue]],
+    language: str,
+    cutoffs: SentimentCutoffs,
+) -> list[Answer]:
+    """Build ``Answer`` rows; comments (long text) are scored for sentiment once, here."""
+    rows = []
+    for name, values in answers.items():
+        question = questions[name]
+        for value in values:
+            row = Answer(
+                question_id=question.id,
+                choice=value.choice,
+                number=value.number,
+                text=value.text,
+            )
+            if question.kind == LONG_TEXT and value.text:
+                apply_sentiment(row, value.text, language, cutoffs)
+            rows.append(row)
+    return rows
+
+
+def apply_sentiment(row, text: str, language: str, cutoffs: SentimentCutoffs) -> None:
+    """Score ``text`` into the row's sentiment fields; unscored languages stay None."""
+    sentiment = score_comment(text, language)
+    if sentiment is None:
+        row.polarity = row.subjectivity = row.sentiment_label = None
+        return
+    row.polarity = sentiment.polarity
+    row.subjectivity = sentiment.subjectivity
+    row.sentiment_label = label_for(sentiment.polarity, cutoffs)
+
+
+def existing_response(session: Session, survey_id: int, idempotency_key: str) -> Response | None:
+    """Return the response already stored under this idempotency key, if any."""
+    return session.exec(
+        select(Response).where(
+            Response.survey_id == survey_id, Response.idempotency_key == idempotency_key
+        )
+    ).first()
+
+
+def record_response(
+    session: Session,
+    survey: Survey,
+    answers: dict[str, list[AnswerValue]],
+    provenance: Provenance,
+    *,
+    cutoffs: SentimentCutoffs,
+    contact: str | None = None,
+    commit: bool = True,
+) -> tuple[Response, bool]:
+    """Store a response and its answers in one transaction; return (response, created).
+
+    With ``commit=False`` the caller owns the transaction (the CSV importer
+    stores a whole file at once).
+    """
+    earlier = existing_response(session, survey.id, provenance.idempotency_key)
+    if earlier is not None:
+        return earlier, False
+    now = utcnow()
+    response = Response(
+        survey_id=survey.id,
+        channel=provenance.channel,
+        language=provenance.language,
+        submitted_at=now,
+        collected_at=provenance.collected_at or now,
+        entered_by_id=provenance.entered_by_id,
+        idempotency_key=provenance.idempotency_key,
+        paper_id=provenance.paper_id,
+        place=provenance.place,
+        area=provenance.area,
+    )
+    questions = {question.name: question for question in survey.questions}
+    session.add(response)
+    try:
+        session.flush()
+        for row in answer_rows(questions, answers, provenance.language, cutoffs):
+            row.response_id = response.id
+            session.add(row)
+        if contact:
+            session.add(ResponseContact(response_id=response.id, contact=contact))
+        if commit:
+            session.commit()
+        else:
+            session.flush()
+    except IntegrityError:
+        # Two identical submissions raced; the other one won and holds the answers.
+        session.rollback()
+        earlier = existing_response(session, survey.id, provenance.idempotency_key)
+        if earlier is None:
+            raise
+        return earlier, False
+    return response, True
