@@ -1,24 +1,7 @@
 """Shared fixtures: an app on a throwaway database (SQLite, or PostgreSQL when asked)."""
 
-import os
-from pathlib import Path
-
 import pytest
-from sqlalchemy import create_engine, text
-
-REPO = Path(__file__).resolve().parents[1]
-
-# Set by .ci/run for the PostgreSQL pass, e.g. postgresql://engage@127.0.0.1:5432/engage_test
-POSTGRES_URL = os.environ.get("ENGAGE_TEST_DATABASE_URL", "")
-
-
-def reset_postgres(url: str) -> None:
-    """Drop and recreate the public schema so each test starts from an empty database."""
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
+from support import PASSWORD, POSTGRES_URL, login, make_app, reset_postgres
 
 
 @pytest.fixture
@@ -28,24 +11,6 @@ def database_url(tmp_path) -> str:
         reset_postgres(POSTGRES_URL)
         return POSTGRES_URL
     return f"sqlite:///{tmp_path / 'engage-test.sqlite3'}"
-
-
-def make_app(database_url: str, instance: Path, **overrides):
-    """Build an app with the schema migrated and CSRF off unless asked for."""
-    from engage import create_app, db
-
-    config = {
-        "TESTING": True,
-        "DATABASE_URL": database_url,
-        "INSTANCE_PATH": str(instance),
-        "SECRET_KEY": "test-secret",
-        "WTF_CSRF_ENABLED": False,
-        "RATELIMIT_ENABLED": False,
-    }
-    config.update(overrides)
-    app = create_app(config)
-    db.upgrade(app.extensions["engage.engine"])
-    return app
 
 
 @pytest.fixture
@@ -77,9 +42,6 @@ def session(app):
         yield session
 
 
-PASSWORD = "correct horse battery"
-
-
 @pytest.fixture
 def users(app, session):
     """One account per role, all with ``PASSWORD``."""
@@ -89,11 +51,6 @@ def users(app, session):
         role: create_user(session, f"{role}@example.ca", role, PASSWORD, name=role.title())
         for role in ("admin", "staff", "broker")
     }
-
-
-def login(client, email: str, password: str = PASSWORD):
-    """Sign in through the login form."""
-    return client.post("/auth/login", data={"email": email, "password": password})
 
 
 @pytest.fixture

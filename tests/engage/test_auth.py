@@ -1,9 +1,9 @@
 """Accounts, sign in and out, role checks, CSRF."""
 
 import pytest
-from conftest import PASSWORD, login, make_app
 from flask import Blueprint
 from sqlmodel import select
+from support import PASSWORD, login, make_app
 
 from engage.auth import role_required
 from surveys.models import User

@@ -1,0 +1,44 @@
+"""Helpers shared by the test modules (fixtures live in conftest.py)."""
+
+import os
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+# Set by .ci/run for the PostgreSQL pass, e.g. postgresql://engage@127.0.0.1:5432/engage_test
+POSTGRES_URL = os.environ.get("ENGAGE_TEST_DATABASE_URL", "")
+
+
+def reset_postgres(url: str) -> None:
+    """Drop and recreate the public schema so each test starts from an empty database."""
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def make_app(database_url: str, instance: Path, **overrides):
+    """Build an app with the schema migrated and CSRF off unless asked for."""
+    from engage import create_app, db
+
+    config = {
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "INSTANCE_PATH": str(instance),
+        "SECRET_KEY": "test-secret",
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+    }
+    config.update(overrides)
+    app = create_app(config)
+    db.upgrade(app.extensions["engage.engine"])
+    return app
+
+
+PASSWORD = "correct horse battery"
+
+
+def login(client, email: str, password: str = PASSWORD):
+    """Sign in through the login form."""
+    return client.post("/auth/login", data={"email": email, "password": password})
