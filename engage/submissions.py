@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from analysis.sentiment import SentimentCutoffs, label_for, score_comment
+from analysis.sentiment import SentimentCutoffs, label_with, score_comment
 from surveys.definition import LONG_TEXT
 from surveys.models import Answer, Question, Response, ResponseContact, Survey, utcnow
 from surveys.questions import AnswerValue
@@ -62,7 +62,7 @@ def apply_sentiment(row, text: str, language: str, cutoffs: SentimentCutoffs) ->
         return
     row.polarity = sentiment.polarity
     row.subjectivity = sentiment.subjectivity
-    row.sentiment_label = label_for(sentiment.polarity, cutoffs)
+    row.sentiment_label = label_with(sentiment.polarity, cutoffs)
 
 
 def existing_response(session: Session, survey_id: int, idempotency_key: str) -> Response | None:
