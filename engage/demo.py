@@ -1,0 +1,551 @@
+"""The demo loaded by ``engage demo``: a multilingual survey, responses, benchmarks, accounts.
+
+Everything here is synthetic. Loading is idempotent: accounts, the survey,
+responses (fixed idempotency keys) and benchmarks are only added when missing.
+"""
+
+import random
+from datetime import UTC, datetime, timedelta
+
+from flask import Flask
+from sqlmodel import Session, select
+
+from analysis.sentiment import SentimentCutoffs
+from engage import db
+from engage.auth import create_user
+from engage.submissions import Provenance, record_response
+from surveys.definition import (
+    LIKERT,
+    LONG_TEXT,
+    MULTIPLE_CHOICE,
+    NUMBER,
+    OP_EQUALS,
+    PREFER_NOT_TO_ANSWER,
+    RATING,
+    SECTION,
+    SINGLE_CHOICE,
+    ChoiceDefinition,
+    Condition,
+    QuestionDefinition,
+    SurveyDefinition,
+)
+from surveys.demographics import DEMOGRAPHIC_BANK, area_question
+from surveys.models import (
+    CHANNEL_WEB,
+    SURVEY_OPEN,
+    PopulationBenchmark,
+    Survey,
+    User,
+)
+from surveys.questions import LIKERT_CHOICES, LIKERT_LABELS
+from surveys.responses import validate_submission
+from surveys.store import save_definition, set_texts, survey_by_slug
+
+DEMO_SLUG = "community-services-2026"
+DEMO_LANGUAGES = ("en", "fr", "ar", "pa")
+DEMO_ACCOUNTS = (
+    ("admin", "admin@engage.demo", "demo-admin-password"),
+    ("staff", "staff@engage.demo", "demo-staff-password"),
+    ("broker", "broker@engage.demo", "demo-broker-password"),
+)
+DEMO_WEB_RESPONSES = 420
+DEMO_AREAS = ("Brampton", "Mississauga", "Caledon")
+
+
+def texts(en: str, fr: str, ar: str, pa: str) -> dict[str, str]:
+    """Return one text in the four demo languages."""
+    return {"en": en, "fr": fr, "ar": ar, "pa": pa}
+
+
+def choice(name: str, en: str, fr: str, ar: str, pa: str) -> ChoiceDefinition:
+    """Return a choice labelled in the four demo languages."""
+    return ChoiceDefinition(name, texts(en, fr, ar, pa))
+
+
+def likert_choices() -> tuple[ChoiceDefinition, ...]:
+    """Return the five agreement points labelled in the demo languages."""
+    return tuple(
+        ChoiceDefinition(name, {lang: LIKERT_LABELS[lang][name] for lang in DEMO_LANGUAGES})
+        for name in LIKERT_CHOICES
+    )
+
+
+def demo_definition() -> SurveyDefinition:
+    """Return the demo survey: services, satisfaction, comments, then the demographic bank."""
+    services = QuestionDefinition(
+        name="services_used",
+        kind=MULTIPLE_CHOICE,
+        required=True,
+        label=texts(
+            "Which city services have you used in the past year?",
+            "Quels services municipaux avez-vous utilisés au cours de la dernière année?",
+            "ما هي خدمات المدينة التي استخدمتها في العام الماضي؟",
+            "ਤੁਸੀਂ ਪਿਛਲੇ ਸਾਲ ਸ਼ਹਿਰ ਦੀਆਂ ਕਿਹੜੀਆਂ ਸੇਵਾਵਾਂ ਵਰਤੀਆਂ ਹਨ?",
+        ),
+        hint=texts(
+            "Choose all that apply.",
+            "Cochez toutes les réponses qui s'appliquent.",
+            "اختر كل ما ينطبق.",
+            "ਸਾਰੇ ਲਾਗੂ ਹੋਣ ਵਾਲੇ ਚੁਣੋ।",
+        ),
+        choices=(
+            choice("library", "Library", "Bibliothèque", "المكتبة", "ਲਾਇਬ੍ਰੇਰੀ"),
+            choice(
+                "recreation",
+                "Recreation centre",
+                "Centre récréatif",
+                "مركز الترفيه",
+                "ਮਨੋਰੰਜਨ ਕੇਂਦਰ",
+            ),
+            choice(
+                "transit", "Public transit", "Transport en commun", "النقل العام", "ਜਨਤਕ ਆਵਾਜਾਈ"
+            ),
+            choice(
+                "health",
+                "Public health clinic",
+                "Clinique de santé publique",
+                "عيادة الصحة العامة",
+                "ਜਨਤਕ ਸਿਹਤ ਕਲੀਨਿਕ",
+            ),
+            choice(
+                "settlement",
+                "Newcomer settlement services",
+                "Services d'établissement pour nouveaux arrivants",
+                "خدمات توطين القادمين الجدد",
+                "ਨਵੇਂ ਆਏ ਲੋਕਾਂ ਲਈ ਵਸੇਬਾ ਸੇਵਾਵਾਂ",
+            ),
+            choice(
+                "parks", "Parks and trails", "Parcs et sentiers", "الحدائق والممرات", "ਪਾਰਕ ਅਤੇ ਰਸਤੇ"
+            ),
+        ),
+    )
+    questions = (
+        QuestionDefinition(
+            name="your_experience",
+            kind=SECTION,
+            label=texts(
+                "Your experience with city services",
+                "Votre expérience des services municipaux",
+                "تجربتك مع خدمات المدينة",
+                "ਸ਼ਹਿਰ ਦੀਆਂ ਸੇਵਾਵਾਂ ਨਾਲ ਤੁਹਾਡਾ ਤਜਰਬਾ",
+            ),
+        ),
+        services,
+        QuestionDefinition(
+            name="transit_meets_needs",
+            kind=LIKERT,
+            label=texts(
+                "Public transit meets my needs.",
+                "Le transport en commun répond à mes besoins.",
+                "النقل العام يلبي احتياجاتي.",
+                "ਜਨਤਕ ਆਵਾਜਾਈ ਮੇਰੀਆਂ ਲੋੜਾਂ ਪੂਰੀਆਂ ਕਰਦੀ ਹੈ।",
+            ),
+            choices=likert_choices(),
+            relevant=Condition("services_used", OP_EQUALS, ("transit",)),
+        ),
+        QuestionDefinition(
+            name="satisfaction",
+            kind=LIKERT,
+            required=True,
+            label=texts(
+                "Overall, I am satisfied with the city services I use.",
+                "Dans l'ensemble, je suis satisfait des services municipaux que j'utilise.",
+                "بشكل عام، أنا راضٍ عن خدمات المدينة التي أستخدمها.",
+                "ਕੁੱਲ ਮਿਲਾ ਕੇ, ਮੈਂ ਵਰਤੀਆਂ ਜਾਂਦੀਆਂ ਸ਼ਹਿਰੀ ਸੇਵਾਵਾਂ ਤੋਂ ਸੰਤੁਸ਼ਟ ਹਾਂ।",
+            ),
+            choices=likert_choices(),
+        ),
+        QuestionDefinition(
+            name="felt_welcome",
+            kind=SINGLE_CHOICE,
+            allow_prefer_not=True,
+            label=texts(
+                "Did staff make you feel welcome?",
+                "Le personnel vous a-t-il bien accueilli?",
+                "هل جعلك الموظفون تشعر بالترحيب؟",
+                "ਕੀ ਸਟਾਫ਼ ਨੇ ਤੁਹਾਨੂੰ ਜੀ ਆਇਆਂ ਮਹਿਸੂਸ ਕਰਵਾਇਆ?",
+            ),
+            choices=(
+                choice("yes", "Yes", "Oui", "نعم", "ਹਾਂ"),
+                choice("sometimes", "Sometimes", "Parfois", "أحيانًا", "ਕਦੇ-ਕਦੇ"),
+                choice("no", "No", "Non", "لا", "ਨਹੀਂ"),
+            ),
+        ),
+        QuestionDefinition(
+            name="recommend",
+            kind=RATING,
+            settings={"min": 0, "max": 10, "step": 1},
+            label=texts(
+                "How likely are you to recommend city services to a neighbour? "
+                "(0 = not at all, 10 = very likely)",
+                "Quelle est la probabilité que vous recommandiez les services municipaux à "
+                "un voisin? (0 = pas du tout, 10 = très probable)",
+                "ما مدى احتمال أن توصي جارك بخدمات المدينة؟ (0 = إطلاقًا، 10 = محتمل جدًا)",
+                "ਤੁਸੀਂ ਕਿਸੇ ਗੁਆਂਢੀ ਨੂੰ ਸ਼ਹਿਰੀ ਸੇਵਾਵਾਂ ਦੀ ਸਿਫ਼ਾਰਸ਼ ਕਰਨ ਦੀ ਕਿੰਨੀ ਸੰਭਾਵਨਾ ਹੈ? "
+                "(0 = ਬਿਲਕੁਲ ਨਹੀਂ, 10 = ਬਹੁਤ ਸੰਭਾਵਨਾ)",
+            ),
+        ),
+        QuestionDefinition(
+            name="visits",
+            kind=NUMBER,
+            settings={"min": 0, "max": 100, "integer": True},
+            label=texts(
+                "About how many times did you use a city service last month?",
+                "Environ combien de fois avez-vous utilisé un service municipal le mois dernier?",
+                "كم مرة تقريبًا استخدمت خدمة من خدمات المدينة الشهر الماضي؟",
+                "ਪਿਛਲੇ ਮਹੀਨੇ ਤੁਸੀਂ ਲਗਭਗ ਕਿੰਨੀ ਵਾਰ ਸ਼ਹਿਰ ਦੀ ਕੋਈ ਸੇਵਾ ਵਰਤੀ?",
+            ),
+        ),
+        QuestionDefinition(
+            name="comments",
+            kind=LONG_TEXT,
+            settings={"max_length": 2000},
+            label=texts(
+                "What would make city services better for you?",
+                "Qu'est-ce qui améliorerait les services municipaux pour vous?",
+                "ما الذي سيجعل خدمات المدينة أفضل بالنسبة لك؟",
+                "ਤੁਹਾਡੇ ਲਈ ਸ਼ਹਿਰੀ ਸੇਵਾਵਾਂ ਨੂੰ ਕੀ ਬਿਹਤਰ ਬਣਾਵੇਗਾ?",
+            ),
+        ),
+        QuestionDefinition(
+            name="about_you",
+            kind=SECTION,
+            label=texts("About you", "À propos de vous", "معلومات عنك", "ਤੁਹਾਡੇ ਬਾਰੇ"),
+            hint=texts(
+                "These questions are optional. They tell us who we are hearing from and who "
+                "we are missing.",
+                "Ces questions sont facultatives. Elles nous indiquent qui nous entendons et "
+                "qui nous n'entendons pas.",
+                "هذه الأسئلة اختيارية. تخبرنا من نسمع ومن يفوتنا.",
+                "ਇਹ ਸਵਾਲ ਵਿਕਲਪਿਕ ਹਨ। ਇਹ ਸਾਨੂੰ ਦੱਸਦੇ ਹਨ ਕਿ ਅਸੀਂ ਕਿਸ ਦੀ ਗੱਲ ਸੁਣ ਰਹੇ ਹਾਂ ਅਤੇ ਕੌਣ ਰਹਿ ਗਿਆ ਹੈ।",
+            ),
+        ),
+        *DEMOGRAPHIC_BANK["indigenous"],
+        *DEMOGRAPHIC_BANK["race"],
+        *DEMOGRAPHIC_BANK["gender"],
+        *DEMOGRAPHIC_BANK["age_band"],
+        *DEMOGRAPHIC_BANK["home_language"],
+        area_question(list(DEMO_AREAS)),
+    )
+    return SurveyDefinition(
+        slug=DEMO_SLUG,
+        default_language="en",
+        languages=DEMO_LANGUAGES,
+        title=texts(
+            "Community services and transit survey 2026",
+            "Sondage 2026 sur les services communautaires et le transport en commun",
+            "استطلاع الخدمات المجتمعية والنقل العام 2026",
+            "ਕਮਿਊਨਿਟੀ ਸੇਵਾਵਾਂ ਅਤੇ ਆਵਾਜਾਈ ਸਰਵੇਖਣ 2026",
+        ),
+        description=texts(
+            "Tell us how city services work for you. It takes about five minutes.",
+            "Dites-nous comment les services municipaux fonctionnent pour vous. "
+            "Cela prend environ cinq minutes.",
+            "أخبرنا كيف تعمل خدمات المدينة بالنسبة لك. يستغرق ذلك حوالي خمس دقائق.",
+            "ਸਾਨੂੰ ਦੱਸੋ ਕਿ ਸ਼ਹਿਰੀ ਸੇਵਾਵਾਂ ਤੁਹਾਡੇ ਲਈ ਕਿਵੇਂ ਕੰਮ ਕਰਦੀਆਂ ਹਨ। ਇਸ ਵਿੱਚ ਲਗਭਗ ਪੰਜ ਮਿੰਟ ਲੱਗਦੇ ਹਨ।",
+        ),
+        questions=questions,
+    )
+
+
+NOTICE_TEXTS = {
+    "notice.purpose": texts(
+        "We collect your answers to plan and improve community services and transit.",
+        "Nous recueillons vos réponses pour planifier et améliorer les services "
+        "communautaires et le transport en commun.",
+        "نجمع إجاباتك لتخطيط الخدمات المجتمعية والنقل العام وتحسينها.",
+        "ਅਸੀਂ ਕਮਿਊਨਿਟੀ ਸੇਵਾਵਾਂ ਅਤੇ ਆਵਾਜਾਈ ਦੀ ਯੋਜਨਾ ਬਣਾਉਣ ਅਤੇ ਸੁਧਾਰ ਲਈ ਤੁਹਾਡੇ ਜਵਾਬ ਇਕੱਠੇ ਕਰਦੇ ਹਾਂ।",
+    ),
+    "notice.authority": texts(
+        "Personal information is collected under the Municipal Act, 2001, and the "
+        "Municipal Freedom of Information and Protection of Privacy Act (MFIPPA).",
+        "Les renseignements personnels sont recueillis en vertu de la Loi de 2001 sur les "
+        "municipalités et de la Loi sur l'accès à l'information municipale et la protection "
+        "de la vie privée (LAIMPVP).",
+        "تُجمع المعلومات الشخصية بموجب قانون البلديات لعام 2001 وقانون حرية المعلومات "
+        "وحماية الخصوصية البلدي.",
+        "ਨਿੱਜੀ ਜਾਣਕਾਰੀ ਮਿਉਂਸਪਲ ਐਕਟ, 2001, ਅਤੇ ਮਿਉਂਸਪਲ ਜਾਣਕਾਰੀ ਦੀ ਆਜ਼ਾਦੀ ਅਤੇ ਨਿੱਜਤਾ ਸੁਰੱਖਿਆ "
+        "ਐਕਟ (MFIPPA) ਅਧੀਨ ਇਕੱਠੀ ਕੀਤੀ ਜਾਂਦੀ ਹੈ।",
+    ),
+    "notice.contact": texts(
+        "Questions? Contact the Engagement Office, 10 Peel Centre Drive, 905-555-0100, "
+        "engage@region.example.ca.",
+        "Des questions? Communiquez avec le Bureau de l'engagement, 10, promenade Peel Centre, "
+        "905-555-0100, engage@region.example.ca.",
+        "أسئلة؟ اتصل بمكتب المشاركة، 10 Peel Centre Drive، 905-555-0100، engage@region.example.ca.",
+        "ਸਵਾਲ? ਸ਼ਮੂਲੀਅਤ ਦਫ਼ਤਰ ਨਾਲ ਸੰਪਰਕ ਕਰੋ, 10 Peel Centre Drive, 905-555-0100, "
+        "engage@region.example.ca.",
+    ),
+    "thanks": texts(
+        "Thank you. Staff will share what we heard with Regional Council in spring 2027, "
+        "and the results will be published as open data.",
+        "Merci. Le personnel présentera ce que nous avons entendu au Conseil régional au "
+        "printemps 2027, et les résultats seront publiés en données ouvertes.",
+        "شكرًا لك. سيشارك الموظفون ما سمعناه مع المجلس الإقليمي في ربيع 2027، وستُنشر "
+        "النتائج كبيانات مفتوحة.",
+        "ਧੰਨਵਾਦ। ਸਟਾਫ਼ ਬਸੰਤ 2027 ਵਿੱਚ ਰੀਜਨਲ ਕੌਂਸਲ ਨਾਲ ਸਾਂਝਾ ਕਰੇਗਾ ਕਿ ਅਸੀਂ ਕੀ ਸੁਣਿਆ, ਅਤੇ ਨਤੀਜੇ "
+        "ਖੁੱਲ੍ਹੇ ਡੇਟਾ ਵਜੋਂ ਪ੍ਰਕਾਸ਼ਿਤ ਕੀਤੇ ਜਾਣਗੇ।",
+    ),
+}
+
+# Comments residents might write; English and French are scored, the others are not.
+COMMENTS = {
+    "en": {
+        "positive": [
+            "The library staff are wonderful and the new branch is great.",
+            "Buses are clean and the drivers are friendly. Good service overall.",
+            "I love the parks and trails near my home, they are well kept.",
+            "The recreation centre programs for seniors are excellent.",
+        ],
+        "negative": [
+            "The bus service is terrible in the evenings and on weekends.",
+            "Waiting times at the clinic are too long and the forms are confusing.",
+            "Hard to find information in my language, the website is bad.",
+            "Transit is slow and unreliable, I miss appointments because of it.",
+        ],
+        "neutral": [
+            "More evening hours at the recreation centre would help.",
+            "Please add a bus route along Queen Street.",
+        ],
+    },
+    "fr": {
+        "positive": [
+            "Le personnel de la bibliothèque est excellent et très gentil.",
+            "Les parcs sont beaux et bien entretenus.",
+        ],
+        "negative": [
+            "Le service d'autobus est mauvais le soir.",
+            "Les délais d'attente sont trop longs et c'est difficile de trouver "
+            "de l'aide en français.",
+        ],
+        "neutral": ["Il faudrait plus de services en français."],
+    },
+    "ar": {
+        "positive": ["الموظفون في المكتبة لطفاء جدًا والخدمة ممتازة."],
+        "negative": ["الحافلات متأخرة دائمًا ولا توجد معلومات بالعربية."],
+        "neutral": ["نحتاج إلى المزيد من البرامج للقادمين الجدد."],
+    },
+    "pa": {
+        "positive": ["ਲਾਇਬ੍ਰੇਰੀ ਦਾ ਸਟਾਫ਼ ਬਹੁਤ ਮਦਦਗਾਰ ਹੈ।"],
+        "negative": ["ਬੱਸ ਸੇਵਾ ਬਹੁਤ ਮਾੜੀ ਹੈ, ਸ਼ਾਮ ਨੂੰ ਬੱਸਾਂ ਨਹੀਂ ਆਉਂਦੀਆਂ।"],
+        "neutral": ["ਪੰਜਾਬੀ ਵਿੱਚ ਹੋਰ ਜਾਣਕਾਰੀ ਚਾਹੀਦੀ ਹੈ।"],
+    },
+}
+
+# Synthetic population benchmarks (rounded, Peel-like; not official figures).
+BENCHMARKS = {
+    "area": {"area_1": 656000, "area_2": 717000, "area_3": 77000},
+    "age_band": {
+        "age_under_18": 330000,
+        "age_18_24": 140000,
+        "age_25_34": 200000,
+        "age_35_44": 205000,
+        "age_45_54": 200000,
+        "age_55_64": 180000,
+        "age_65_74": 115000,
+        "age_75_plus": 80000,
+    },
+    "gender": {"man": 712000, "woman": 730000, "another_gender": 8000},
+    "indigenous": {"first_nations": 7000, "metis": 5000, "inuit": 500, "not_indigenous": 1437500},
+    "race": {
+        "south_asian": 510000,
+        "white": 430000,
+        "black": 140000,
+        "east_asian": 90000,
+        "southeast_asian": 85000,
+        "middle_eastern": 60000,
+        "latino": 40000,
+        "indigenous": 12000,
+        "another_race": 40000,
+    },
+    "home_language": {
+        "english": 870000,
+        "punjabi": 160000,
+        "urdu": 60000,
+        "arabic": 35000,
+        "french": 15000,
+        "tagalog": 25000,
+        "spanish": 25000,
+        "portuguese": 30000,
+        "tamil": 25000,
+        "chinese": 45000,
+        "another_language": 160000,
+    },
+}
+
+
+def ensure_accounts(session: Session) -> list[tuple[str, str, str]]:
+    """Create the three demo accounts when missing; return (role, email, password)."""
+    for role, email, password in DEMO_ACCOUNTS:
+        if not session.exec(select(User).where(User.email == email)).first():
+            create_user(session, email, role, password, name=f"Demo {role}")
+    return list(DEMO_ACCOUNTS)
+
+
+def ensure_survey(session: Session) -> Survey:
+    """Create and open the demo survey when missing."""
+    survey = survey_by_slug(session, DEMO_SLUG)
+    if survey is None:
+        survey = save_definition(session, demo_definition(), status=SURVEY_OPEN)
+        survey.opened_at = datetime.now(UTC) - timedelta(days=42)
+        set_texts(session, survey, NOTICE_TEXTS)
+        session.commit()
+    return survey
+
+
+def synthetic_answers(rng: random.Random, language: str) -> dict[str, list[str]]:
+    """Return one plausible resident's form values; experiences differ across groups."""
+    race = rng.choices(
+        [
+            "south_asian",
+            "white",
+            "black",
+            "east_asian",
+            "southeast_asian",
+            "middle_eastern",
+            "latino",
+            "another_race",
+            PREFER_NOT_TO_ANSWER,
+        ],
+        weights=[30, 34, 10, 6, 6, 5, 3, 2, 4],
+    )[0]
+    races = [race] if race == PREFER_NOT_TO_ANSWER or rng.random() > 0.08 else [race, "white"]
+    home = {"en": "english", "fr": "french", "ar": "arabic", "pa": "punjabi"}[language]
+    if language == "en" and rng.random() < 0.25:
+        home = rng.choice(["english", "urdu", "tagalog", "tamil", "spanish", "another_language"])
+    # Transit satisfaction is lower for racialized and older respondents in this demo, so
+    # the equity breakdowns have something to show.
+    penalty = (0.18 if race not in ("white", PREFER_NOT_TO_ANSWER) else 0.0) + (
+        0.1 if language != "en" else 0.0
+    )
+    age = rng.choices(
+        [
+            "age_18_24",
+            "age_25_34",
+            "age_35_44",
+            "age_45_54",
+            "age_55_64",
+            "age_65_74",
+            "age_75_plus",
+            PREFER_NOT_TO_ANSWER,
+        ],
+        weights=[9, 20, 22, 18, 14, 9, 4, 4],
+    )[0]
+    if age in ("age_65_74", "age_75_plus"):
+        penalty += 0.1
+
+    def agreement() -> str:
+        score = rng.random() - penalty
+        if score > 0.55:
+            return "strongly_agree" if score > 0.8 else "agree"
+        if score > 0.35:
+            return "neutral"
+        return "disagree" if score > 0.05 else "strongly_disagree"
+
+    services = rng.sample(
+        ["library", "recreation", "transit", "health", "settlement", "parks"], k=rng.randint(1, 3)
+    )
+    if rng.random() < 0.5 and "transit" not in services:
+        services.append("transit")
+    values: dict[str, list[str]] = {
+        "services_used": services,
+        "transit_meets_needs": [agreement()],
+        "satisfaction": [agreement()],
+        "felt_welcome": [
+            rng.choices(
+                ["yes", "sometimes", "no", PREFER_NOT_TO_ANSWER],
+                weights=[60 - 40 * penalty, 25, 10 + 30 * penalty, 5],
+            )[0]
+        ],
+        "recommend": [str(max(0, min(10, round(rng.gauss(7.2 - 6 * penalty, 2)))))],
+        "visits": [str(rng.randint(0, 12))] if rng.random() < 0.7 else [],
+        "indigenous": [
+            rng.choices(
+                ["not_indigenous", "first_nations", "metis", "inuit", PREFER_NOT_TO_ANSWER],
+                weights=[90, 3, 2, 0.5, 4.5],
+            )[0]
+        ],
+        "race": races,
+        "sex_at_birth": [rng.choice(["male", "female"])],
+        "gender": [
+            rng.choices(
+                ["man", "woman", "another_gender", PREFER_NOT_TO_ANSWER], weights=[46, 49, 1.5, 3.5]
+            )[0]
+        ],
+        "age_band": [age],
+        "home_language": [home],
+        "area": [rng.choices(["area_1", "area_2", "area_3"], weights=[46, 48, 6])[0]],
+    }
+    if rng.random() < 0.55:
+        mood = "negative" if rng.random() < 0.35 + penalty else rng.choice(["positive", "neutral"])
+        values["comments"] = [rng.choice(COMMENTS[language][mood])]
+    # Some residents skip the optional questions about themselves.
+    if rng.random() < 0.12:
+        for name in ("indigenous", "race", "gender", "age_band", "home_language"):
+            values.pop(name, None)
+    return values
+
+
+def ensure_web_responses(session: Session, survey: Survey, cutoffs: SentimentCutoffs) -> int:
+    """Add the synthetic web responses that are missing; return how many were added."""
+    rng = random.Random(2026)
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(days=42)
+    added = 0
+    for number in range(DEMO_WEB_RESPONSES):
+        language = rng.choices(DEMO_LANGUAGES, weights=[66, 12, 9, 13])[0]
+        raw = synthetic_answers(rng, language)
+        collected = start + timedelta(minutes=rng.randint(0, 42 * 24 * 60))
+        validated = validate_submission(survey.questions, raw)
+        if not validated.is_valid:
+            raise RuntimeError(f"demo response {number} is invalid: {validated.errors}")
+        response, created = record_response(
+            session,
+            survey,
+            validated.answers,
+            Provenance(
+                channel=CHANNEL_WEB,
+                language=language,
+                idempotency_key=f"demo-web-{number}",
+                collected_at=collected,
+            ),
+            cutoffs=cutoffs,
+            commit=False,
+        )
+        if created:
+            response.submitted_at = collected
+            added += 1
+    session.commit()
+    return added
+
+
+def ensure_benchmarks(session: Session) -> None:
+    """Add the demo population benchmarks that are missing."""
+    existing = {
+        (row.dimension, row.group, row.area) for row in session.exec(select(PopulationBenchmark))
+    }
+    for dimension, groups in BENCHMARKS.items():
+        for group, population in groups.items():
+            if (dimension, group, "") not in existing:
+                session.add(
+                    PopulationBenchmark(
+                        dimension=dimension,
+                        group=group,
+                        population=population,
+                        source="Engage demo (synthetic, rounded)",
+                    )
+                )
+    session.commit()
+
+
+def load_demo(app: Flask) -> list[tuple[str, str, str]]:
+    """Load everything the demo needs; return the demo logins."""
+    cutoffs = SentimentCutoffs(
+        negative_below=app.config["SENTIMENT_NEGATIVE_BELOW"],
+        positive_above=app.config["SENTIMENT_POSITIVE_ABOVE"],
+    )
+    with Session(db.engine(), expire_on_commit=False) as session:
+        logins = ensure_accounts(session)
+        survey = ensure_survey(session)
+        ensure_web_responses(session, survey, cutoffs)
+        ensure_benchmarks(session)
+    return logins
