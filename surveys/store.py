@@ -5,7 +5,9 @@ caller validates everything first and commits once, so nothing is half-written.
 """
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from surveys.definition import (
@@ -14,9 +16,32 @@ from surveys.definition import (
     QuestionDefinition,
     SurveyDefinition,
 )
-from surveys.models import SURVEY_DRAFT, Choice, Question, Survey, SurveyText
+from surveys.models import (
+    SURVEY_DRAFT,
+    Answer,
+    Choice,
+    GroupDemographic,
+    GroupFeedback,
+    GroupTally,
+    Question,
+    Response,
+    Survey,
+    SurveyText,
+)
 
 Texts = dict[str, dict[str, str]]
+
+# Survey-level text keys, in the order a resident meets them. The notice of
+# collection carries what MFIPPA s. 29(2) requires: the purpose, the legal
+# authority, and whom to contact with questions.
+SURVEY_TEXT_KEYS = (
+    "title",
+    "description",
+    "notice.purpose",
+    "notice.authority",
+    "notice.contact",
+    "thanks",
+)
 
 
 def label_key(question_name: str) -> str:
@@ -170,3 +195,95 @@ def to_definition(session: Session, survey: Survey) -> SurveyDefinition:
 def survey_by_slug(session: Session, slug: str) -> Survey | None:
     """Return the survey with this slug, or None."""
     return session.exec(select(Survey).where(Survey.slug == slug)).first()
+
+
+def question_text_keys(question: Question | QuestionDefinition) -> list[str]:
+    """Return a question's text keys: label, hint, then each choice in order."""
+    return [label_key(question.name), hint_key(question.name)] + [
+        choice_key(question.name, choice.name) for choice in question.choices
+    ]
+
+
+def text_keys(survey: Survey) -> list[str]:
+    """Return every text key of a survey in reading order (survey texts, then questions)."""
+    keys = list(SURVEY_TEXT_KEYS)
+    for question in survey.questions:
+        keys += question_text_keys(question)
+    return keys
+
+
+def delete_texts(session: Session, survey: Survey, keys: Iterable[str]) -> None:
+    """Delete the texts with these keys in every language."""
+    keys = set(keys)
+    if not keys:
+        return
+    for row in session.exec(
+        select(SurveyText).where(SurveyText.survey_id == survey.id, SurveyText.key.in_(keys))
+    ):
+        session.delete(row)
+    session.flush()
+
+
+def rename_texts(session: Session, survey: Survey, renames: Mapping[str, str]) -> None:
+    """Move texts from old keys to new keys (for a renamed question), every language."""
+    if not renames:
+        return
+    rows = session.exec(
+        select(SurveyText).where(
+            SurveyText.survey_id == survey.id, SurveyText.key.in_(list(renames))
+        )
+    ).all()
+    old_keys = {row.id: row.key for row in rows}
+    # Two steps, so that swapping keys never trips the unique (survey, key, language).
+    for row in rows:
+        row.key = f"renaming.{row.id}"
+    session.flush()
+    for row in rows:
+        row.key = renames[old_keys[row.id]]
+    session.flush()
+
+
+def answered_question_ids(session: Session, survey_id: int) -> set[int]:
+    """Return the ids of a survey's questions that hold data: answers, tallies or group notes.
+
+    The builder locks these questions' kind, name and choice names, and refuses to
+    delete them, so that stored answers keep their meaning.
+    """
+    question_ids = select(Question.id).where(Question.survey_id == survey_id)
+    answered: set[int] = set()
+    for table in (Answer, GroupTally, GroupDemographic, GroupFeedback):
+        answered.update(
+            session.exec(
+                select(table.question_id).where(table.question_id.in_(question_ids)).distinct()
+            )
+        )
+    answered.discard(None)
+    return answered
+
+
+def response_counts(session: Session) -> dict[int, int]:
+    """Return the number of responses of each survey that has any, in one query."""
+    rows = session.exec(
+        select(Response.survey_id, func.count(Response.id)).group_by(Response.survey_id)
+    )
+    return {survey_id: count for survey_id, count in rows}
+
+
+def copy_survey(session: Session, survey: Survey, slug: str) -> Survey:
+    """Create a draft copy of ``survey`` under ``slug``: questions, texts and settings."""
+    definition = to_definition(session, survey)
+    copy = save_definition(
+        session,
+        SurveyDefinition(
+            slug=slug,
+            default_language=definition.default_language,
+            languages=definition.languages,
+            title=definition.title,
+            description=definition.description,
+            questions=definition.questions,
+        ),
+    )
+    copy.settings = dict(survey.settings or {})
+    # The definition carries titles and questions; notices and thanks come along here.
+    set_texts(session, copy, load_texts(session, survey.id))
+    return copy
