@@ -1,0 +1,576 @@
+"""On-the-ground intake: paper numbering and option codes, group counts, CSV rows, quotes.
+
+The printable paper form, the broker entry screen, group sessions and the CSV
+importer share these rules, so what a broker reads on paper is what they key in.
+
+Numbering: questions that take an answer are numbered 1, 2, 3 ... in survey
+order, across sections; notes and section headings get no number. The number
+never restarts, so "question 12" names one box on the paper whatever section it
+sits in.
+
+Option codes: an option's code is its position + 1 (the first choice is 1; a
+Likert scale is 1 "strongly disagree" to 5 "strongly agree"). A rating scale is
+printed as its points (0 to 10), so its codes are the points themselves: a
+broker types the number the resident circled. "Prefer not to answer" is not a
+choice row; its code is 9, 99 or 999, the smallest all-nines number above every
+other code of the question (the survey convention Statistics Canada also uses
+for refusals).
+
+No Flask here; messages are ``N_`` strings the web layer translates.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from sqlmodel import Session, select
+
+from surveys.definition import (
+    MULTIPLE_CHOICE,
+    OP_EQUALS,
+    OP_NOT,
+    PREFER_NOT_TO_ANSWER,
+    RATING,
+)
+from surveys.languages import ResolvedText, resolve_text
+from surveys.logic import condition_of, values_match
+from surveys.messages import N_
+from surveys.models import (
+    ATTRIBUTION_NAMED,
+    ATTRIBUTION_NO_QUOTE,
+    GroupFeedback,
+    GroupSession,
+)
+from surveys.questions import (
+    LIKERT_LABELS,
+    PREFER_NOT_LABELS,
+    AnswerError,
+    question_type,
+)
+from surveys.store import choice_key
+
+# --- Paper numbering and option codes ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class OptionCode:
+    """One printed option: the code a broker types and the value stored for it."""
+
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class NumberedQuestion:
+    """A question as printed and keyed: its number (None for notes and sections) and codes."""
+
+    question: Any
+    number: int | None
+    options: tuple[OptionCode, ...] = ()
+
+    @property
+    def name(self) -> str:
+        """Return the question's name."""
+        return self.question.name
+
+    @property
+    def kind(self) -> str:
+        """Return the question's kind."""
+        return self.question.kind
+
+    @property
+    def multiple(self) -> bool:
+        """Return whether several options may be ticked."""
+        return self.question.kind == MULTIPLE_CHOICE
+
+    @property
+    def has_codes(self) -> bool:
+        """Return whether the question is answered by ticking coded options."""
+        return bool(self.options)
+
+    def value_for(self, code: str) -> str | None:
+        """Return the stored value of an option code, or None when no option has it."""
+        code = code.strip()
+        for option in self.options:
+            if option.code == code:
+                return option.name
+        return None
+
+    def code_for(self, value: str) -> str | None:
+        """Return the code of a stored value (rating values match as numbers)."""
+        for option in self.options:
+            if values_match(value, option.name):
+                return option.code
+        return None
+
+
+def prefer_not_code(codes: Iterable[str]) -> str:
+    """Return 9, 99, 999 ...: the smallest all-nines code above every numeric code given."""
+    highest = max((float(code) for code in codes if _is_number(code)), default=0.0)
+    nines = 9
+    while nines <= highest:
+        nines = nines * 10 + 9
+    return str(nines)
+
+
+def _is_number(text: str) -> bool:
+    """Return whether ``text`` is a plain decimal number."""
+    return re.fullmatch(r"-?\d+(\.\d+)?", text) is not None
+
+
+def option_codes(question: Any) -> tuple[OptionCode, ...]:
+    """Return the coded options of a closed question (empty for open kinds)."""
+    kind = question_type(question.kind)
+    if not kind.takes_answer or not kind.is_closed:
+        return ()
+    names = kind.choice_names(question)
+    if question.kind == RATING:
+        options = [OptionCode(name, name) for name in names]
+    else:
+        options = [OptionCode(str(index), name) for index, name in enumerate(names, start=1)]
+    if kind.accepts_prefer_not(question):
+        code = prefer_not_code(option.code for option in options)
+        options.append(OptionCode(code, PREFER_NOT_TO_ANSWER))
+    return tuple(options)
+
+
+def paper_numbering(questions: Iterable[Any]) -> list[NumberedQuestion]:
+    """Number the questions that take an answer, in survey order, with their option codes.
+
+    Every item of ``questions`` comes back, in order; notes and sections have
+    ``number`` None. The paper form and the entry screen both call this.
+    """
+    numbered = []
+    number = 0
+    for question in questions:
+        if not question_type(question.kind).takes_answer:
+            numbered.append(NumberedQuestion(question, None))
+            continue
+        number += 1
+        numbered.append(NumberedQuestion(question, number, option_codes(question)))
+    return numbered
+
+
+def values_from_codes(item: NumberedQuestion, typed: str) -> list[str]:
+    """Return the stored values for codes typed by a broker ("2", or "1 3" for several).
+
+    Codes may be separated by spaces or commas. Raises ``AnswerError`` for a code
+    the question does not have, naming the codes it does.
+    """
+    codes = [code for code in re.split(r"[\s,;]+", typed.strip()) if code]
+    values = []
+    for code in codes:
+        value = item.value_for(code)
+        if value is None:
+            raise AnswerError(
+                N_("“%(code)s” is not a code of this question. Its codes are %(codes)s."),
+                {"code": code, "codes": ", ".join(option.code for option in item.options)},
+            )
+        values.append(value)
+    return values
+
+
+def codes_for_values(item: NumberedQuestion, values: Sequence[str]) -> str:
+    """Return the codes of stored values, space separated (what the code box shows)."""
+    codes = [item.code_for(value) for value in values]
+    return " ".join(code for code in codes if code)
+
+
+def option_label(
+    question: Any,
+    option_name: str,
+    texts: Mapping[str, Mapping[str, str]],
+    language: str,
+    default_language: str,
+) -> ResolvedText:
+    """Return an option's label in ``language``: the survey's own text, else a built-in label.
+
+    Likert points and "Prefer not to answer" have built-in labels in the
+    languages of ``LIKERT_LABELS``; a rating point is labelled by its number.
+    """
+    own = resolve_text(
+        dict(texts.get(choice_key(question.name, option_name), {})), language, default_language
+    )
+    if own.translated:
+        return own
+    built_in: dict[str, str] = {}
+    if option_name == PREFER_NOT_TO_ANSWER:
+        built_in = PREFER_NOT_LABELS
+    elif question.kind == "likert":
+        built_in = {tag: labels[option_name] for tag, labels in LIKERT_LABELS.items()}
+    elif question.kind == RATING:
+        return ResolvedText(option_name, language, True)
+    if built_in:
+        fallback = resolve_text(built_in, language, default_language)
+        if fallback.translated or not own.text:
+            return fallback
+    return own if own.text else ResolvedText(option_name, language, False)
+
+
+@dataclass(frozen=True)
+class ConditionNote:
+    """ "Answer only if question ``number`` was ``options``" (``skip`` for the "not" operator)."""
+
+    number: int
+    options: tuple[OptionCode, ...]
+    skip: bool
+
+
+def condition_note(
+    item: NumberedQuestion, numbering: Sequence[NumberedQuestion]
+) -> ConditionNote | None:
+    """Return the printed skip instruction for a question with skip logic, if any."""
+    condition = condition_of(item.question)
+    if condition is None:
+        return None
+    source = next((other for other in numbering if other.name == condition.question), None)
+    if source is None or source.number is None:
+        return None
+    wanted = condition.values[:1] if condition.op == OP_EQUALS else condition.values
+    options = []
+    for value in wanted:
+        code = source.code_for(value)
+        options.append(OptionCode(code or value, value if code else ""))
+    return ConditionNote(source.number, tuple(options), skip=condition.op == OP_NOT)
+
+
+# --- Entry metadata ------------------------------------------------------------------
+
+
+def normalize_paper_id(text: str | None) -> str | None:
+    """Return a paper form ID as stored: spaces removed, letters in capitals; None if blank.
+
+    ``a 012`` and ``A-012`` stay different, but ``a012`` and ``A012`` are the same
+    form, so a duplicate is caught however it was typed.
+    """
+    compact = re.sub(r"\s+", "", text or "").upper()
+    return compact or None
+
+
+def collected_at_from_date(day: date) -> datetime:
+    """Return the stored time of a form collected on ``day``: noon UTC.
+
+    Only the day is known; noon keeps it the same calendar day in every Canadian
+    time zone.
+    """
+    return datetime.combine(day, time(12, 0), tzinfo=UTC)
+
+
+def parse_collected_at(text: str) -> datetime:
+    """Parse a collection date or date-time (ISO 8601, as Kobo and ODK export it).
+
+    A date alone means noon UTC that day; a time without a zone is taken as UTC.
+    Raises ``AnswerError`` when the text is not such a date.
+    """
+    value = text.strip()
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return collected_at_from_date(date.fromisoformat(value))
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}.*", value):
+            moment = datetime.fromisoformat(value)
+            return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except ValueError:
+        pass
+    raise AnswerError(
+        N_("“%(value)s” is not a date; write it as year-month-day, for example 2025-06-30."),
+        {"value": value},
+    )
+
+
+# --- Group counts -------------------------------------------------------------------
+
+
+def parse_count(text: str) -> int | None:
+    """Return a typed head count (None when blank); raise ``AnswerError`` if not 0 or more."""
+    value = text.strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        raise AnswerError(N_("Enter a whole number of people, 0 or more."))
+    return int(value)
+
+
+def check_counts(participants: int, counts: Mapping[str | None, int], multiple: bool) -> None:
+    """Raise ``AnswerError`` when head counts do not fit in the session's participants.
+
+    Each person falls in one group of a single-choice question, so the counts
+    (with "did not say" or "unknown") may add up to the participants at most. On a
+    multiple-choice question one person may be in several groups, so only each
+    count is limited.
+    """
+    if multiple:
+        for count in counts.values():
+            if count > participants:
+                raise AnswerError(
+                    N_("A count of %(count)s is more than the %(participants)s participants."),
+                    {"count": count, "participants": participants},
+                )
+        return
+    total = sum(counts.values())
+    if total > participants:
+        raise AnswerError(
+            N_("These counts add up to %(total)s, more than the %(participants)s participants."),
+            {"total": total, "participants": participants},
+        )
+
+
+def complete_tally(
+    participants: int, counts: Mapping[str | None, int], multiple: bool
+) -> dict[str | None, int]:
+    """Return a checked tally with "did not say" (key None) filled in when left blank.
+
+    On a single-choice question everyone either chose an option or did not say,
+    so a blank "did not say" is the participants nobody counted. A tally with no
+    counts at all stays empty: the question was not asked in this session.
+    """
+    check_counts(participants, counts, multiple)
+    tally = dict(counts)
+    if tally and not multiple and None not in tally:
+        tally[None] = participants - sum(tally.values())
+    return tally
+
+
+# --- CSV import (KoboToolbox, ODK) ---------------------------------------------------
+
+CHANNEL_COLUMN = "_channel"
+LANGUAGE_COLUMN = "_language"
+COLLECTED_AT_COLUMN = "_collected_at"
+PAPER_ID_COLUMN = "_paper_id"
+PLACE_COLUMN = "_place"
+META_COLUMNS = (CHANNEL_COLUMN, LANGUAGE_COLUMN, COLLECTED_AT_COLUMN, PAPER_ID_COLUMN, PLACE_COLUMN)
+# Columns that identify a submission in KoboToolbox (_uuid) and ODK Central exports.
+INSTANCE_ID_COLUMNS = ("_uuid", "meta/instanceID", "meta-instanceID", "instanceID", "KEY")
+
+
+class CsvFormatError(ValueError):
+    """The file cannot be read as a table at all; ``message`` is an ``N_`` string."""
+
+    def __init__(self, message: str, params: dict | None = None) -> None:
+        self.message = message
+        self.params = params or {}
+        super().__init__(message % self.params if self.params else message)
+
+
+@dataclass(frozen=True)
+class CsvRow:
+    """One data row: the line it starts on (the header is line 1) and its cells by header."""
+
+    line: int
+    cells: dict[str, str]
+    # Cells beyond the header's columns: a sign the row is misaligned.
+    extra_cells: int = 0
+
+
+@dataclass(frozen=True)
+class CsvTable:
+    """A CSV file's header and its non-blank rows."""
+
+    headers: tuple[str, ...]
+    rows: tuple[CsvRow, ...]
+
+
+def read_csv(text: str) -> CsvTable:
+    """Read CSV text with a comma, semicolon or tab delimiter (Kobo's default is ``;``)."""
+    text = text.removeprefix("\ufeff")
+    first_line = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        headers = tuple(cell.strip() for cell in next(reader))
+    except StopIteration:
+        raise CsvFormatError(N_("The file is empty.")) from None
+    if not any(headers):
+        raise CsvFormatError(N_("The first line must name the columns."))
+    duplicates = sorted(name for name, count in Counter(headers).items() if count > 1 and name)
+    if duplicates:
+        raise CsvFormatError(
+            N_("These columns appear twice: %(columns)s."), {"columns": ", ".join(duplicates)}
+        )
+    rows = []
+    while True:
+        line = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            raise CsvFormatError(
+                N_("Line %(line)s cannot be read: %(reason)s"), {"line": line, "reason": error}
+            ) from None
+        if not any(cell.strip() for cell in cells):
+            continue
+        padded = cells + [""] * (len(headers) - len(cells))
+        values = {name: cell.strip() for name, cell in zip(headers, padded, strict=False)}
+        rows.append(CsvRow(line, values, extra_cells=max(len(cells) - len(headers), 0)))
+    return CsvTable(headers, tuple(rows))
+
+
+@dataclass(frozen=True)
+class ColumnPlan:
+    """Which column holds which question, which the metadata, and which are ignored."""
+
+    questions: dict[str, str]
+    meta: dict[str, str]
+    instance_id: str | None
+    ignored: tuple[str, ...]
+
+
+def plan_columns(headers: Sequence[str], questions: Iterable[Any]) -> ColumnPlan:
+    """Match CSV columns to questions by name.
+
+    Kobo and ODK prefix a question in a group with the group's name
+    (``household/age`` or ``household-age``); the last part is then the name.
+    Kobo's extra 0/1 columns per option of a multiple choice (``services/library``)
+    repeat the space-separated column and are ignored, as are columns the survey
+    does not know (their names are reported).
+    """
+    answerable = {q.name: q for q in questions if question_type(q.kind).takes_answer}
+    mapped: dict[str, str] = {}
+    meta: dict[str, str] = {}
+    instance_id = None
+    ignored = []
+    for header in headers:
+        if not header:
+            continue
+        if header in META_COLUMNS:
+            meta[header] = header
+            continue
+        if header in INSTANCE_ID_COLUMNS and instance_id is None:
+            instance_id = header
+            continue
+        name = _question_for_column(header, answerable)
+        if name is not None and name not in mapped.values():
+            mapped[header] = name
+        else:
+            ignored.append(header)
+    return ColumnPlan(mapped, meta, instance_id, tuple(ignored))
+
+
+def _question_for_column(header: str, answerable: Mapping[str, Any]) -> str | None:
+    """Return the question a column holds, if any."""
+    if header in answerable:
+        return header
+    for separator in ("/", "-"):
+        parts = header.split(separator)
+        if len(parts) > 1 and parts[-1] in answerable:
+            # "services/library" is Kobo's 0/1 column for one option, not the question.
+            if parts[-2] in answerable and answerable[parts[-2]].kind == MULTIPLE_CHOICE:
+                return None
+            return parts[-1]
+    return None
+
+
+def raw_answers(
+    row: CsvRow, plan: ColumnPlan, questions: Mapping[str, Any]
+) -> dict[str, list[str]]:
+    """Return a row's answers as form values: multiple choices split on spaces."""
+    raw: dict[str, list[str]] = {}
+    for header, name in plan.questions.items():
+        value = row.cells.get(header, "").strip()
+        if not value:
+            continue
+        raw[name] = value.split() if questions[name].kind == MULTIPLE_CHOICE else [value]
+    return raw
+
+
+def row_keys(rows: Sequence[CsvRow], plan: ColumnPlan) -> list[str]:
+    """Return an idempotency key per row, the same every time the same file is imported.
+
+    A submission ID column (Kobo ``_uuid``, ODK ``instanceID``) gives the key.
+    Otherwise the key is a hash of the row's question and metadata cells plus how
+    many identical rows came before it, so two residents who answered alike stay
+    two responses, and the line a row sits on does not matter.
+    """
+    keys = []
+    seen: Counter[str] = Counter()
+    used = sorted(set(plan.questions) | set(plan.meta))
+    for row in rows:
+        if plan.instance_id and row.cells.get(plan.instance_id, "").strip():
+            keys.append("import-id-" + row.cells[plan.instance_id].strip()[:80])
+            continue
+        content = json.dumps([[header, row.cells.get(header, "")] for header in used])
+        digest = hashlib.sha256(content.encode("utf-8")).hexdigest()[:40]
+        seen[digest] += 1
+        keys.append(f"import-{digest}-{seen[digest]}")
+    return keys
+
+
+# --- Group feedback in reports ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuotableFeedback:
+    """A note or quote that may appear in reports; ``speaker`` only where attribution allows."""
+
+    session_public_id: str
+    session_kind: str
+    held_on: date
+    kind: str
+    text: str
+    language: str
+    question_id: int | None
+    theme: str | None
+    speaker: str | None
+    sentiment_label: str | None
+
+
+def effective_sentiment(feedback: GroupFeedback) -> str | None:
+    """Return the sentiment label staff set, else the one scored."""
+    return feedback.sentiment_override or feedback.sentiment_label
+
+
+def quotable_feedback(session: Session, survey_id: int) -> list[QuotableFeedback]:
+    """Return the group feedback of a survey that reports, exports and the API may show.
+
+    Consent rule: feedback from a session whose attribution is ``no_quote`` never
+    appears (its text is left out here, so no caller can show it by mistake); a
+    speaker's name is kept only for sessions whose attribution is ``attributed``.
+    Every report, export and API answer that shows group feedback text must get it
+    from this function. Counting feedback, sentiment included, is allowed for all
+    sessions: see ``feedback_sentiment_counts``.
+    """
+    rows = session.exec(
+        select(GroupFeedback, GroupSession)
+        .join(GroupSession, GroupFeedback.session_id == GroupSession.id)
+        .where(GroupSession.survey_id == survey_id)
+        .where(GroupSession.attribution != ATTRIBUTION_NO_QUOTE)
+        .order_by(GroupSession.held_on, GroupSession.id, GroupFeedback.id)
+    ).all()
+    return [
+        QuotableFeedback(
+            session_public_id=group.public_id,
+            session_kind=group.kind,
+            held_on=group.held_on,
+            kind=feedback.kind,
+            text=feedback.text,
+            language=feedback.language,
+            question_id=feedback.question_id,
+            theme=feedback.theme,
+            speaker=feedback.speaker if group.attribution == ATTRIBUTION_NAMED else None,
+            sentiment_label=effective_sentiment(feedback),
+        )
+        for feedback, group in rows
+    ]
+
+
+def feedback_sentiment_counts(session: Session, survey_id: int) -> dict[str | None, int]:
+    """Count the group feedback of a survey by sentiment label, every session included.
+
+    ``None`` counts feedback that has no score (a language without a lexicon).
+    Text is never returned, so sessions marked not to be quoted count too.
+    """
+    rows = session.exec(
+        select(GroupFeedback)
+        .join(GroupSession, GroupFeedback.session_id == GroupSession.id)
+        .where(GroupSession.survey_id == survey_id)
+    ).all()
+    return dict(Counter(effective_sentiment(row) for row in rows))
