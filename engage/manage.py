@@ -716,6 +716,18 @@ class ImportRefusedError(Exception):
         super().__init__(message % params)
 
 
+def check_import_slug(slug: str) -> None:
+    """Refuse a slug that cannot be part of a survey's address."""
+    if not re.fullmatch(SLUG_PATTERN, slug or "") or len(slug) > 100:
+        raise ImportRefusedError(
+            N_(
+                "“%(slug)s” cannot be a web address name: use lower-case letters a to z, "
+                "digits and single hyphens."
+            ),
+            slug=slug,
+        )
+
+
 def import_xlsform(
     session: Session, source, slug: str | None = None, user_id: int | None = None
 ) -> tuple[Survey, tuple]:
@@ -724,6 +736,8 @@ def import_xlsform(
     Raises ``ImportRefusedError`` (nothing created) for an unreadable file, a bad or
     taken slug. Shared by ``engage import-xlsform`` and the builder's upload.
     """
+    if slug:
+        check_import_slug(slug)
     try:
         result = read_xlsform(source, slug=slug or None)
     except XLSFormError as error:
@@ -731,14 +745,7 @@ def import_xlsform(
             N_("The file could not be imported: %(reason)s"), reason=str(error)
         ) from None
     definition = result.definition
-    if not re.fullmatch(SLUG_PATTERN, definition.slug or "") or len(definition.slug) > 100:
-        raise ImportRefusedError(
-            N_(
-                "“%(slug)s” cannot be a web address name: use lower-case letters a to z, "
-                "digits and single hyphens."
-            ),
-            slug=definition.slug,
-        )
+    check_import_slug(definition.slug)
     if store.survey_by_slug(session, definition.slug):
         raise ImportRefusedError(
             N_("A survey called “%(slug)s” already exists; choose another web address name."),
