@@ -1869,14 +1869,16 @@ def import_responses_command(slug: str, file: Path, channel: str, entered_by: st
                 raise click.ClickException(f"there is no account {entered_by!r}")
             entered_by_id = user.id
         try:
-            result = import_responses(
-                session,
-                survey,
-                text,
-                channel=channel,
-                entered_by_id=entered_by_id,
-                cutoffs=sentiment_cutoffs(),
-            )
+            # The command line has no request to pick a language from.
+            with force_locale(babel_locale_id(current_app.config["DEFAULT_LANGUAGE"])):
+                result = import_responses(
+                    session,
+                    survey,
+                    text,
+                    channel=channel,
+                    entered_by_id=entered_by_id,
+                    cutoffs=sentiment_cutoffs(),
+                )
         except RejectedImportError as rejected:
             for problem in rejected.problems:
                 click.echo(problem, err=True)
