@@ -1,0 +1,193 @@
+"""Comments: scoring stored ones, and staff overriding a label (with who and when)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from analysis.sentiment import SentimentCutoffs, label_with, score_comment
+from surveys.definition import LONG_TEXT
+from surveys.models import (
+    SENTIMENT_LABELS,
+    Answer,
+    AuditEvent,
+    GroupFeedback,
+    GroupSession,
+    Question,
+    Response,
+    Survey,
+    User,
+    utcnow,
+)
+
+SENTIMENT_OVERRIDE = "sentiment_override"
+
+
+class CommentError(ValueError):
+    """A correction that cannot be made; ``message`` is translated when shown."""
+
+    def __init__(self, message) -> None:
+        self.message = message
+        super().__init__(str(message))
+
+
+def override_sentiment(
+    session: Session,
+    comment: Answer | GroupFeedback,
+    label: str | None,
+    user: User,
+    *,
+    reason: str | None = None,
+    now: datetime | None = None,
+) -> AuditEvent:
+    """Set (or, with ``label`` None, clear) staff's sentiment label of a comment.
+
+    Keeps who and when on the comment and writes an audit event with the old
+    and new labels, in one commit. Reports use the override in place of the
+    scored label.
+    """
+    if label is not None and label not in SENTIMENT_LABELS:
+        raise CommentError(_l("Choose negative, neutral or positive."))
+    survey_id = _survey_of(session, comment)
+    old = {
+        "sentiment_label": comment.sentiment_label,
+        "sentiment_override": comment.sentiment_override,
+    }
+    when = now or utcnow()
+    comment.sentiment_override = label
+    comment.override_by_id = user.id if label is not None else None
+    comment.override_at = when if label is not None else None
+    event = AuditEvent(
+        at=when,
+        user_id=user.id,
+        action=SENTIMENT_OVERRIDE,
+        entity="answer" if isinstance(comment, Answer) else "group_feedback",
+        entity_id=str(comment.id),
+        survey_id=survey_id,
+        old=old,
+        new={"sentiment_label": comment.sentiment_label, "sentiment_override": label},
+        reason=reason,
+    )
+    session.add(comment)
+    session.add(event)
+    session.commit()
+    return event
+
+
+def override_answer_sentiment(
+    session: Session, answer_id: int, label: str | None, user: User, *, reason: str | None = None
+) -> AuditEvent:
+    """Override the sentiment of the comment stored as answer ``answer_id``."""
+    answer = session.get(Answer, answer_id)
+    if answer is None:
+        raise CommentError(_l("That comment no longer exists."))
+    return override_sentiment(session, answer, label, user, reason=reason)
+
+
+def _survey_of(session: Session, comment: Answer | GroupFeedback) -> int:
+    """Return the comment's survey id; refuse anything that is not a comment."""
+    if isinstance(comment, GroupFeedback):
+        return session.get(GroupSession, comment.session_id).survey_id
+    question = session.get(Question, comment.question_id)
+    if question is None or question.kind != LONG_TEXT or not comment.text:
+        raise CommentError(_l("Only comments have a sentiment to correct."))
+    return session.get(Response, comment.response_id).survey_id
+
+
+@dataclass(frozen=True)
+class ScoringCounts:
+    """What a scoring run did."""
+
+    scored: int
+    unscored: int
+
+
+def score_comments(
+    session: Session,
+    cutoffs: SentimentCutoffs,
+    *,
+    survey: Survey | None = None,
+    rescore: bool = False,
+    batch_size: int = 1000,
+) -> ScoringCounts:
+    """Score stored comments (answers and group feedback) that have no score yet.
+
+    With ``rescore`` every comment is scored again (after a change of cut-offs
+    or lexicon); staff overrides are kept either way. Works in batches,
+    committing each, so a large survey never sits in memory and an
+    interrupted run simply continues next time.
+    """
+    scored = unscored = 0
+    for table, statement in (
+        (Answer, _answer_comments(survey, rescore)),
+        (GroupFeedback, _feedback_comments(survey, rescore)),
+    ):
+        last_id = 0
+        while True:
+            rows = session.exec(
+                statement.where(table.id > last_id).order_by(table.id).limit(batch_size)
+            ).all()
+            if not rows:
+                break
+            changes = []
+            for comment_id, text, language in rows:
+                sentiment = score_comment(text or "", language or "")
+                if sentiment is None:
+                    unscored += 1
+                    if rescore:
+                        changes.append(
+                            {
+                                "id": comment_id,
+                                "polarity": None,
+                                "subjectivity": None,
+                                "sentiment_label": None,
+                            }
+                        )
+                    continue
+                scored += 1
+                changes.append(
+                    {
+                        "id": comment_id,
+                        "polarity": sentiment.polarity,
+                        "subjectivity": sentiment.subjectivity,
+                        "sentiment_label": label_with(sentiment.polarity, cutoffs),
+                    }
+                )
+            if changes:
+                session.exec(update(table), params=changes)
+            session.commit()
+            last_id = rows[-1][0]
+    return ScoringCounts(scored, unscored)
+
+
+def _answer_comments(survey: Survey | None, rescore: bool):
+    """Return (id, text, language) of long-text answers to score."""
+    statement = (
+        select(Answer.id, Answer.text, Response.language)
+        .join(Response, Response.id == Answer.response_id)
+        .join(Question, Question.id == Answer.question_id)
+        .where(Question.kind == LONG_TEXT, Answer.text.is_not(None))
+    )
+    if survey is not None:
+        statement = statement.where(Response.survey_id == survey.id)
+    if not rescore:
+        statement = statement.where(Answer.polarity.is_(None), Answer.sentiment_label.is_(None))
+    return statement
+
+
+def _feedback_comments(survey: Survey | None, rescore: bool):
+    """Return (id, text, language) of group-session feedback to score."""
+    statement = select(GroupFeedback.id, GroupFeedback.text, GroupFeedback.language).join(
+        GroupSession, GroupSession.id == GroupFeedback.session_id
+    )
+    if survey is not None:
+        statement = statement.where(GroupSession.survey_id == survey.id)
+    if not rescore:
+        statement = statement.where(
+            GroupFeedback.polarity.is_(None), GroupFeedback.sentiment_label.is_(None)
+        )
+    return statement

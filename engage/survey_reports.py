@@ -1,0 +1,75 @@
+"""Build a survey's report with the app's settings: the one entry point for CLI and pages."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from sqlmodel import Session
+
+from analysis.report import Report, ReportSettings, build_report
+from surveys.aggregates import Filters, Options, collect, dimension_infos
+from surveys.models import Survey
+
+
+def report_settings(
+    config: Mapping,
+    survey: Survey,
+    *,
+    combined: bool = False,
+    weighting_dimensions: Sequence[str] | None = None,
+) -> ReportSettings:
+    """Return the report settings: thresholds from the app config, choices from the survey.
+
+    ``Survey.settings`` may hold ``reference_groups`` (``{dimension: group}``)
+    and ``weighting_dimensions`` (used unless ``weighting_dimensions`` is given).
+    """
+    survey_settings = survey.settings or {}
+    if weighting_dimensions is None:
+        weighting_dimensions = survey_settings.get("weighting_dimensions") or ()
+    return ReportSettings(
+        min_cell=int(config["MIN_CELL"]),
+        under_representation_below=float(config["UNDER_REPRESENTATION_BELOW"]),
+        over_representation_above=float(config["OVER_REPRESENTATION_ABOVE"]),
+        sentiment_negative_below=float(config["SENTIMENT_NEGATIVE_BELOW"]),
+        sentiment_positive_above=float(config["SENTIMENT_POSITIVE_ABOVE"]),
+        reference_groups=dict(survey_settings.get("reference_groups") or {}),
+        combined=combined,
+        weighting_dimensions=tuple(weighting_dimensions),
+    )
+
+
+def unknown_dimensions(survey: Survey, names: Sequence[str]) -> list[str]:
+    """Return the names that are not dimensions of the survey."""
+    known = dimension_infos(survey)
+    return [name for name in names if name not in known]
+
+
+def survey_report(
+    session: Session,
+    survey: Survey,
+    config: Mapping,
+    filters: Filters | None = None,
+    *,
+    combined: bool = False,
+    weighting_dimensions: Sequence[str] | None = None,
+    language: str | None = None,
+    intersections: bool = True,
+    generated_at: datetime | None = None,
+) -> Report:
+    """Aggregate ``survey`` in SQL and build its report under the app's settings."""
+    settings = report_settings(
+        config, survey, combined=combined, weighting_dimensions=weighting_dimensions
+    )
+    language = language or survey.default_language
+    data = collect(
+        session,
+        survey,
+        filters or Filters(),
+        Options(
+            intersections=intersections,
+            weighting_dimensions=settings.weighting_dimensions,
+            language=language,
+        ),
+    )
+    return build_report(data, settings, title=data.labels.get("title"), generated_at=generated_at)
