@@ -1139,3 +1139,16 @@ def test_stored_rows_match_between_texts_and_choices(session, client, staff, par
     keys = {row.key for row in session.exec(select(SurveyText))}
     assert not [key for key in keys if "visits" in key]
     assert session.exec(select(Choice)).all() == []
+
+
+def test_preview_links_open_the_draft_on_the_resident_page_in_each_language(client, staff, parks):
+    html = page(client, "/manage/parks/")
+    for language, title in (("en", "Parks"), ("fr", "Parcs")):
+        link = f"/s/parks?lang={language}&amp;preview=1"
+        assert f'href="{link}"' in html
+        resident = page(client, link.replace("&amp;", "&"))
+        assert title in resident
+    # The draft stays hidden from residents.
+    with client.session_transaction() as cookie_session:
+        cookie_session.clear()
+    assert client.get("/s/parks?lang=fr").status_code == 404
