@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from analysis.sentiment import SentimentCutoffs
 from engage import db
 from engage.auth import create_user
-from engage.submissions import Provenance, record_response
+from engage.submissions import Provenance, apply_sentiment, record_response
 from surveys.definition import (
     LIKERT,
     LONG_TEXT,
@@ -30,9 +30,18 @@ from surveys.definition import (
     SurveyDefinition,
 )
 from surveys.demographics import DEMOGRAPHIC_BANK, area_question
+from surveys.intake import check_counts, complete_tally
 from surveys.models import (
+    CHANNEL_PAPER,
     CHANNEL_WEB,
+    RESPONSE_FLAGGED,
+    RESPONSE_VERIFIED,
     SURVEY_OPEN,
+    AuditEvent,
+    GroupDemographic,
+    GroupFeedback,
+    GroupSession,
+    GroupTally,
     PopulationBenchmark,
     Survey,
     User,
@@ -537,6 +546,271 @@ def ensure_benchmarks(session: Session) -> None:
     session.commit()
 
 
+# Paper forms a broker keyed in after a week of outreach at a community centre, and the
+# group sessions held for the survey (their feedback is reported as its own source).
+DEMO_PAPER_FORMS = 40
+DEMO_PAPER_PLACE = "Malton Community Centre"
+DEMO_SESSIONS = (
+    {
+        "public_id": "demo-elder-circle",
+        "kind": "elder_circle",
+        "facilitator": "Elder Marjorie Cardinal",
+        "days_ago": 12,
+        "place": "Indigenous community lodge, Brampton",
+        "languages": ["en", "oj"],
+        "participants": 12,
+        "consent": "oral",
+        "attribution": "anonymous",
+        "demographics": {
+            "indigenous": {"first_nations": 9, "metis": 2, None: 1},
+            "age_band": {"age_55_64": 3, "age_65_74": 5, "age_75_plus": 3, None: 1},
+        },
+        "tallies": {
+            "satisfaction": {"agree": 3, "neutral": 2, "disagree": 4, "strongly_disagree": 2},
+            "transit_meets_needs": {"agree": 2, "disagree": 6, "strongly_disagree": 3},
+            "felt_welcome": {"yes": 5, "sometimes": 4, "no": 2},
+        },
+        "feedback": (
+            (
+                "quote",
+                "en",
+                "The bus does not come out to where our elders live. We rely on "
+                "family for every ride.",
+                "transit_meets_needs",
+                "Transit",
+                None,
+            ),
+            (
+                "quote",
+                "en",
+                "The library staff always make time for us. It is a good, warm place to gather.",
+                "felt_welcome",
+                None,
+                None,
+            ),
+            (
+                "note",
+                "en",
+                "Several elders asked for information in Anishinaabemowin and for "
+                "help in person rather than on websites.",
+                None,
+                "Language access",
+                None,
+            ),
+            (
+                "note",
+                "en",
+                "Participants felt unwelcome at the recreation centre because "
+                "smudging is not allowed there.",
+                None,
+                "Cultural safety",
+                None,
+            ),
+        ),
+    },
+    {
+        "public_id": "demo-punjabi-seniors",
+        "kind": "focus_group",
+        "facilitator": "Harpreet Gill",
+        "days_ago": 8,
+        "place": DEMO_PAPER_PLACE,
+        "languages": ["pa", "en"],
+        "participants": 9,
+        "consent": "written",
+        "attribution": "no_quote",
+        "demographics": {
+            "gender": {"man": 4, "woman": 5},
+            "home_language": {"punjabi": 9},
+        },
+        "tallies": {
+            "satisfaction": {"agree": 4, "neutral": 1, "disagree": 3},
+            "felt_welcome": {"yes": 6, "sometimes": 3},
+        },
+        "feedback": (
+            (
+                "quote",
+                "pa",
+                "ਸ਼ਾਮ ਨੂੰ ਬੱਸਾਂ ਬਹੁਤ ਘੱਟ ਆਉਂਦੀਆਂ ਹਨ, ਸਾਨੂੰ ਬਹੁਤ ਉਡੀਕ ਕਰਨੀ ਪੈਂਦੀ ਹੈ।",
+                "transit_meets_needs",
+                "Transit",
+                None,
+            ),
+            (
+                "note",
+                "en",
+                "Members said the clinic forms are hard to fill in without help in Punjabi.",
+                None,
+                "Language access",
+                None,
+            ),
+            (
+                "note",
+                "en",
+                "People are happy with the new library branch and its Punjabi books.",
+                "services_used",
+                None,
+                None,
+            ),
+        ),
+    },
+    {
+        "public_id": "demo-caledon-meeting",
+        "kind": "community_meeting",
+        "facilitator": "Engagement Office",
+        "days_ago": 5,
+        "place": "Caledon East community hall",
+        "languages": ["en"],
+        "participants": 25,
+        "consent": "written",
+        "attribution": "attributed",
+        "demographics": {},
+        "tallies": {"transit_meets_needs": {"agree": 3, "neutral": 4, "disagree": 15}},
+        "feedback": (
+            (
+                "quote",
+                "en",
+                "Without a car you simply cannot get to a clinic from here. It is "
+                "a terrible situation for seniors.",
+                "transit_meets_needs",
+                "Transit",
+                "Dana K.",
+            ),
+            (
+                "note",
+                "en",
+                "Strong support for an on-demand bus pilot in rural Caledon.",
+                None,
+                "Transit",
+                None,
+            ),
+        ),
+    },
+)
+
+
+def ensure_paper_entries(session: Session, survey: Survey, cutoffs: SentimentCutoffs) -> int:
+    """Add the paper forms the demo broker keyed in (some in French, Punjabi and Arabic)."""
+    broker = session.exec(select(User).where(User.email == DEMO_ACCOUNTS[2][1])).one()
+    staff = session.exec(select(User).where(User.email == DEMO_ACCOUNTS[1][1])).one()
+    rng = random.Random(4040)
+    first_day = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
+    first_day -= timedelta(days=10)
+    added = 0
+    for number in range(1, DEMO_PAPER_FORMS + 1):
+        language = rng.choices(DEMO_LANGUAGES, weights=[40, 15, 15, 30])[0]
+        raw = synthetic_answers(rng, language)
+        raw["area"] = ["area_2"]  # Malton is in Mississauga
+        validated = validate_submission(survey.questions, raw)
+        if not validated.is_valid:
+            raise RuntimeError(f"demo paper form {number} is invalid: {validated.errors}")
+        collected = first_day + timedelta(days=number // 14)
+        response, created = record_response(
+            session,
+            survey,
+            validated.answers,
+            Provenance(
+                channel=CHANNEL_PAPER,
+                language=language,
+                idempotency_key=f"demo-paper-{number}",
+                entered_by_id=broker.id,
+                collected_at=collected,
+                paper_id=f"MCC-{number:03d}",
+                place=DEMO_PAPER_PLACE,
+            ),
+            cutoffs=cutoffs,
+            commit=False,
+        )
+        if not created:
+            continue
+        added += 1
+        response.submitted_at = collected + timedelta(days=3, minutes=4 * number)
+        if number <= 12 or number == 13:
+            # Staff checked the first dozen against the paper and flagged one.
+            status = RESPONSE_VERIFIED if number <= 12 else RESPONSE_FLAGGED
+            note = None if number <= 12 else "Two boxes ticked for the age group; ask the broker."
+            response.status, response.review_note = status, note
+            response.reviewed_by_id, response.reviewed_at = staff.id, response.submitted_at
+            session.add(
+                AuditEvent(
+                    at=response.submitted_at + timedelta(days=1),
+                    user_id=staff.id,
+                    action=f"response.{'verify' if number <= 12 else 'flag'}",
+                    entity="response",
+                    entity_id=response.public_id,
+                    survey_id=survey.id,
+                    old={"status": "submitted", "review_note": None},
+                    new={"status": status, "review_note": note},
+                    reason=note,
+                )
+            )
+    session.commit()
+    return added
+
+
+def ensure_group_sessions(session: Session, survey: Survey, cutoffs: SentimentCutoffs) -> int:
+    """Add the demo elder circle, focus group and community meeting when missing."""
+    broker = session.exec(select(User).where(User.email == DEMO_ACCOUNTS[2][1])).one()
+    questions = {question.name: question for question in survey.questions}
+    added = 0
+    for spec in DEMO_SESSIONS:
+        exists = session.exec(
+            select(GroupSession).where(GroupSession.public_id == spec["public_id"])
+        ).first()
+        if exists:
+            continue
+        group = GroupSession(
+            public_id=spec["public_id"],
+            survey_id=survey.id,
+            kind=spec["kind"],
+            facilitator=spec["facilitator"],
+            held_on=(datetime.now(UTC) - timedelta(days=spec["days_ago"])).date(),
+            place=spec["place"],
+            languages=spec["languages"],
+            participants=spec["participants"],
+            consent=spec["consent"],
+            attribution=spec["attribution"],
+            entered_by_id=broker.id,
+        )
+        session.add(group)
+        session.flush()
+        for name, counts in spec["demographics"].items():
+            check_counts(group.participants, counts, multiple=False)
+            for choice_name, count in counts.items():
+                session.add(
+                    GroupDemographic(
+                        session_id=group.id,
+                        question_id=questions[name].id,
+                        choice=choice_name,
+                        count=count,
+                    )
+                )
+        for name, counts in spec["tallies"].items():
+            for choice_name, count in complete_tally(group.participants, counts, False).items():
+                session.add(
+                    GroupTally(
+                        session_id=group.id,
+                        question_id=questions[name].id,
+                        choice=choice_name,
+                        count=count,
+                    )
+                )
+        for kind, language, text, question, theme, speaker in spec["feedback"]:
+            row = GroupFeedback(
+                session_id=group.id,
+                kind=kind,
+                language=language,
+                text=text,
+                question_id=questions[question].id if question else None,
+                theme=theme,
+                speaker=speaker,
+            )
+            apply_sentiment(row, text, language, cutoffs)
+            session.add(row)
+        added += 1
+    session.commit()
+    return added
+
+
 def load_demo(app: Flask) -> list[tuple[str, str, str]]:
     """Load everything the demo needs; return the demo logins."""
     cutoffs = SentimentCutoffs(
@@ -548,4 +822,6 @@ def load_demo(app: Flask) -> list[tuple[str, str, str]]:
         survey = ensure_survey(session)
         ensure_web_responses(session, survey, cutoffs)
         ensure_benchmarks(session)
+        ensure_paper_entries(session, survey, cutoffs)
+        ensure_group_sessions(session, survey, cutoffs)
     return logins

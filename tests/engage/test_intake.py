@@ -621,3 +621,35 @@ def test_broker_cannot_open_another_brokers_session(client, login_as, survey, se
     client.post("/auth/logout")
     login(client, users["staff"].email)
     assert client.get(f"/intake/{SLUG}/sessions/{public_id}").status_code == 200
+
+
+# --- Demo ---------------------------------------------------------------------------
+
+
+def test_demo_has_keyed_in_paper_forms_and_group_sessions_once(runner, session):
+    from engage.demo import DEMO_PAPER_FORMS
+
+    def counts():
+        return tuple(
+            session.exec(select(func.count()).select_from(table)).one()
+            for table in (Response, GroupSession, GroupTally, GroupDemographic, GroupFeedback)
+        )
+
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    loaded = counts()
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    assert counts() == loaded
+    paper = session.exec(select(Response).where(Response.channel == "paper")).all()
+    assert len(paper) == DEMO_PAPER_FORMS
+    assert {"fr", "pa", "ar"} <= {r.language for r in paper}
+    assert {r.place for r in paper} == {"Malton Community Centre"}
+    assert all(r.entered_by_id and r.paper_id for r in paper)
+    sessions = session.exec(select(GroupSession)).all()
+    assert "elder_circle" in {s.kind for s in sessions}
+    assert "no_quote" in {s.attribution for s in sessions}
+    for group in sessions:
+        tallies = session.exec(select(GroupTally).where(GroupTally.session_id == group.id)).all()
+        by_question: dict[int, int] = {}
+        for tally in tallies:
+            by_question[tally.question_id] = by_question.get(tally.question_id, 0) + tally.count
+        assert set(by_question.values()) <= {group.participants}
