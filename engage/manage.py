@@ -38,6 +38,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 from wtforms import (
     BooleanField,
@@ -698,11 +699,17 @@ def create_survey():
         languages=[language],
         created_by_id=current_user.id,
     )
-    session.add(survey)
-    session.flush()
-    store.set_texts(session, survey, {"title": {language: form.title.data}})
-    audit(session, survey, "survey.create", "survey", survey.id, new={"slug": survey.slug})
-    session.commit()
+    try:
+        session.add(survey)
+        session.flush()
+        store.set_texts(session, survey, {"title": {language: form.title.data}})
+        audit(session, survey, "survey.create", "survey", survey.id, new={"slug": survey.slug})
+        session.commit()
+    except IntegrityError:
+        # Another request took the slug between the check and the write.
+        session.rollback()
+        add_error(form.slug, _("A survey with this web address name already exists."))
+        return render_index(400, create_form=form)
     flash(_("Survey created. Add its questions below."))
     return redirect(url_for(".survey", slug=survey.slug))
 
@@ -751,19 +758,27 @@ def import_xlsform(
             N_("A survey called “%(slug)s” already exists; choose another web address name."),
             slug=definition.slug,
         )
-    survey = store.save_definition(session, definition)
-    survey.created_by_id = user_id
-    session.add(
-        AuditEvent(
-            user_id=user_id,
-            action="survey.import",
-            entity="survey",
-            entity_id=str(survey.id),
-            survey_id=survey.id,
-            new={"slug": survey.slug, "questions": len(definition.questions)},
+    try:
+        survey = store.save_definition(session, definition)
+        survey.created_by_id = user_id
+        session.add(
+            AuditEvent(
+                user_id=user_id,
+                action="survey.import",
+                entity="survey",
+                entity_id=str(survey.id),
+                survey_id=survey.id,
+                new={"slug": survey.slug, "questions": len(definition.questions)},
+            )
         )
-    )
-    session.commit()
+        session.commit()
+    except IntegrityError:
+        # Another import or request took the slug between the check and the write.
+        session.rollback()
+        raise ImportRefusedError(
+            N_("A survey called “%(slug)s” already exists; choose another web address name."),
+            slug=definition.slug,
+        ) from None
     return survey, result.warnings
 
 
@@ -944,18 +959,24 @@ def duplicate(slug: str):
         add_error(form.slug, _("A survey with this web address name already exists."))
     if not form.is_submitted() or has_errors(form):
         return render_survey(survey, 400, duplicate_form=form)
-    copy = store.copy_survey(session, survey, form.slug.data)
-    copy.created_by_id = current_user.id
-    audit(
-        session,
-        copy,
-        "survey.duplicate",
-        "survey",
-        copy.id,
-        {"from": survey.slug},
-        {"slug": copy.slug},
-    )
-    session.commit()
+    try:
+        copy = store.copy_survey(session, survey, form.slug.data)
+        copy.created_by_id = current_user.id
+        audit(
+            session,
+            copy,
+            "survey.duplicate",
+            "survey",
+            copy.id,
+            {"from": slug},
+            {"slug": copy.slug},
+        )
+        session.commit()
+    except IntegrityError:
+        # Another request took the slug between the check and the write.
+        session.rollback()
+        add_error(form.slug, _("A survey with this web address name already exists."))
+        return render_survey(load_survey(slug), 400, duplicate_form=form)
     flash(_("This is a draft copy of “%(slug)s”.", slug=survey.slug))
     return redirect(url_for(".survey", slug=copy.slug))
 
@@ -1714,6 +1735,11 @@ def save_question_settings(slug: str, name: str):
         allow_prefer_not=bool(form.allow_prefer_not.data) and kind.supports_prefer_not,
         settings=settings,
     )
+    if locked and new_kind == RATING and not has_errors(form):
+        # Stored ratings must stay points of the scale, or summaries would drop them.
+        rating = question_type(RATING)
+        if rating.scale(stand) != rating.scale(question):
+            add_error(form.minimum, _("This question has answers, so its scale cannot change."))
     if not has_errors(form):
         for dependent in dependents(survey, question.name):
             condition = condition_of(dependent)
@@ -1773,12 +1799,15 @@ def change_kind(
     session: Session, survey: Survey, question: Question, kind: str, choice_names: list[str]
 ) -> None:
     """Change an unanswered question's kind, keeping, replacing or dropping its choices."""
-    kept = {choice.name for choice in question.choices} & set(choice_names)
+    # The agreement scale always gets its own five options, with their built-in texts.
+    kept = set() if kind == LIKERT else {c.name for c in question.choices} & set(choice_names)
     dropped = [c for c in question.choices if c.name not in kept]
     store.delete_texts(session, survey, [store.choice_key(question.name, c.name) for c in dropped])
     for choice in dropped:
         question.choices.remove(choice)
-    if kind == LIKERT and not kept:
+    # Delete before inserting: a new option may reuse a dropped option's name.
+    session.flush()
+    if kind == LIKERT:
         question.choices = [Choice(position=i, name=c) for i, c in enumerate(LIKERT_CHOICES)]
         session.flush()
         store.set_texts(session, survey, likert_texts(question.name, survey.languages))

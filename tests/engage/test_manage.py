@@ -1152,3 +1152,77 @@ def test_preview_links_open_the_draft_on_the_resident_page_in_each_language(clie
     with client.session_transaction() as cookie_session:
         cookie_session.clear()
     assert client.get("/s/parks?lang=fr").status_code == 404
+
+
+def test_an_answered_rating_keeps_its_scale(client, staff, session, parks):
+    post(
+        client,
+        "/manage/parks/questions",
+        {"question-kind": "rating", "question-label": "Rate", "question-name": "rate"},
+    )
+    answer(session, "parks", "rate", number=9)
+    response = post(
+        client,
+        "/manage/parks/questions/rate/settings",
+        {"settings-name": "rate", "settings-kind": "rating", "settings-maximum": "5"},
+        status=400,
+    )
+    assert "so its scale cannot change" in response.get_data(as_text=True)
+    # Spelling out the scale it already has is not a change.
+    post(
+        client,
+        "/manage/parks/questions/rate/settings",
+        {
+            "settings-name": "rate",
+            "settings-kind": "rating",
+            "settings-minimum": "0",
+            "settings-maximum": "10",
+            "settings-required": "y",
+        },
+    )
+    assert questions_of(session)["rate"].required is True
+
+
+def test_changing_to_the_agreement_scale_brings_its_five_options(client, staff, session, parks):
+    post(
+        client,
+        "/manage/parks/questions",
+        {
+            "question-kind": "single_choice",
+            "question-label": "Agree?",
+            "question-name": "opinion",
+            "question-options": "Agree\nDisagree",
+        },
+    )
+    post(
+        client,
+        "/manage/parks/questions/opinion/settings",
+        {"settings-name": "opinion", "settings-kind": "likert"},
+    )
+    opinion = questions_of(session)["opinion"]
+    assert [c.name for c in opinion.choices] == [
+        "strongly_disagree",
+        "disagree",
+        "neutral",
+        "agree",
+        "strongly_agree",
+    ]
+    assert texts_of(session)["c.opinion.agree"] == {"en": "Agree", "fr": "D’accord"}
+
+
+def test_a_slug_taken_between_check_and_write_is_still_refused(
+    client, staff, session, parks, monkeypatch
+):
+    from surveys import store
+
+    monkeypatch.setattr(store, "survey_by_slug", lambda session, slug: None)
+    response = post(
+        client,
+        "/manage/",
+        {"create-slug": "parks", "create-default_language": "en", "create-title": "Twin"},
+        status=400,
+    )
+    assert "A survey with this web address name already exists." in response.get_data(as_text=True)
+    session.expire_all()
+    assert len(session.exec(select(Survey)).all()) == 1
+    assert audit_actions(session) == []
