@@ -1226,3 +1226,34 @@ def test_a_slug_taken_between_check_and_write_is_still_refused(
     session.expire_all()
     assert len(session.exec(select(Survey)).all()) == 1
     assert audit_actions(session) == []
+
+
+def test_a_question_counted_in_a_group_session_is_locked_too(client, staff, session, parks):
+    from datetime import date
+
+    from surveys.models import GroupSession, GroupTally
+
+    visits = questions_of(session)["visits"]
+    group = GroupSession(
+        survey_id=visits.survey_id,
+        kind="community_meeting",
+        facilitator="Ana",
+        held_on=date(2025, 5, 1),
+        participants=12,
+        consent="oral",
+        attribution="anonymous",
+    )
+    session.add(group)
+    session.flush()
+    session.add(GroupTally(session_id=group.id, question_id=visits.id, choice="weekly", count=7))
+    session.commit()
+    response = post(
+        client,
+        "/manage/parks/questions/visits/settings",
+        {"settings-name": "visits", "settings-kind": "multiple_choice"},
+        status=400,
+    )
+    assert "This question has answers, so its type cannot change." in response.get_data(
+        as_text=True
+    )
+    assert "This question has answers." in page(client, "/manage/parks/questions/visits")
