@@ -187,6 +187,47 @@ def test_entry_screen_and_paper_forms_have_no_accessibility_violations(
     assert desktop.console_errors == []
 
 
+def test_entry_list_and_review_screens_have_no_accessibility_violations(
+    live_server, desktop, users, survey, session, axe
+):
+    from analysis.sentiment import SentimentCutoffs
+    from engage.submissions import Provenance, record_response
+    from surveys.models import AuditEvent
+    from surveys.questions import AnswerValue
+
+    response, _ = record_response(
+        session,
+        survey,
+        {"used": [AnswerValue(choice="east")], "visits": [AnswerValue(number=2)]},
+        Provenance("paper", "ar", "entry-" + "b" * 32, users["broker"].id, paper_id="C-9"),
+        cutoffs=SentimentCutoffs(),
+    )
+    session.add(
+        AuditEvent(
+            user_id=users["broker"].id,
+            action="response.correct",
+            entity="response",
+            entity_id=response.public_id,
+            survey_id=survey.id,
+            old={"answers": {"visits": ["1"]}},
+            new={"answers": {"visits": ["2"]}},
+        )
+    )
+    session.commit()
+    sign_in(desktop, live_server.url, users["staff"].email)
+    desktop.goto(f"{live_server.url}/intake/{SLUG}/entries")
+    axe(desktop, "entries list")
+    desktop.get_by_role("link", name=response.public_id).click()
+    assert "Question 3 (visits)" in desktop.inner_text(".history")
+    axe(desktop, "entry with history and review")
+    desktop.check("#decision-flagged")
+    desktop.get_by_role("button", name="Save review").click()
+    assert "Say why the entry is flagged." in desktop.inner_text("main")
+    axe(desktop, "review with an error")
+    # A form sent back with errors has status 400, which Chromium logs; nothing else may be.
+    assert [e for e in desktop.console_errors if "status of 400" not in e] == []
+
+
 def pdf_page_size(pdf: bytes) -> tuple[int, int]:
     """Return the first page's size in points."""
     box = re.search(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", pdf)
