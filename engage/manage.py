@@ -39,6 +39,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 from wtforms import (
     BooleanField,
@@ -114,6 +115,8 @@ DIMENSION_PATTERN = r"^[a-z][a-z0-9_]*$"
 RESERVED_NAMES = frozenset({"csrf_token", "lang", "preview"})
 CHOICE_KINDS = (SINGLE_CHOICE, MULTIPLE_CHOICE)
 MAX_RATING_POINTS = 101
+# Untranslated texts listed per language on the survey page.
+MISSING_SHOWN = 25
 MAX_TEXT_LENGTH = 10000
 # Settings the builder manages; others (from an XLSForm import) are kept as they are.
 CONSTRAINT_KEYS = ("min", "max", "step", "integer", "max_length", "min_choices", "max_choices")
@@ -440,8 +443,13 @@ def add_error(field, message: str) -> None:
 
 
 def load_survey(slug: str) -> Survey:
-    """Return the survey with ``slug`` or answer 404."""
-    survey = store.survey_by_slug(db.get_session(), slug)
+    """Return the survey with ``slug``, its questions and choices loaded, or answer 404."""
+    statement = (
+        select(Survey)
+        .where(Survey.slug == slug)
+        .options(selectinload(Survey.questions).selectinload(Question.choices))
+    )
+    survey = db.get_session().exec(statement).first()
     if survey is None:
         abort(404)
     return survey
@@ -539,21 +547,29 @@ def survey_text_keys(survey: Survey) -> list[str]:
     return store.text_keys(survey)
 
 
-def key_descriptions(survey: Survey) -> dict[str, str]:
-    """Return a readable description of every text key of the survey."""
-    descriptions = {key: str(label) for key, (label, _hint) in SURVEY_TEXTS.items()}
+def key_owners(survey: Survey) -> dict[str, tuple[str, str | None]]:
+    """Return, for each question text key, its question name and choice name (None if none)."""
+    owners: dict[str, tuple[str, str | None]] = {}
     for question in survey.questions:
-        descriptions[store.label_key(question.name)] = _(
-            "Question “%(name)s”: text", name=question.name
-        )
-        descriptions[store.hint_key(question.name)] = _(
-            "Question “%(name)s”: hint", name=question.name
-        )
+        owners[store.label_key(question.name)] = (question.name, None)
+        owners[store.hint_key(question.name)] = (question.name, None)
         for choice in question.choices:
-            descriptions[store.choice_key(question.name, choice.name)] = _(
-                "Question “%(name)s”: option “%(choice)s”", name=question.name, choice=choice.name
-            )
-    return descriptions
+            owners[store.choice_key(question.name, choice.name)] = (question.name, choice.name)
+    return owners
+
+
+def describe_key(key: str, owners: dict[str, tuple[str, str | None]]) -> str:
+    """Return a readable name for a text key, in the interface language."""
+    if key in SURVEY_TEXTS:
+        return str(SURVEY_TEXTS[key][0])
+    if key not in owners:
+        return key
+    name, choice = owners[key]
+    if choice is not None:
+        return _("Question “%(name)s”: option “%(choice)s”", name=name, choice=choice)
+    if key == store.hint_key(name):
+        return _("Question “%(name)s”: hint", name=name)
+    return _("Question “%(name)s”: text", name=name)
 
 
 @dataclass(frozen=True)
@@ -567,6 +583,7 @@ class LanguageStatus:
     is_default: bool
     translated: int
     total: int
+    # The first MISSING_SHOWN untranslated texts, described; the export lists them all.
     missing: tuple[str, ...]
 
     @property
@@ -579,17 +596,17 @@ def language_statuses(survey: Survey, texts: dict) -> list[LanguageStatus]:
     """Return completeness and the untranslated texts of each of the survey's languages."""
     keys = survey_text_keys(survey)
     current = {key: texts[key] for key in keys if key in texts}
-    descriptions = key_descriptions(survey)
+    owners = key_owners(survey)
     statuses = []
     for tag in survey.languages:
         translated, total = completeness(current, tag)
-        missing = tuple(
-            descriptions.get(key, key)
+        missing = [
+            key
             for key in keys
             if key in current
             and any(text.strip() for text in current[key].values())
             and not current[key].get(tag, "").strip()
-        )
+        ]
         statuses.append(
             LanguageStatus(
                 tag=tag,
@@ -599,7 +616,7 @@ def language_statuses(survey: Survey, texts: dict) -> list[LanguageStatus]:
                 is_default=tag == survey.default_language,
                 translated=translated,
                 total=total,
-                missing=missing,
+                missing=tuple(describe_key(key, owners) for key in missing[:MISSING_SHOWN]),
             )
         )
     return statuses
