@@ -174,6 +174,7 @@ class _TableGrid:
         self.row_margin = table.row_margin
         self.column_margin = table.column_margin
         self.total_row, self.total_column = len(self.rows), len(self.columns)
+        self._last: tuple[frozenset, frozenset] | None = None
         if self.row_margin is not None:
             self._check_margin(margins[self.row_margin], self.rows, self._row_total)
         if self.column_margin is not None:
@@ -210,15 +211,20 @@ class _TableGrid:
 
     def protect(self, min_cell: int, withheld: Mapping[Hashable, set]) -> set[tuple[int, int]]:
         """Return the positions to withhold: small values, forced ones, then complements."""
+        forced = frozenset(self._forced(withheld))
+        if self._last is not None and self._last[0] == forced:
+            return set(self._last[1])  # nothing new forced since the last pass
         hidden = {position for position, value in self.grid.items() if is_small(value, min_cell)}
-        hidden |= self._forced(withheld)
+        hidden |= forced
         while True:
             complement = _complement_for_lone_value(self.grid, hidden)
             if complement is None:
                 complement = _complement_for_solvable_value(self.grid, hidden)
             if complement is None:
-                return hidden
+                break
             hidden.add(complement)
+        self._last = (forced, frozenset(hidden))
+        return hidden
 
     def publish_to_margins(
         self, hidden: set, withheld: dict[Hashable, set], margins: Mapping[Hashable, Margin]

@@ -29,8 +29,9 @@ test chosen from the expected counts.
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
+from functools import cache
 
 from analysis.linked_suppression import LinkedTable, Margin, suppress_linked
 from analysis.sentiment import NEGATIVE, NEUTRAL, POSITIVE, SCORED_LANGUAGES
@@ -356,8 +357,24 @@ class Report:
 
 
 def report_dict(report: Report) -> dict:
-    """Return the report as plain JSON values (tuples become lists when dumped)."""
-    return asdict(report)
+    """Return the report as plain JSON values: dicts, lists, strings, numbers, None."""
+    return _plain(report)
+
+
+def _plain(value):
+    """Convert dataclasses, tuples and dicts recursively (``asdict`` without deep copies)."""
+    if isinstance(value, str | int | float) or value is None:
+        return value
+    if isinstance(value, tuple | list):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    return {name: _plain(getattr(value, name)) for name in _field_names(type(value))}
+
+
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(item.name for item in fields(cls))
 
 
 # ---------------------------------------------------------------------------

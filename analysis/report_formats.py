@@ -55,8 +55,8 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def to_json(report: Report) -> str:
-    """Return the report as indented JSON (UTF-8 text, no NaN)."""
-    return json.dumps(report_dict(report), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    """Return the report as JSON (no NaN); compact, so that the fast C encoder writes it."""
+    return json.dumps(report_dict(report), ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def to_csv(report: Report) -> str:
