@@ -13,8 +13,8 @@ Privacy, applied to every table before any figure is derived:
   its row is shown, so that no derived figure gives back a withheld count.
   Shares of representation use as base the respondents minus the "prefer not
   to answer" and "no answer" counts *that are shown*, for the same reason.
-- A test of independence is run only on the groups whose rows are shown
-  whole, so its p-value can be recomputed from the published table.
+- A test of independence is run only on the groups whose answers are all
+  shown, so its p-value can be recomputed from the published table.
 - A comment is quoted only under the survey's quoting rule, only from a
   question whose number of comments is shown, and never from a group session
   whose participants asked not to be quoted (the query layer enforces that).
@@ -830,7 +830,7 @@ class _Builder:
         for group in table.row_totals:
             cells = {column: table.cells[(group, column)] for column in columns}
             size = representation.counts.get(group)
-            whole = all(value is not None for value in cells.values()) and size is not None
+            whole = self._derivable(question, cells, size)
             figures[group] = (cells, whole, size, self._row_figures(question, cells, whole, size))
         reference = self.reference_groups.get(key)
         reference_rate = None
@@ -881,7 +881,7 @@ class _Builder:
         shown = self.shown_margins[("distribution", question.name)]
         respondents = self.respondents
         cells = dict(shown.counts)
-        whole = all(value is not None for value in cells.values()) and respondents is not None
+        whole = self._derivable(question, cells, respondents)
         n, distribution, rate, ci, mean = self._row_figures(question, cells, whole, respondents)
         return OutcomeRow(
             dimension="all",
@@ -899,6 +899,26 @@ class _Builder:
             rate_difference=None,
         )
 
+    @staticmethod
+    def _derivable(
+        question: QuestionInfo, cells: Mapping[str, int | None], respondents: int | None
+    ) -> bool:
+        """Return whether a row's figures can be shown: every count they use is shown.
+
+        Rates, shares and means use the answers other than "prefer not to
+        answer" and "no answer". For a select-all-that-apply question, whose
+        answers overlap, the base is the respondents minus those two, so
+        they must be shown too.
+        """
+        used = [
+            value
+            for choice, value in cells.items()
+            if question.multi_select or choice not in (PREFER_NOT_TO_ANSWER, NO_ANSWER_NAME)
+        ]
+        if question.multi_select:
+            used.append(respondents)
+        return all(value is not None for value in used)
+
     def _substantive(self, question: QuestionInfo, cells: Mapping[str, int | None]) -> list[int]:
         return [
             cells[choice] or 0
@@ -909,7 +929,7 @@ class _Builder:
     def _table_test(
         self, question: QuestionInfo, dimension: DimensionInfo, figures
     ) -> Independence:
-        """Test independence on the groups shown whole (single-select only)."""
+        """Test independence on the groups whose answers are all shown (single-select only)."""
         if question.multi_select or dimension.multi_select:
             reason = "multi_select_question" if question.multi_select else "multi_select_dimension"
             return Independence(
@@ -947,20 +967,18 @@ class _Builder:
         """For a select-all-that-apply dimension, test each group against everyone else.
 
         "Everyone else" is the respondents who gave a group (all minus prefer-not
-        and no answer), which is published only when those rows and the overall
-        distribution are shown whole.
+        and no answer); its answers can be worked out from the published table
+        only when the overall distribution and those two rows show every answer.
         """
         if question.multi_select:
             return rows
         overall = self.shown_margins[("distribution", question.name)].counts
+        choices = [c for c in overall if c not in (PREFER_NOT_TO_ANSWER, NO_ANSWER_NAME)]
         pieces = [overall] + [
             figures[name][0] for name in (PREFER_NOT_TO_ANSWER, NO_ANSWER_NAME) if name in figures
         ]
-        if any(value is None for piece in pieces for value in piece.values()) or not all(
-            figures[name][1] for name in (PREFER_NOT_TO_ANSWER, NO_ANSWER_NAME) if name in figures
-        ):
+        if any(piece[c] is None for piece in pieces for c in choices):
             return rows
-        choices = [c for c in overall if c not in (PREFER_NOT_TO_ANSWER, NO_ANSWER_NAME)]
         gave_a_group = [
             overall[c]
             - sum(

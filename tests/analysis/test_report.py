@@ -413,6 +413,23 @@ def test_rates_of_a_row_with_any_withheld_cell_are_withheld():
     assert young.mean is None and young.index is None
 
 
+def test_a_withheld_prefer_not_count_does_not_withhold_the_rate_it_is_not_part_of():
+    # Ten young respondents skipped the question: their count is the cheapest complement.
+    data = data_from(
+        {"young": 110, "old": 300},
+        answers={
+            "young": {"agree": 30, "disagree": 64, PNA: 6},
+            "old": {"agree": 150, "disagree": 150},
+        },
+    )
+
+    young = row_of(build_report(data).outcomes[0].rows, "young")
+
+    counts = {choice.choice: choice.n for choice in young.distribution}
+    assert counts[PNA] is None and counts["no_answer"] is None
+    assert young.n == 94 and young.rate == pytest.approx(30 / 94)
+
+
 def test_a_tiny_survey_withholds_its_total_everywhere():
     data = data_from({"young": 4, "old": 3})
 
