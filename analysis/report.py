@@ -1021,7 +1021,8 @@ class _Builder:
     # -- sentiment -------------------------------------------------------------------
 
     def _sentiment_row(self, question, dimension, group, label, counts, total) -> SentimentRow:
-        whole = total is not None and all(value is not None for value in counts.values())
+        """Return one row; shares of the scored comments need only the three labels shown."""
+        whole = all(counts[c] is not None for c in SENTIMENT_COLUMNS[:3])
         scored = None
         shares: dict[str, float | None] = dict.fromkeys(SENTIMENT_COLUMNS[:3])
         if whole:
@@ -1034,7 +1035,7 @@ class _Builder:
             group=group,
             label=label,
             n=total,
-            suppressed=not whole,
+            suppressed=not whole or total is None,
             counts=dict(counts),
             shares=shares,
             scored=scored,
