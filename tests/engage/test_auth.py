@@ -13,7 +13,7 @@ def user_count(session) -> int:
     return len(session.exec(select(User)).all())
 
 
-def test_create_user_command_reads_password_from_stdin(runner, session):
+def test_create_user_command_reads_password_from_stdin(runner, session, real_password_hash):
     result = runner.invoke(
         args=["create-user", "Ana@Example.ca", "--role", "staff", "--password-stdin"],
         input="a long enough password\n",

@@ -25,8 +25,10 @@ def test_demo_loads_once_and_running_it_again_adds_nothing(runner, session):
     assert loaded[0] == 3 and loaded[1] >= 1 and loaded[2] >= DEMO_WEB_RESPONSES
 
 
-def test_demo_survey_is_open_in_english_french_and_a_right_to_left_language(runner, session):
-    runner.invoke(args=["demo"])
+def test_demo_survey_is_open_in_english_french_and_a_right_to_left_language(demo_app):
+    from sqlmodel import Session
+
+    session = Session(demo_app.extensions["engage.engine"])
     survey = session.exec(select(Survey).where(Survey.slug == DEMO_SLUG)).one()
     assert survey.status == "open"
     assert {"en", "fr"} <= set(survey.languages)
@@ -34,9 +36,16 @@ def test_demo_survey_is_open_in_english_french_and_a_right_to_left_language(runn
     assert any(question.dimension for question in survey.questions)
 
 
-def test_demo_prints_a_login_for_each_role_that_works(runner, client):
+def test_demo_prints_a_login_for_each_role_that_works(runner, session):
     output = runner.invoke(args=["demo"]).output
     for role, email, password in DEMO_ACCOUNTS:
-        assert email in output and password in output
+        assert f"{role:7} {email}  password: {password}" in output
+        user = session.exec(select(User).where(User.email == email)).one()
+        assert user.role == role
+
+
+def test_demo_logins_work(demo_app):
+    client = demo_app.test_client()
+    for role, email, password in DEMO_ACCOUNTS:
         assert login(client, email, password).status_code == 302, role
         client.post("/auth/logout")
