@@ -12,6 +12,7 @@ from engage import (
     health,
     i18n,
     intake,
+    limits,
     manage,
     reports,
     respond,
@@ -40,6 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
     i18n.init_app(app)
     auth.init_app(app)
     security.init_app(app)
+    limits.init_app(app)
     errors.init_app(app)
     commands.init_app(app)
 

@@ -10,9 +10,16 @@ from urllib.parse import urlencode
 from babel import Locale
 from flask import Flask, g, request, session
 from flask_babel import Babel
+from markupsafe import Markup
 
 from engage.config import resource_folder
-from surveys.languages import display_name, is_valid_tag, normalize_tag, text_direction
+from surveys.languages import (
+    display_name,
+    is_valid_tag,
+    normalize_tag,
+    split_tag,
+    text_direction,
+)
 
 # BCP 47 tags of the interface catalogs, in picker order.
 INTERFACE_LANGUAGES = ("en", "fr", "ar", "ur", "pa", "zh-Hans", "tl", "es", "pt", "ta")
@@ -70,6 +77,17 @@ def page_language() -> str:
     return g.get("page_language") or g.get("interface_language") or select_locale()
 
 
+def interface_lang_attrs(page_tag: str, interface_tag: str) -> Markup:
+    """Return `` lang=".." dir=".."`` for interface text on a page whose content is in another
+    language (a survey in Anishinaabemowin shown with English buttons), else nothing."""
+    page, interface = split_tag(page_tag), split_tag(interface_tag)
+    if page.language == interface.language and (page.script or interface.script) == (
+        interface.script or page.script
+    ):
+        return Markup("")
+    return Markup(' lang="%s" dir="%s"') % (interface_tag, text_direction(interface_tag))
+
+
 def language_choices() -> list[tuple[str, str]]:
     """Return (tag, name in its own language and script) for the picker."""
     return [(tag, display_name(tag)) for tag in INTERFACE_LANGUAGES]
@@ -95,6 +113,7 @@ def init_app(app: Flask) -> None:
             "page_language": language,
             "page_direction": text_direction(language),
             "interface_language": g.interface_language,
+            "interface_attrs": interface_lang_attrs(language, g.interface_language),
             "language_choices": language_choices(),
             "babel_locale": Locale.parse(babel_locale_id(g.interface_language)),
             "language_url": language_url,
