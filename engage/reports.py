@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import urlencode
 
 import click
@@ -35,20 +36,19 @@ from flask import (
     render_template,
     request,
     send_file,
-    stream_with_context,
     url_for,
 )
 from flask.cli import with_appcontext
+from flask_babel import format_date, format_datetime, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
-from engage import analysis_commands, db, exports
+from engage import analysis_commands, charts, db, exports
 from engage.auth import role_required, safe_next
 from engage.charts import (
     CHANNEL_NAMES,
@@ -95,6 +95,40 @@ COMMENTS_PER_PAGE = 25
 FEEDBACK_SHOWN = 100
 # Plotly's assets are versioned in their address, so browsers may keep them a year.
 ASSET_MAX_AGE = 365 * 24 * 3600
+
+
+@bp.context_processor
+def report_helpers() -> dict:
+    """Give the report templates their formatting helpers."""
+
+    def view_url(**changes) -> str:
+        return current_url("reports.dashboard", **changes)
+
+    def download_url(what: str, extension: str) -> str:
+        return url_for(
+            "reports.download",
+            slug=request.view_args["slug"],
+            what=what,
+            extension=extension,
+            **filter_args(),
+        )
+
+    return {
+        "direction": text_direction,
+        "count_text": charts.count_text,
+        "ratio_text": charts.ratio_text,
+        "short": short_label,
+        "language_name": language_name,
+        "channel_name": channel_name,
+        "sentiment_names": SENTIMENT_NAMES,
+        "session_kind_names": charts.SESSION_KIND_NAMES,
+        "format_date": format_date,
+        "format_datetime": format_datetime,
+        "view_url": view_url,
+        "download_url": download_url,
+        "filter_args": filter_args() if (request.view_args or {}).get("slug") else {},
+    }
+
 
 # ---------------------------------------------------------------------------
 # Filters from the query string
@@ -193,32 +227,48 @@ def interface_tag() -> str:
     return g.interface_language
 
 
-def build_page_report(survey: Survey, filters, pair: tuple[str, str] | None):
+def build_page_report(survey: Survey, filters: Filters, pair: tuple[str, str] | None):
     """Build the report a dashboard shows: no weighting, only the chosen intersection.
 
-    Crossing every pair of dimensions costs one query per pair; the dashboard
-    shows one pair, so only that one is asked of the database.
+    Crossing every pair of dimensions costs a query (and a suppressed table) per
+    pair; the dashboard shows one pair, so only that one is asked of the database.
     """
     from analysis.report import build_report
     from engage.survey_reports import report_settings
 
     session = db.get_session()
     settings = replace(report_settings(current_app.config, survey), weighting_dimensions=())
-    language = interface_tag()
-    data = collect(session, survey, filters, Options(intersections=False, language=language))
+    data = collect(session, survey, filters, Options(intersections=False, language=interface_tag()))
     if pair:
-        order = list(dimension_infos(survey))
-        first, second = sorted(pair, key=order.index)
-        name = ("intersection", first, second)
-        wanted = [
-            query
-            for query in report_queries(session, survey, filters, Options(intersections=True))
-            if query.name == name
-        ]
-        data = replace(data, intersections={(first, second): run(session, wanted)[name]})
+        data = replace(data, intersections=one_intersection(session, survey, filters, pair))
     return build_report(
         data, settings, title=data.labels.get("title"), generated_at=datetime.now().astimezone()
     )
+
+
+def one_intersection(session, survey: Survey, filters: Filters, pair: tuple[str, str]) -> dict:
+    """Return the counts of two dimensions crossed, as ``collect`` would give them.
+
+    ``report_queries`` is asked about the survey cut down to the two dimensions'
+    questions, so it builds a handful of statements instead of the whole report's.
+    """
+    order = list(dimension_infos(survey))
+    first, second = sorted(pair, key=order.index)
+    wanted = {first, second}
+    cut = SimpleNamespace(
+        id=survey.id,
+        slug=survey.slug,
+        settings=survey.settings,
+        default_language=survey.default_language,
+        questions=[q for q in survey.questions if q.dimension in wanted],
+    )
+    name = ("intersection", first, second)
+    queries = [
+        query
+        for query in report_queries(session, cut, filters, Options(intersections=True))
+        if query.name == name
+    ]
+    return {(first, second): run(session, queries)[name]}
 
 
 def full_report(survey: Survey, filters=None):
@@ -289,9 +339,7 @@ def dashboard(slug: str):
         second = next((key for key in keys if key != first), None)
     pair = (first, second) if first and second else None
     report = build_page_report(survey, form.filters(), pair)
-    from analysis.report import report_dict
-
-    board = build_dashboard(report_dict(report), view)
+    board = build_dashboard(charts.report_values(report), view)
     return render_template(
         "reports/dashboard.html",
         survey=survey,
@@ -386,7 +434,7 @@ def download(slug: str, what: str, extension: str):
         return redirect(url_for("reports.dashboard", slug=slug))
     filters = form.filters()
     if what == "responses" and extension == "csv":
-        body = stream_with_context(exports.responses_csv(session, survey, filters))
+        body = streamed_responses_csv(db.engine(), survey.id, filters)
         return attachment(body, "text/csv; charset=utf-8", filename)
     if what == "responses":
         return attachment(exports.responses_xlsx(session, survey, filters), XLSX, filename)
@@ -400,11 +448,16 @@ def download(slug: str, what: str, extension: str):
     return attachment(standalone_html(survey, report), "text/html; charset=utf-8", filename)
 
 
+def streamed_responses_csv(engine, survey_id: int, filters: Filters):
+    """Yield the responses CSV from a session of its own: it outlives the request's."""
+    with db.Session(engine) as session:
+        survey = session.get(Survey, survey_id)
+        yield from exports.responses_csv(session, survey, filters)
+
+
 def standalone_html(survey: Survey, report) -> str:
     """Return the report as one HTML file that opens offline (plotly.js inlined)."""
-    from analysis.report import report_dict
-
-    board = build_dashboard(report_dict(report), View(), complete=True)
+    board = build_dashboard(charts.report_values(report), View(), complete=True)
     return render_template(
         "reports/standalone.html",
         survey=survey,
@@ -412,6 +465,7 @@ def standalone_html(survey: Survey, report) -> str:
         title=report.survey.get("title") or survey.slug,
         assets=exports.inline_assets(),
         interface_direction=text_direction(interface_tag()),
+        **report_helpers(),
     )
 
 
@@ -431,9 +485,10 @@ SENTIMENT_FILTERS = (*SENTIMENT_LABELS, "unscored")
 class CommentFilterForm(FilterForm):
     """The explorer's filters: the report filters plus question, group, label and text."""
 
-    question = SelectField(_l("Question"), choices=[], validate_choice=True)
-    group = SelectField(_l("Respondent group"), choices=[], validate_choice=True)
-    sentiment = SelectField(_l("Sentiment"), choices=[], validate_choice=True)
+    question = SelectField(_l("Question"), choices=[], default="", validate_choice=True)
+    # Grouped options (one group per dimension): checked in the view against ``group_choices``.
+    group = SelectField(_l("Respondent group"), choices=[], default="", validate_choice=False)
+    sentiment = SelectField(_l("Sentiment"), choices=[], default="", validate_choice=True)
     q = StringField(_l("Text contains"), validators=[Optional(), Length(max=200)])
     page = HiddenField()
 
@@ -566,6 +621,8 @@ class CommentResults:
     page: int
     pages: int
     withheld_group: bool = False
+    # With a group chosen, a small number of comments is a small cell: say "fewer than".
+    small_count: bool = False
 
 
 def find_comments(
@@ -648,7 +705,8 @@ def find_comments(
                 quotable=consent.policy == "all" or response.id in consenting,
             )
         )
-    return CommentResults(found, total, page, pages)
+    small = bool(form.group.data) and 0 < total < int(current_app.config["MIN_CELL"])
+    return CommentResults(found, total, page, pages, small_count=small)
 
 
 def group_members(survey: Survey, key: str, group: str):
