@@ -45,7 +45,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
-from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, StringField
+from wtforms import (
+    DateField,
+    HiddenField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.validators import Length, Optional, ValidationError
 
 from engage import analysis_commands, charts, db, exports
@@ -169,7 +176,7 @@ def filter_form(survey: Survey) -> FilterForm:
     """Return the filter form bound to the query string, with the survey's choices."""
     session = db.get_session()
     form = FilterForm(formdata=request.args)
-    form.channel.choices = [(code, channel_name(code)) for code in CHANNELS]
+    form.channel.choices = [SelectChoice(code, channel_name(code)) for code in CHANNELS]
     languages = list(
         dict.fromkeys(
             [
@@ -182,14 +189,14 @@ def filter_form(survey: Survey) -> FilterForm:
             ]
         )
     )
-    form.language.choices = [(tag, language_name(tag)) for tag in languages]
+    form.language.choices = [SelectChoice(tag, language_name(tag)) for tag in languages]
     areas = session.exec(
         select(ResponseRow.area)
         .where(ResponseRow.survey_id == survey.id, ResponseRow.area.is_not(None))
         .distinct()
         .order_by(ResponseRow.area)
     ).scalars()
-    form.area.choices = [(area, area) for area in areas]
+    form.area.choices = [SelectChoice(area, area) for area in areas]
     return form
 
 
@@ -486,8 +493,7 @@ class CommentFilterForm(FilterForm):
     """The explorer's filters: the report filters plus question, group, label and text."""
 
     question = SelectField(_l("Question"), choices=[], default="", validate_choice=True)
-    # Grouped options (one group per dimension): checked in the view against ``group_choices``.
-    group = SelectField(_l("Respondent group"), choices=[], default="", validate_choice=False)
+    group = SelectField(_l("Respondent group"), choices=[], default="", validate_choice=True)
     sentiment = SelectField(_l("Sentiment"), choices=[], default="", validate_choice=True)
     q = StringField(_l("Text contains"), validators=[Optional(), Length(max=200)])
     page = HiddenField()
@@ -499,10 +505,10 @@ class OverrideForm(FlaskForm):
     label = SelectField(
         _l("Sentiment label"),
         choices=[
-            ("", _l("As scored")),
-            ("negative", _l("Negative")),
-            ("neutral", _l("Neutral")),
-            ("positive", _l("Positive")),
+            SelectChoice("", _l("As scored")),
+            SelectChoice("negative", _l("Negative")),
+            SelectChoice("neutral", _l("Neutral")),
+            SelectChoice("positive", _l("Positive")),
         ],
         validate_choice=True,
     )
@@ -539,31 +545,20 @@ def comment_questions(survey: Survey) -> list[Question]:
     return [question for question in survey.questions if question.kind == LONG_TEXT]
 
 
-def group_choices(survey: Survey, labels: Mapping[str, str]) -> list:
-    """Return the explorer's group options: "dimension:group" for each dimension question."""
-    choices: list = [("", _("Any"))]
+def group_choices(survey: Survey, labels: Mapping[str, str]) -> list[SelectChoice]:
+    """Return the explorer's group options, "dimension:group", grouped by dimension."""
+    choices = [SelectChoice("", _("Any"))]
     for key, info in dimension_infos(survey).items():
         if info.derived:
             continue
         dimension_label = short_label(labels.get(f"d.{key}") or key, 60)
-        options = [
-            (f"{key}:{group}", short_label(labels.get(f"g.{key}.{group}") or group, 60))
-            for group in info.groups
-        ]
-        options.append((f"{key}:prefer_not_to_answer", _("Prefer not to answer")))
-        choices.append((dimension_label, options))
+        for group in [*info.groups, "prefer_not_to_answer"]:
+            if group == "prefer_not_to_answer":
+                label = _("Prefer not to answer")
+            else:
+                label = short_label(labels.get(f"g.{key}.{group}") or group, 60)
+            choices.append(SelectChoice(f"{key}:{group}", label, optgroup=dimension_label))
     return choices
-
-
-def flat_choices(choices: list) -> list[str]:
-    """Return the values of (possibly grouped) select choices."""
-    values = []
-    for value, label in choices:
-        if isinstance(label, list):
-            values.extend(option for option, _ in label)
-        else:
-            values.append(value)
-    return values
 
 
 @bp.get("/<slug>/comments")
@@ -579,17 +574,14 @@ def comments(slug: str):
     form = CommentFilterForm(formdata=request.args)
     for name in ("channel", "language", "area"):
         form[name].choices = base[name].choices
-    form.question.choices = [("", _("Any"))] + [
+    form.question.choices = [SelectChoice("", _("Any"))] + [
         (q.name, short_label(labels.get(f"q.{q.name}.label") or q.name, 80)) for q in questions
     ]
     form.group.choices = group_choices(survey, labels)
-    form.sentiment.choices = [("", _("Any"))] + [
-        (name, str(SENTIMENT_NAMES[name])) for name in SENTIMENT_FILTERS
+    form.sentiment.choices = [SelectChoice("", _("Any"))] + [
+        SelectChoice(name, str(SENTIMENT_NAMES[name])) for name in SENTIMENT_FILTERS
     ]
     valid = form.validate()
-    if form.group.data and form.group.data not in flat_choices(form.group.choices):
-        form.group.errors = [*form.group.errors, _("Choose a group from the list.")]
-        valid = False
     context = {
         "survey": survey,
         "form": form,

@@ -1,9 +1,11 @@
 """A small survey with everything the dashboard and the downloads must handle.
 
-Sixty respondents in two large age groups and three in a small one (to be
-suppressed), web and paper responses with provenance, comments (one shaped like
-a spreadsheet formula), contact details that must never leave the database, and
-two group sessions: one that allows quotes and one that asked not to be quoted.
+Seventy-two respondents in two large age groups and three in a small one (to
+be suppressed), web and paper responses with provenance, comments (one shaped
+like a spreadsheet formula), contact details that must never leave the
+database, population benchmarks, and two group sessions: one that allows quotes
+and one that asked not to be quoted. Every other count is large, so that only
+the small group's cells (and their complements) are withheld.
 """
 
 from __future__ import annotations
@@ -15,13 +17,13 @@ from sqlmodel import Session
 
 from analysis.sentiment import SentimentCutoffs
 from engage.submissions import Provenance, record_response
-from surveys.models import GroupFeedback, GroupSession, Survey, User
+from surveys.models import GroupFeedback, GroupSession, PopulationBenchmark, Survey, User
 from surveys.responses import validate_submission
 
 SLUG = "transit-2025"
 CONTACT = "jane.doe@example.org 416-555-0199"
 FORMULA_COMMENT = '=HYPERLINK("http://attacker.example","Click")'
-SMALL_GROUP_COMMENT = "Only three of us seniors answered this."
+SMALL_GROUP_COMMENT = "Great buses, say the seniors."
 NO_QUOTE_TEXT = "Words the elders asked us never to quote."
 QUOTABLE_TEXT = "The library is a lovely, welcoming place."
 SPEAKER = "Ruth"
@@ -46,7 +48,7 @@ def build_survey(session: Session, users: dict[str, User], settings: dict | None
         survey,
         [
             ({"age": "young", "area": "north", "safe": "agree", "why": "Great buses."}, 20),
-            ({"age": "young", "area": "south", "safe": "disagree"}, 10),
+            ({"age": "young", "area": "south", "safe": "disagree"}, 12),
             (
                 {"age": "old", "area": "north", "safe": "disagree", "why": "The bus is terrible."},
                 15,
@@ -58,7 +60,7 @@ def build_survey(session: Session, users: dict[str, User], settings: dict | None
     add_responses(
         session,
         survey,
-        {"age": "senior", "area": "north", "safe": "neutral", "why": SMALL_GROUP_COMMENT},
+        {"age": "senior", "area": "north", "safe": "agree", "why": SMALL_GROUP_COMMENT},
         2,
         collected_at=datetime(2025, 6, 3, 15, 0, tzinfo=UTC),
     )
@@ -66,7 +68,7 @@ def build_survey(session: Session, users: dict[str, User], settings: dict | None
         session,
         survey,
         {"age": "young", "area": "south", "safe": "agree", "why": FORMULA_COMMENT},
-        1,
+        10,
         language="fr",
         collected_at=datetime(2025, 6, 3, 16, 0, tzinfo=UTC),
     )
@@ -118,5 +120,7 @@ def build_survey(session: Session, users: dict[str, User], settings: dict | None
                 polarity=0.5,
             )
         )
+    for group, population in (("young", 4000), ("old", 5000), ("senior", 1000)):
+        session.add(PopulationBenchmark(dimension="age_band", group=group, population=population))
     session.commit()
     return survey

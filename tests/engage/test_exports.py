@@ -75,7 +75,7 @@ def test_responses_csv_has_provenance_and_never_contact_details(client, staff, s
     text = reply.data.decode("utf-8-sig")
     rows = read_csv(reply.data)
 
-    assert len(rows) == 64
+    assert len(rows) == 75
     assert list(rows[0])[:12] == list(exports.PROVENANCE_COLUMNS)
     paper = next(row for row in rows if row["paper_id"] == PAPER_ID)
     assert paper["channel"] == "paper"
@@ -99,7 +99,7 @@ def test_responses_csv_follows_the_filters(client, staff, survey):
     rows = read_csv(download(client, "responses", "csv", "?channel=paper").data)
     assert [row["paper_id"] for row in rows] == [PAPER_ID]
     rows = read_csv(download(client, "responses", "csv", "?start=2025-06-03").data)
-    assert len(rows) == 3
+    assert len(rows) == 12
 
 
 def test_responses_workbook_has_provenance_quotable_feedback_and_questions(client, staff, survey):
@@ -132,7 +132,7 @@ def test_report_csv_shows_a_small_group_as_suppressed(client, staff, survey):
     young = next(
         row for row in rows if row["table"] == "representation" and row["group"] == "young"
     )
-    assert young["n"] == "31"
+    assert young["n"] == "42"
 
 
 def test_report_workbook_holds_the_same_suppressed_figures(client, staff, survey):
@@ -144,7 +144,7 @@ def test_report_workbook_holds_the_same_suppressed_figures(client, staff, survey
     ]
     senior = next(row for row in rows if row["group"] == "senior")
     assert senior["suppressed"] is True and senior["n"] is None
-    assert next(row for row in rows if row["group"] == "young")["n"] == 31
+    assert next(row for row in rows if row["group"] == "young")["n"] == 42
 
 
 def test_report_downloads_quote_only_what_consent_allows(client, staff, session, survey):
@@ -165,7 +165,7 @@ def test_report_downloads_quote_only_what_consent_allows(client, staff, session,
 def test_report_json_matches_the_filters_in_the_address(client, staff, survey):
     document = json.loads(download(client, "report", "json", "?channel=web").data)
     assert document["settings"]["filters"]["channels"] == ["web"]
-    assert document["totals"]["respondents"] == 63
+    assert document["totals"]["respondents"] == 74
 
 
 def test_one_file_report_opens_offline_and_keeps_privacy_rules(client, staff, survey):
