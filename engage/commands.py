@@ -6,7 +6,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from engage import auth, db
+from engage import auth, catalogs, db
 
 
 @click.command("init-db")
@@ -54,6 +54,6 @@ def init_app(app: Flask) -> None:
     """Register these commands and those the blueprint modules declare on ``app.cli``."""
     from engage import intake, manage, reports, respond
 
-    own = (init_db_command, create_user_command, demo_command)
+    own = (init_db_command, create_user_command, demo_command, catalogs.translations)
     for command in own + manage.commands + intake.commands + reports.commands + respond.commands:
         app.cli.add_command(command)
