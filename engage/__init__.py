@@ -7,6 +7,7 @@ from flask import Flask
 from engage import (
     auth,
     commands,
+    compression,
     db,
     errors,
     health,
@@ -42,6 +43,7 @@ def create_app(config: dict | None = None) -> Flask:
     auth.init_app(app)
     security.init_app(app)
     limits.init_app(app)
+    compression.init_app(app)
     errors.init_app(app)
     commands.init_app(app)
 

@@ -417,6 +417,11 @@ class SurveyVisit:
         self.pages = split_pages(self.questions)
         self.page_index = max(0, min(page_index, len(self.pages) - 1))
 
+    def url(self, **args: str) -> str:
+        """Return the survey page's address (keeping ``preview``), with ``args`` added."""
+        preview = 1 if self.preview else None
+        return url_for("respond.survey", slug=self.survey.slug, preview=preview, **args)
+
     @property
     def ask_contact(self) -> bool:
         """Return whether the survey offers the optional contact fields."""
@@ -528,9 +533,8 @@ class SurveyVisit:
                 survey_languages=survey_language_choices(self.survey),
                 content_language=self.language,
                 preview=self.preview,
-                action_url=url_for(
-                    "respond.survey", slug=self.survey.slug, preview=1 if self.preview else None
-                ),
+                action_url=self.url(),
+                switch_url=lambda tag: self.url(lang=tag),
             ),
             status,
         )

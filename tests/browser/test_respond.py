@@ -135,8 +135,9 @@ def test_every_resident_page_passes_axe_in_every_interface_language(
 def test_error_summary_takes_focus_and_leads_to_the_field(live_server, phone, demo):
     phone.goto(f"{live_server.url}{SURVEY}?lang=en")
     phone.locator("button.primary").click()
-    assert phone.evaluate("document.activeElement.id") == "error-summary"
     summary = phone.locator("#error-summary")
+    summary.wait_for()
+    phone.wait_for_function("document.activeElement.id === 'error-summary'", timeout=5000)
     assert "There is a problem" in summary.inner_text()
     summary.locator("a").first.click()
     assert phone.evaluate("document.activeElement.id") == "a-services_used-0"
@@ -207,6 +208,8 @@ def test_survey_works_with_javascript_turned_off(app, live_server, chromium, dem
         page.locator("input[name='q.transit_meets_needs'][value=agree]").check()
         page.locator("button.primary").click()
         assert page.locator("#error-summary").is_visible()
+        # autofocus puts the keyboard on the summary without any script.
+        assert page.locator("#error-summary:focus").count() == 1
         answer_first_page(page)
         page.locator("button.primary").click()
         page.locator("button[value=back]").click()
@@ -221,6 +224,16 @@ def test_survey_works_with_javascript_turned_off(app, live_server, chromium, dem
     answers = stored_answers(app)
     assert "transit_meets_needs" not in answers  # transit was not ticked
     assert answers["comments"] == ["Plus d'heures, s'il vous plaît"]
+
+
+def test_survey_page_with_everything_it_loads_stays_within_30_kb(live_server, phone, demo):
+    finished = []
+    phone.on("requestfinished", lambda request: finished.append(request))
+    phone.goto(f"{live_server.url}{SURVEY}?lang=pa", wait_until="networkidle")
+    assert all(request.url.startswith(live_server.url) for request in finished)
+    sizes = [request.sizes() for request in finished]
+    total = sum(size["responseBodySize"] + size["responseHeadersSize"] for size in sizes)
+    assert len(finished) == 3 and total <= 30 * 1024
 
 
 def test_page_is_usable_at_320_pixels_wide(live_server, chromium, demo):
