@@ -170,6 +170,11 @@ def short_label(text: str, limit: int = 34) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def summary_name(row: Mapping) -> str:
+    """Return a group's name for a sentence: without its parenthesised examples."""
+    return short_label(group_name(row), 60)
+
+
 def group_name(row: Mapping) -> str:
     """Return the name of a report row's group, prefer-not and no-answer included."""
     if row.get("kind") == "prefer_not" or row.get("group") == "prefer_not_to_answer":
@@ -618,8 +623,8 @@ def representation_figure(table: dict, settings: Mapping, min_cell: int) -> Figu
     title = table["label"] or dimension
     groups = [row for row in table["rows"] if row["kind"] == "group"]
     labels = [short_label(group_name(row)) for row in groups]
-    under = [group_name(row) for row in groups if row["flag"] == "under"]
-    over = [group_name(row) for row in groups if row["flag"] == "over"]
+    under = [summary_name(row) for row in groups if row["flag"] == "under"]
+    over = [summary_name(row) for row in groups if row["flag"] == "over"]
     low, high = (
         ratio_text(settings["under_representation_below"]),
         ratio_text(settings["over_representation_above"]),
@@ -824,7 +829,7 @@ def rate_figure(table: dict, min_cell: int) -> Figure:
         summary = _(
             "Only one group is large enough to show: %(group)s, where %(rate)s answered "
             "%(favourable)s; all respondents: %(overall)s.",
-            group=group_name(shown[0]),
+            group=summary_name(shown[0]),
             rate=percent_text(shown[0]["rate"]),
             favourable=favourable,
             overall=percent_text(overall["rate"]) or _("suppressed"),
@@ -837,9 +842,9 @@ def rate_figure(table: dict, min_cell: int) -> Figure:
             "%(high)s (%(high_group)s); all respondents: %(overall)s.",
             favourable=favourable,
             low=percent_text(lowest["rate"]),
-            low_group=group_name(lowest),
+            low_group=summary_name(lowest),
             high=percent_text(highest["rate"]),
-            high_group=group_name(highest),
+            high_group=summary_name(highest),
             overall=percent_text(overall["rate"]) or _("suppressed"),
         )
         if (
@@ -852,7 +857,7 @@ def rate_figure(table: dict, min_cell: int) -> Figure:
             summary += " " + _(
                 "Against the reference group (%(reference)s), the lowest disparity index is "
                 "%(index)s.",
-                reference=group_name(reference_row),
+                reference=summary_name(reference_row),
                 index=ratio_text(lowest["index"]),
             )
     test_sentence = test_summary(table["test"])
@@ -1181,7 +1186,7 @@ def sentiment_figure(
         worst = max(shown, key=lambda row: row["shares"]["negative"])
         summary += " " + _(
             "The highest share of negative comments shown is %(name)s (%(share)s).",
-            name=name(worst),
+            name=short_label(name(worst), 60),
             share=percent_text(worst["shares"]["negative"]),
         )
     data.append(
@@ -1287,8 +1292,8 @@ def intersection_figure(
         top = max(shown, key=lambda row: row["n"])
         summary = _(
             "The largest combination shown is %(one)s and %(two)s, with %(count)s respondents.",
-            one=name(first, top["group"]),
-            two=name(second, top["by_group"]),
+            one=short_label(name(first, top["group"]), 60),
+            two=short_label(name(second, top["by_group"]), 60),
             count=count_text(top["n"]),
         )
     else:

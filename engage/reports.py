@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 from types import SimpleNamespace
@@ -55,7 +55,7 @@ from wtforms import (
 )
 from wtforms.validators import Length, Optional, ValidationError
 
-from engage import analysis_commands, charts, db, exports
+from engage import analysis_commands, charts, db, exports, report_cache
 from engage.auth import role_required, safe_next
 from engage.charts import (
     CHANNEL_NAMES,
@@ -278,18 +278,30 @@ def one_intersection(session, survey: Survey, filters: Filters, pair: tuple[str,
     return {(first, second): run(session, queries)[name]}
 
 
-def full_report(survey: Survey, filters=None):
-    """Build the complete report (every intersection, weighting as the survey sets it)."""
+def full_report(survey: Survey, filters: Filters | None = None):
+    """Return the complete report (every intersection, weighting as the survey sets it).
+
+    Kept like the dashboard's (``engage.report_cache``): downloads of a large
+    survey would otherwise rebuild it each time.
+    """
     from engage.survey_reports import survey_report
 
-    return survey_report(
-        db.get_session(),
+    filters = filters or Filters()
+    session = db.get_session()
+    language = interface_tag()
+    return report_cache.kept_report(
+        session,
         survey,
-        current_app.config,
-        filters or Filters(),
-        language=interface_tag(),
-        generated_at=datetime.now().astimezone(),
-    )
+        {"kind": "full", "filters": filters.to_dict(), "language": language},
+        lambda: survey_report(
+            session,
+            survey,
+            current_app.config,
+            filters,
+            language=language,
+            generated_at=datetime.now().astimezone(),
+        ),
+    ).report
 
 
 def survey_or_404(slug: str) -> Survey:
@@ -345,14 +357,29 @@ def dashboard(slug: str):
     if second is None:
         second = next((key for key in keys if key != first), None)
     pair = (first, second) if first and second else None
-    report = build_page_report(survey, form.filters(), pair)
-    board = build_dashboard(charts.report_values(report), view)
+    filters = form.filters()
+    kept = report_cache.kept_report(
+        db.get_session(),
+        survey,
+        {
+            "kind": "dashboard",
+            "filters": filters.to_dict(),
+            "pair": pair,
+            "language": interface_tag(),
+        },
+        lambda: build_page_report(survey, filters, pair),
+        refresh=request.args.get("refresh") == "1",
+    )
+    board = build_dashboard(charts.report_values(kept.report), view)
     return render_template(
         "reports/dashboard.html",
         survey=survey,
         form=form,
         board=board,
-        title=report.survey.get("title") or survey.slug,
+        kept=kept,
+        built_at=datetime.fromtimestamp(kept.built_at, UTC),
+        refresh_url=current_url("reports.dashboard", refresh="1"),
+        title=kept.report.survey.get("title") or survey.slug,
         plotly_url=url_for("reports.plotly", version=exports.plotly_version()),
         style_guards=plotly_style_guards(),
     )
@@ -788,6 +815,7 @@ def override(slug: str, answer_id: int):
     except CommentError as error:
         flash(_("The label was not changed: %(errors)s", errors=str(error.message)))
         return redirect(back)
+    report_cache.forget_survey(survey.id)
     if form.label.data:
         flash(_("Sentiment label set to %(label)s.", label=SENTIMENT_NAMES[form.label.data]))
     else:

@@ -325,3 +325,48 @@ def test_comment_explorer_explains_a_filter_it_does_not_know(client, login_as, s
     assert "There is a problem" in words
     assert "Respondent group: Not a valid choice" in words
     assert "Sentiment: Not a valid choice" in words
+
+
+def respondents_shown(client, query: str = "") -> str:
+    return re.search(r"(\d+) respondents", text_of(page(client, DASHBOARD + query))).group(1)
+
+
+def test_a_kept_report_is_shown_until_refreshed_and_says_it_is_behind(
+    client, login_as, session, survey
+):
+    from report_support import add_responses
+
+    login_as("staff")
+    assert respondents_shown(client) == "75"
+    add_responses(session, survey, {"age": "old", "area": "north", "safe": "agree"}, 1)
+
+    words = text_of(page(client, DASHBOARD))
+    assert "75 respondents" in words
+    assert "Responses or corrections have arrived since." in words
+    assert respondents_shown(client, "?refresh=1") == "76"
+    words = text_of(page(client, DASHBOARD))
+    assert "76 respondents" in words and "have arrived since" not in words
+
+
+def test_reports_are_rebuilt_every_time_when_keeping_is_off(app, client, login_as, session, survey):
+    from report_support import add_responses
+
+    app.config["REPORT_CACHE_SECONDS"] = 0
+    login_as("staff")
+    assert respondents_shown(client) == "75"
+    add_responses(session, survey, {"age": "old", "area": "north", "safe": "agree"}, 1)
+    assert respondents_shown(client) == "76"
+
+
+def test_an_override_drops_the_surveys_kept_reports(app, client, login_as, session, survey):
+    from engage import report_cache
+
+    login_as("staff")
+    page(client, DASHBOARD)
+    with app.app_context():
+        assert list(report_cache.folder().glob(f"{survey.id}-*.pickle"))
+    answer_id = comment_id(session, "Great buses.")
+    client.post(f"/reports/{SLUG}/comments/{answer_id}/sentiment", data={"label": "neutral"})
+    with app.app_context():
+        assert not list(report_cache.folder().glob(f"{survey.id}-*.pickle"))
+    assert "have arrived since" not in text_of(page(client, DASHBOARD))
