@@ -203,10 +203,15 @@ class Entry(SQLModel, table=True):
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
 
 
+def create_schema(url):
+    engine = build_engine(url)
+    Entry.__table__.create(engine)
+    engine.dispose()
+
+
 def create_app():
     app = Flask(__name__)
     engine = build_engine(os.environ["BENCH_DATABASE_URL"])
-    SQLModel.metadata.create_all(engine)
 
     @app.post("/insert")
     def insert():
@@ -351,6 +356,12 @@ def measure_throughput(
     instance = workdir / "instance-real"
     create_database(real_url, instance)
     (workdir / "bare_app.py").write_text(BARE_APP)
+    subprocess.run(
+        [sys.executable, "-c", f"import bare_app; bare_app.create_schema({bare_url!r})"],
+        cwd=workdir,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        check=True,
+    )
     real_env = {
         "ENGAGE_DATABASE_URL": real_url,
         "ENGAGE_INSTANCE_PATH": str(instance),
