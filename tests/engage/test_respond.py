@@ -336,6 +336,23 @@ def test_browser_language_chooses_a_survey_language_without_a_catalog(client, se
     assert '<html lang="iu"' in page and "ᐸᖅᑭᒃ" in page
 
 
+def test_chosen_language_is_remembered_on_the_next_visit(client, parks):
+    client.get("/?lang=fr")
+    assert '<html lang="fr"' in page_text(client.get("/s/parks"))
+
+
+def test_survey_form_works_with_csrf_protection_on(database_url, tmp_path, session):
+    app = make_app(database_url, tmp_path / "csrf", WTF_CSRF_ENABLED=True)
+    try:
+        make_survey(session)
+        client = app.test_client()
+        token = form_token(client.get("/s/parks"))
+        assert answer_all(client, token, age="30").status_code == 303
+        assert count(session, Response) == 1
+    finally:
+        app.extensions["engage.engine"].dispose()
+
+
 def test_switching_language_keeps_the_answers_on_the_page(client, parks):
     token = form_token(client.get("/s/parks"))
     page_two = post(client, token, 0, visited="no", why_not="Too far", rating="2")
