@@ -3,6 +3,7 @@
 import os
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engage import (
     auth,
@@ -37,6 +38,11 @@ def create_app(config: dict | None = None) -> Flask:
         template_folder=configuration.resource_folder("templates"),
     )
     configuration.load(app, config)
+    if app.config["PROXY_COUNT"]:
+        # Behind a load balancer the client address (rate limits) and scheme come from
+        # X-Forwarded-* headers, trusted only for the number of proxies configured.
+        hops = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     db.init_app(app)
     i18n.init_app(app)

@@ -22,6 +22,8 @@ DEFAULTS = {
     # A survey page post is small; anything larger is refused with a friendly 413 page.
     "MAX_CONTENT_LENGTH": 512 * 1024,
     "SUBMISSION_RATE_LIMIT": "30 per minute",
+    # How many reverse proxies (load balancers) stand in front of the app; 0 trusts none.
+    "PROXY_COUNT": 0,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,

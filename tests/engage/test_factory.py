@@ -52,3 +52,24 @@ def test_unknown_page_gets_friendly_404(client):
     response = client.get("/no-such-page")
     assert response.status_code == 404
     assert "Page not found" in response.get_data(as_text=True)
+
+
+def test_client_address_comes_from_the_load_balancer_only_when_configured(tmp_path):
+    seen = []
+
+    def remember_address(app):
+        @app.get("/whoami")
+        def whoami():
+            from flask import request
+
+            seen.append(request.remote_addr)
+            return ""
+
+    headers = {"X-Forwarded-For": "203.0.113.7"}
+    direct = create_app({"INSTANCE_PATH": str(tmp_path)})
+    remember_address(direct)
+    direct.test_client().get("/whoami", headers=headers)
+    proxied = create_app({"INSTANCE_PATH": str(tmp_path), "PROXY_COUNT": 1})
+    remember_address(proxied)
+    proxied.test_client().get("/whoami", headers=headers)
+    assert seen == ["127.0.0.1", "203.0.113.7"]
