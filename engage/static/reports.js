@@ -33,6 +33,16 @@
 
   Array.prototype.forEach.call(document.querySelectorAll("[data-chart]"), draw);
 
+  function resizeAll() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-rendered]"), function (node) {
+      Plotly.Plots.resize(node);
+    });
+  }
+
+  // Fit the charts to the paper's width when printing, and back to the window after.
+  window.addEventListener("beforeprint", resizeAll);
+  window.addEventListener("afterprint", resizeAll);
+
   // A chart drawn inside a closed <details> has no width; redraw it when opened.
   Array.prototype.forEach.call(document.querySelectorAll("details"), function (details) {
     details.addEventListener("toggle", function () {

@@ -370,3 +370,24 @@ def test_an_override_drops_the_surveys_kept_reports(app, client, login_as, sessi
     with app.app_context():
         assert not list(report_cache.folder().glob(f"{survey.id}-*.pickle"))
     assert "have arrived since" not in text_of(page(client, DASHBOARD))
+
+
+def test_a_survey_without_responses_has_a_dashboard_and_downloads(client, login_as, session):
+    from report_support import choice_question, comment, likert, make_survey
+
+    make_survey(
+        session,
+        [
+            choice_question("age", ["young", "old"], dimension="age_band"),
+            likert("safe"),
+            comment("why"),
+        ],
+        slug="empty-survey",
+    )
+    login_as("staff")
+    words = text_of(page(client, "/reports/empty-survey/"))
+    assert "0 respondents" in words
+    assert "Every count here is too small to show." in words or "Responses by" not in words
+    for what, extension in (("responses", "csv"), ("report", "xlsx"), ("open-data", "zip")):
+        assert client.get(f"/reports/empty-survey/download/{what}.{extension}").status_code == 200
+    assert "0 comments found." in text_of(page(client, "/reports/empty-survey/comments"))
