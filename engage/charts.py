@@ -300,6 +300,12 @@ def row_notes(labels: Sequence[str], notes: Sequence[str]) -> dict:
     }
 
 
+def share_ticks(top: float) -> list[float]:
+    """Return at most six round ticks from 0 to ``top`` (a share), never past 100%."""
+    step = next((step for step in (0.01, 0.02, 0.05, 0.1, 0.2, 0.25) if top / step <= 5), 0.25)
+    return [round(index * step, 4) for index in range(int(top / step + 1e-9) + 1)]
+
+
 def suppressed_text(min_cell: int) -> str:
     """Return the label drawn where a bar is withheld."""
     return _("suppressed (fewer than %(min)s)", min=min_cell)
@@ -491,7 +497,11 @@ def counts_figure(
             bar_height(len(rows)),
             showlegend=False,
             yaxis={"autorange": "reversed"},
-            xaxis={"title": {"text": _("Responses")}, "rangemode": "tozero"},
+            # Room on the right for the counts written beside the bars.
+            xaxis={
+                "title": {"text": _("Responses")},
+                "range": [0, 1.45 * max([row["n"] or 0 for row in rows] + [1])],
+            },
         ),
     }
     table = Table(
@@ -698,13 +708,24 @@ def representation_figure(table: dict, settings: Mapping, min_cell: int) -> Figu
                 "marker": {"color": PALETTE[1], "pattern": {"shape": "/"}, "line": OUTLINE},
             }
         )
+    widest = max(
+        [row["ci"][1] for row in groups if row["ci"]]
+        + [row["population_share"] or 0 for row in groups]
+        + [0]
+    )
     spec = {
         "data": data,
         "layout": base_layout(
             bar_height(len(groups), len(data)),
             barmode="group",
             yaxis={"autorange": "reversed"},
-            xaxis={"tickformat": ".0%", "rangemode": "tozero", "title": {"text": _("Share")}},
+            xaxis={
+                "tickformat": ".0%",
+                "title": {"text": _("Share")},
+                # Room on the right for the shares and flags written beside the bars.
+                "range": [0, 1.6 * widest if widest else 1.0],
+                "tickvals": share_ticks(min(1.0, widest or 1.0)),
+            },
         ),
     }
     rows = []
