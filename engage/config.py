@@ -22,6 +22,8 @@ DEFAULTS = {
     # A survey page post is small; anything larger is refused with a friendly 413 page.
     "MAX_CONTENT_LENGTH": 512 * 1024,
     "SUBMISSION_RATE_LIMIT": "30 per minute",
+    # How long a built report is reused after its data changed (seconds; 0 never reuses).
+    "REPORT_CACHE_SECONDS": 600,
     # How many reverse proxies (load balancers) stand in front of the app; 0 trusts none.
     "PROXY_COUNT": 0,
     "SESSION_COOKIE_HTTPONLY": True,

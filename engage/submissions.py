@@ -12,9 +12,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from analysis.sentiment import SentimentCutoffs, label_with, score_comment
-from surveys.definition import LONG_TEXT
+from surveys.definition import LONG_TEXT, PREFER_NOT_TO_ANSWER
 from surveys.models import Answer, Question, Response, ResponseContact, Survey, utcnow
 from surveys.questions import AnswerValue
+
+# The dimension key of the ward-or-area question (surveys.demographics.area_question).
+AREA_DIMENSION = "area"
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,20 @@ def apply_sentiment(row, text: str, language: str, cutoffs: SentimentCutoffs) ->
     row.sentiment_label = label_with(sentiment.polarity, cutoffs)
 
 
+def answered_area(
+    questions: dict[str, Question], answers: dict[str, list[AnswerValue]]
+) -> str | None:
+    """Return the ward or area the respondent chose, so reports can filter by area."""
+    for name, values in answers.items():
+        chosen = values[0].choice if values else None
+        if questions[name].dimension == AREA_DIMENSION and chosen not in (
+            None,
+            PREFER_NOT_TO_ANSWER,
+        ):
+            return chosen
+    return None
+
+
 def existing_response(session: Session, survey_id: int, idempotency_key: str) -> Response | None:
     """Return the response already stored under this idempotency key, if any."""
     return session.exec(
@@ -106,6 +123,7 @@ def record_response(
         area=provenance.area,
     )
     questions = {question.name: question for question in survey.questions}
+    response.area = response.area or answered_area(questions, answers)
     session.add(response)
     try:
         session.flush()
