@@ -306,9 +306,13 @@ def share_ticks(top: float) -> list[float]:
     return [round(index * step, 4) for index in range(int(top / step + 1e-9) + 1)]
 
 
-def suppressed_text(min_cell: int) -> str:
-    """Return the label drawn where a bar is withheld."""
-    return _("suppressed (fewer than %(min)s)", min=min_cell)
+def suppressed_text() -> str:
+    """Return the label drawn where a bar is withheld.
+
+    Not "fewer than N": complementary suppression also withholds larger counts, and
+    saying which were small would undo it. The page states the minimum cell size.
+    """
+    return _("suppressed")
 
 
 # ---------------------------------------------------------------------------
@@ -479,7 +483,7 @@ def counts_figure(
                 "y": labels,
                 "x": [row["n"] or 0 for row in shown],
                 "text": [
-                    suppressed_text(min_cell)
+                    suppressed_text()
                     if row["suppressed"]
                     else f"{count_text(row['n'])} ({percent_text(row['share'])})"
                     for row in shown
@@ -558,7 +562,7 @@ def totals_figures(report: dict, min_cell: int) -> list[Figure]:
                     "mode": "markers",
                     "x": [row["group"] for row in withheld],
                     "y": [0 for _row in withheld],
-                    "name": suppressed_text(min_cell),
+                    "name": suppressed_text(),
                     "marker": {"symbol": "x-thin-open", "size": 12, "color": "#1a1a1a"},
                     "hovertemplate": "%{x}: " + _("suppressed") + "<extra></extra>",
                 },
@@ -677,7 +681,7 @@ def representation_figure(table: dict, settings: Mapping, min_cell: int) -> Figu
             "thickness": 1.5,
         },
         "text": [
-            suppressed_text(min_cell)
+            suppressed_text()
             if row["suppressed"]
             else percent_text(row["share"])
             + (" " + str(FLAG_NAMES[row["flag"]]) if row["flag"] in ("under", "over") else "")
@@ -902,7 +906,7 @@ def rate_figure(table: dict, min_cell: int) -> Figure:
                 "thickness": 1.5,
             },
             "text": [
-                suppressed_text(min_cell)
+                suppressed_text()
                 if row["suppressed"]
                 else (percent_text(row["rate"]) if row["rate"] is not None else _("no answers"))
                 for row in groups
@@ -1072,7 +1076,7 @@ def distribution_figure(table: dict, min_cell: int) -> Figure:
     data.append(
         row_notes(
             [label(row) for row in groups],
-            [suppressed_text(min_cell) if row["suppressed"] else "" for row in groups],
+            [suppressed_text() if row["suppressed"] else "" for row in groups],
         )
     )
     spec = {
@@ -1214,7 +1218,7 @@ def sentiment_figure(
         row_notes(
             labels,
             [
-                suppressed_text(min_cell)
+                suppressed_text()
                 if row["suppressed"]
                 else ("" if row["scored"] else _("no scored comments"))
                 for row in rows

@@ -112,7 +112,7 @@ def test_withheld_bars_are_labelled_and_not_drawn(client, login_as, survey):
     bars = spec["data"][0]
     senior = bars["y"].index("Senior")
     assert bars["x"][senior] == 0
-    assert bars["text"][senior] == "suppressed (fewer than 10)"
+    assert bars["text"][senior] == "suppressed"
     assert "pattern" in spec["data"][1]["marker"]  # population bars differ by more than colour
 
 
