@@ -28,12 +28,13 @@ def test_demo_loads_once_and_running_it_again_adds_nothing(runner, session):
 def test_demo_survey_is_open_in_english_french_and_a_right_to_left_language(demo_app):
     from sqlmodel import Session
 
-    session = Session(demo_app.extensions["engage.engine"])
-    survey = session.exec(select(Survey).where(Survey.slug == DEMO_SLUG)).one()
+    with Session(demo_app.extensions["engage.engine"]) as session:
+        survey = session.exec(select(Survey).where(Survey.slug == DEMO_SLUG)).one()
+        questions = list(survey.questions)
     assert survey.status == "open"
     assert {"en", "fr"} <= set(survey.languages)
     assert any(text_direction(language) == "rtl" for language in survey.languages)
-    assert any(question.dimension for question in survey.questions)
+    assert any(question.dimension for question in questions)
 
 
 def test_demo_prints_a_login_for_each_role_that_works(runner, session):
