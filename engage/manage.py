@@ -178,6 +178,23 @@ SUGGESTED_LANGUAGES = (
 )
 
 
+def change_languages(survey: Survey, languages: list[str]) -> None:
+    """Set the survey's languages and record the change in the audit trail."""
+    session = db.get_session()
+    old = list(survey.languages)
+    survey.languages = languages
+    audit(
+        session,
+        survey,
+        "survey.languages",
+        "survey",
+        survey.id,
+        {"languages": old},
+        {"languages": survey.languages},
+    )
+    session.commit()
+
+
 @bp.before_request
 @role_required(ROLE_ADMIN, ROLE_STAFF)
 def require_staff() -> None:
@@ -1007,19 +1024,7 @@ def add_language(slug: str):
         add_error(form.tag, _("The survey already has this language."))
     if not form.is_submitted() or has_errors(form):
         return render_survey(survey, 400, language_form=form)
-    session = db.get_session()
-    old = list(survey.languages)
-    survey.languages = old + [form.tag.data]
-    audit(
-        session,
-        survey,
-        "survey.languages",
-        "survey",
-        survey.id,
-        {"languages": old},
-        {"languages": survey.languages},
-    )
-    session.commit()
+    change_languages(survey, [*survey.languages, form.tag.data])
     flash(_("Added %(language)s.", language=language_label(form.tag.data)))
     return redirect(url_for(".survey_texts", slug=survey.slug, language=form.tag.data))
 
@@ -1059,19 +1064,7 @@ def remove_language(slug: str, tag: str):
             400,
             [_("The default language cannot be removed; make another language the default first.")],
         )
-    session = db.get_session()
-    old = list(survey.languages)
-    survey.languages = [language for language in old if language != tag]
-    audit(
-        session,
-        survey,
-        "survey.languages",
-        "survey",
-        survey.id,
-        {"languages": old},
-        {"languages": survey.languages},
-    )
-    session.commit()
+    change_languages(survey, [language for language in survey.languages if language != tag])
     flash(_("Removed %(language)s.", language=language_label(tag)))
     return redirect(url_for(".survey", slug=survey.slug))
 

@@ -25,12 +25,6 @@ from surveys.store import save_definition, set_texts
 SLUG = "library-hours"
 
 
-@pytest.fixture(autouse=True)
-def quick_password_hashing(monkeypatch):
-    """These accounts are throwaway: a cheap hash keeps the tests fast (the app keeps scrypt)."""
-    monkeypatch.setattr("engage.auth.PASSWORD_METHOD", "pbkdf2:sha256:1000")
-
-
 @pytest.fixture
 def survey(session):
     def choices(*names):

@@ -35,12 +35,6 @@ from surveys.store import save_definition, set_texts
 SLUG = "library-hours"
 
 
-@pytest.fixture(autouse=True)
-def quick_password_hashing(monkeypatch):
-    """These accounts are throwaway: a cheap hash keeps the tests fast (the app keeps scrypt)."""
-    monkeypatch.setattr("engage.auth.PASSWORD_METHOD", "pbkdf2:sha256:1000")
-
-
 def survey_definition(slug: str = SLUG) -> SurveyDefinition:
     """A small survey with every kind the entry screen handles."""
 
