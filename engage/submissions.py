@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from analysis.sentiment import SentimentCutoffs, label_with, score_comment
+from surveys import report_counts
 from surveys.definition import LONG_TEXT, PREFER_NOT_TO_ANSWER
 from surveys.models import Answer, Question, Response, ResponseContact, Survey, utcnow
 from surveys.questions import AnswerValue
@@ -132,6 +133,7 @@ def record_response(
             session.add(row)
         if contact:
             session.add(ResponseContact(response_id=response.id, contact=contact))
+        report_counts.count_response(session, survey, response.id)
         if commit:
             session.commit()
         else:

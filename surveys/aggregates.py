@@ -25,7 +25,7 @@ Conventions of the records:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -752,10 +752,21 @@ def _weighting_outcomes(rows, by_id, width: int) -> dict:
 # Collecting a whole report
 
 
-def run(session: Session, queries: Iterable[Query]) -> dict[tuple, Any]:
-    """Execute the statements and read their rows; return records by query name."""
+def run(
+    session: Session, queries: Iterable[Query], kept: Mapping[tuple, list] | None = None
+) -> dict[tuple, Any]:
+    """Execute the statements and read their rows; return records by query name.
+
+    ``kept`` holds rows already counted (``surveys.report_counts``) for some
+    statements, which are then read from it instead of executed.
+    """
+    kept = kept or {}
     return {
-        query.name: query.read(session.connection().execute(query.statement).all())
+        query.name: query.read(
+            kept[query.name]
+            if query.name in kept
+            else session.connection().execute(query.statement).all()
+        )
         for query in queries
     }
 
@@ -765,10 +776,11 @@ def collect(
     survey: Survey,
     filters: Filters = Filters(),
     options: Options = Options(),
+    kept: Mapping[tuple, list] | None = None,
 ) -> SurveyAggregates:
-    """Aggregate everything a report on ``survey`` needs, in SQL."""
+    """Aggregate everything a report on ``survey`` needs, in SQL (or from ``kept`` rows)."""
     queries = report_queries(session, survey, filters, options)
-    found = run(session, queries)
+    found = run(session, queries, kept)
     questions = question_infos(survey)
     dimensions = dimension_infos(survey)
     language = options.language or survey.default_language

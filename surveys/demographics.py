@@ -26,7 +26,7 @@ Sources:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from surveys.definition import (
@@ -972,10 +972,17 @@ def washington_group_disability_status(answers: Mapping[str, str]) -> str | None
     respondent who answered no domain gets None (missing), or
     ``prefer_not_to_answer`` if they chose that for every domain they were shown.
     """
-    chosen = [answers.get(question.name) for question in WASHINGTON_GROUP_QUESTIONS]
-    if any(answer in (WG_A_LOT_OF_DIFFICULTY, WG_CANNOT_DO_AT_ALL) for answer in chosen):
+    return disability_status_of_choices(
+        answers.get(question.name) for question in WASHINGTON_GROUP_QUESTIONS
+    )
+
+
+def disability_status_of_choices(chosen: Iterable[str | None]) -> str | None:
+    """Derive the Washington Group status from the choices given in any of the domains."""
+    chosen = set(chosen)
+    if chosen & {WG_A_LOT_OF_DIFFICULTY, WG_CANNOT_DO_AT_ALL}:
         return WITH_DISABILITY
-    if any(answer in (WG_NO_DIFFICULTY, WG_SOME_DIFFICULTY) for answer in chosen):
+    if chosen & {WG_NO_DIFFICULTY, WG_SOME_DIFFICULTY}:
         return WITHOUT_DISABILITY
     if PREFER_NOT_TO_ANSWER in chosen:
         return PREFER_NOT_TO_ANSWER

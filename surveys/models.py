@@ -333,3 +333,29 @@ class PopulationBenchmark(SQLModel, table=True):
     population: int
     source: str | None = Field(default=None, max_length=300)
     imported_at: datetime = Field(default_factory=utcnow)
+
+
+class ReportCount(SQLModel, table=True):
+    """One grouped count of a survey's unfiltered report, kept as answers are written.
+
+    ``query`` and ``key`` are JSON lists: the name of a GROUP BY statement of
+    ``surveys.aggregates.report_queries`` and the values of one of its rows
+    (``surveys.report_counts`` keeps them).
+    """
+
+    __tablename__ = "report_counts"
+
+    survey_id: int = Field(foreign_key="surveys.id", primary_key=True, ondelete="CASCADE")
+    query: str = Field(primary_key=True, max_length=400)
+    key: str = Field(primary_key=True, max_length=1000)
+    count: int
+
+
+class ReportCountState(SQLModel, table=True):
+    """Which shape of the survey a survey's ``ReportCount`` rows were counted for."""
+
+    __tablename__ = "report_count_states"
+
+    survey_id: int = Field(foreign_key="surveys.id", primary_key=True, ondelete="CASCADE")
+    structure: str = Field(max_length=64)
+    built_at: datetime = Field(default_factory=utcnow)

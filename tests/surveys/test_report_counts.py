@@ -1,0 +1,270 @@
+"""Kept report counts: always equal to the answers grouped afresh."""
+
+from __future__ import annotations
+
+import random
+import threading
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from report_support import choice_question, comment, likert, make_survey, rating
+from sqlalchemy import func, insert
+from sqlmodel import Session, select
+
+from analysis.sentiment import SentimentCutoffs
+from engage.submissions import Provenance, record_response
+from surveys import report_counts
+from surveys.aggregates import Filters, Options, collect, report_queries
+from surveys.definition import PREFER_NOT_TO_ANSWER, SurveyDefinition
+from surveys.demographics import WASHINGTON_GROUP_QUESTIONS
+from surveys.models import Answer, Question, ReportCount, Response, Survey
+from surveys.questions import question_type
+from surveys.responses import validate_submission
+from surveys.store import save_definition
+
+COMMENTS = ["The bus is terrible.", "Great drivers, thank you.", "Le service est mauvais.", ""]
+
+
+@pytest.fixture
+def survey(session):
+    """Every kind of dimension (one question, select all, two questions, derived) and outcome."""
+    return make_survey(
+        session,
+        [
+            choice_question("age", ["young", "old"], dimension="age_band"),
+            choice_question("race", ["black", "white", "asian"], dimension="race", multiple=True),
+            choice_question("home", ["english", "punjabi"], dimension="language"),
+            choice_question("second_home", ["english", "tamil"], dimension="language"),
+            *WASHINGTON_GROUP_QUESTIONS[:2],
+            likert("safe"),
+            rating("overall"),
+            choice_question("modes", ["bus", "train", "walk"], multiple=True),
+            comment("why"),
+        ],
+        settings={"quote_comments": True},
+    )
+
+
+def random_answers(rng: random.Random, survey: Survey) -> dict[str, list[str]]:
+    """Return a plausible form: some questions skipped, some prefer-not, several choices."""
+    raw: dict[str, list[str]] = {}
+    for question in survey.questions:
+        roll = rng.random()
+        if roll < 0.15:
+            continue
+        if question.kind == "long_text":
+            raw[question.name] = [rng.choice(COMMENTS)]
+        elif question.kind == "rating":
+            raw[question.name] = [str(rng.randint(1, 5))]
+        else:
+            names = list(question_type(question.kind).choice_names(question))
+            if roll < 0.2 and PREFER_NOT_TO_ANSWER in names:
+                raw[question.name] = [PREFER_NOT_TO_ANSWER]
+            elif question.kind == "multiple_choice":
+                options = [name for name in names if name != PREFER_NOT_TO_ANSWER]
+                raw[question.name] = rng.sample(options, rng.randint(1, 2))
+            else:
+                raw[question.name] = [rng.choice(names)]
+    return raw
+
+
+def submit(session: Session, survey: Survey, raw, *, seed: int, commit: bool = True) -> Response:
+    """Store one validated response as the resident pages do."""
+    validated = validate_submission(survey.questions, raw)
+    assert validated.is_valid, validated.errors
+    response, created = record_response(
+        session,
+        survey,
+        validated.answers,
+        Provenance(
+            channel=random.Random(seed).choice(["web", "paper", "phone"]),
+            language=random.Random(seed).choice(["en", "fr"]),
+            idempotency_key=f"counts-{seed}",
+            collected_at=datetime(2025, 6, 1, 23, 30, tzinfo=UTC) + timedelta(hours=seed),
+        ),
+        cutoffs=SentimentCutoffs(),
+        commit=commit,
+    )
+    assert created
+    return response
+
+
+def grouped_afresh(session: Session, survey: Survey) -> dict:
+    """Return the kept statements' rows as grouping the answers gives them now."""
+    options = Options(intersections=True, quotes_per_question=0)
+    found = {}
+    for query in report_queries(session, survey, Filters(), options):
+        if query.name[0] not in report_counts.KEPT_STATEMENTS:
+            continue
+        rows = session.connection().execute(query.statement).all()
+        found[query.name] = {
+            tuple(value.isoformat() if isinstance(value, date) else value for value in row[:-1]): (
+                row[-1]
+            )
+            for row in rows
+            if row[-1]
+        }
+    return found
+
+
+def kept(session: Session, survey: Survey) -> dict:
+    """Return the kept rows in the same shape as ``grouped_afresh``."""
+    rows = report_counts.kept_rows(session, survey, Filters())
+    return {name: {tuple(row[:-1]): row[-1] for row in found} for name, found in rows.items()}
+
+
+def test_kept_counts_equal_the_grouped_answers_after_many_submissions(session, survey):
+    rng = random.Random(7)
+    report_counts.kept_rows(session, survey, Filters())  # counting starts on an empty survey
+    for seed in range(120):
+        submit(session, survey, random_answers(rng, survey), seed=seed)
+
+    expected = grouped_afresh(session, survey)
+    assert kept(session, survey) == expected
+    # The survey exercises every kind of row, so the comparison above covers them.
+    assert {name[0] for name, rows in expected.items() if rows} == report_counts.KEPT_STATEMENTS
+    assert expected[("representation", "disability")]
+    assert len(expected[("representation", "race")]) >= 3
+
+
+def test_counts_are_kept_at_write_time_not_recounted_when_read(session, survey):
+    report_counts.kept_rows(session, survey, Filters())
+    submit(session, survey, {"age": ["young"], "safe": ["agree"]}, seed=1)
+
+    stored = session.exec(
+        select(ReportCount.count).where(
+            ReportCount.survey_id == survey.id, ReportCount.query == '["outcomes","age_band"]'
+        )
+    ).all()
+    assert stored == [1]
+
+
+def test_a_report_from_kept_counts_is_the_report_from_the_answers(session, survey):
+    rng = random.Random(11)
+    for seed in range(60):
+        submit(session, survey, random_answers(rng, survey), seed=seed)
+
+    from_answers = collect(session, survey, Filters(), Options())
+    from_counts = collect(
+        session, survey, Filters(), Options(), report_counts.kept_rows(session, survey, Filters())
+    )
+
+    assert from_counts == from_answers
+
+
+def test_a_filtered_report_groups_the_answers(session, survey):
+    assert report_counts.kept_rows(session, survey, Filters(channels=("web",))) is None
+
+
+def test_a_new_dimension_question_makes_the_counts_rebuild(session, survey):
+    rng = random.Random(3)
+    for seed in range(30):
+        submit(session, survey, random_answers(rng, survey), seed=seed)
+    report_counts.kept_rows(session, survey, Filters())
+
+    question = session.exec(
+        select(Question).where(Question.survey_id == survey.id, Question.name == "modes")
+    ).one()
+    question.dimension = "travel"
+    session.commit()
+    session.refresh(survey)
+
+    counted = kept(session, survey)
+    assert ("representation", "travel") in counted
+    assert counted == grouped_afresh(session, survey)
+
+
+def test_responses_written_around_the_app_make_the_counts_rebuild(session, survey):
+    submit(session, survey, {"age": ["old"], "safe": ["agree"]}, seed=1)
+    report_counts.kept_rows(session, survey, Filters())
+    # A bulk load (like the benchmark's) inserts rows directly.
+    response_id = session.execute(
+        insert(Response)
+        .values(
+            survey_id=survey.id,
+            public_id="bulk-1",
+            channel="paper",
+            language="en",
+            idempotency_key="bulk-1",
+            status="submitted",
+            submitted_at=datetime(2025, 6, 3, tzinfo=UTC),
+            collected_at=datetime(2025, 6, 3, tzinfo=UTC),
+        )
+        .returning(Response.id)
+    ).scalar()
+    age = next(q for q in survey.questions if q.name == "age")
+    session.execute(
+        insert(Answer).values(response_id=response_id, question_id=age.id, choice="young")
+    )
+    session.commit()
+
+    counted = kept(session, survey)
+    assert counted[("respondents",)] == {(): 2}
+    assert counted == grouped_afresh(session, survey)
+
+
+def test_a_failed_submission_leaves_the_counts_as_they_were(session, survey):
+    submit(session, survey, {"age": ["old"]}, seed=1)
+    before = kept(session, survey)
+    submit(session, survey, {"age": ["young"]}, seed=2, commit=False)
+    session.rollback()
+
+    assert kept(session, survey) == before
+
+
+def test_concurrent_submissions_and_a_rebuild_lose_no_count(app, session, survey):
+    engine = app.extensions["engage.engine"]
+    rng = random.Random(5)
+    forms = [random_answers(rng, survey) for _ in range(40)]
+    errors: list[BaseException] = []
+
+    def writer(first: int) -> None:
+        try:
+            with Session(engine, expire_on_commit=False) as own:
+                mine = own.get(Survey, survey.id)
+                for seed in range(first, len(forms), 4):
+                    submit(own, mine, forms[seed], seed=seed)
+        except BaseException as error:  # reported below, in the test's thread
+            errors.append(error)
+
+    def rebuilder() -> None:
+        try:
+            with Session(engine) as own:
+                mine = own.get(Survey, survey.id)
+                report_counts.forget(own, survey.id)
+                own.commit()
+                report_counts.kept_rows(own, mine, Filters())
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=writer, args=(first,)) for first in range(4)]
+    threads.append(threading.Thread(target=rebuilder))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert not errors
+    count = session.execute(select(func.count()).where(Response.survey_id == survey.id)).scalar()
+    assert count == 40
+    assert kept(session, survey) == grouped_afresh(session, survey)
+
+
+def test_each_survey_keeps_its_own_counts(session, survey):
+    other = save_definition(
+        session,
+        SurveyDefinition(
+            slug="other",
+            default_language="en",
+            languages=("en",),
+            title={"en": "Other"},
+            questions=(choice_question("age", ["young", "old"], dimension="age_band"),),
+        ),
+        status="open",
+    )
+    session.commit()
+    submit(session, survey, {"age": ["old"]}, seed=1)
+    submit(session, other, {"age": ["young"]}, seed=2)
+
+    assert kept(session, survey)[("representation", "age_band")] == {("old",): 1}
+    assert kept(session, other)[("representation", "age_band")] == {("young",): 1}
