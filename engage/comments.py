@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -10,6 +11,7 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from analysis.sentiment import SentimentCutoffs, label_with, score_comment
+from surveys import report_counts
 from surveys.definition import LONG_TEXT
 from surveys.models import (
     SENTIMENT_LABELS,
@@ -58,9 +60,17 @@ def override_sentiment(
         "sentiment_override": comment.sentiment_override,
     }
     when = now or utcnow()
-    comment.sentiment_override = label
-    comment.override_by_id = user.id if label is not None else None
-    comment.override_at = when if label is not None else None
+    # A resident's comment counts in the survey's kept report counts; group feedback does not.
+    counting = (
+        report_counts.recounting(session, session.get(Survey, survey_id), [comment.response_id])
+        if isinstance(comment, Answer)
+        else nullcontext()
+    )
+    with counting:
+        comment.sentiment_override = label
+        comment.override_by_id = user.id if label is not None else None
+        comment.override_at = when if label is not None else None
+        session.add(comment)
     event = AuditEvent(
         at=when,
         user_id=user.id,
@@ -159,6 +169,9 @@ def score_comments(
                 )
             if changes:
                 session.exec(update(table), params=changes)
+                if table is Answer:
+                    # Residents' labels changed: kept report counts rebuild when next read.
+                    report_counts.forget(session, survey.id if survey else None)
             session.commit()
             last_id = rows[-1][0]
     return ScoringCounts(scored, unscored)

@@ -46,6 +46,7 @@ from engage import db
 from engage.auth import role_required
 from engage.i18n import babel_locale_id, interface_language
 from engage.submissions import Provenance, answer_rows, apply_sentiment, record_response
+from surveys import report_counts
 from surveys.definition import PREFER_NOT_TO_ANSWER
 from surveys.intake import (
     CHANNEL_COLUMN,
@@ -946,7 +947,8 @@ def entry(slug: str, public_id: str):
     if entry_input is None:
         return render_entry(survey, numbering, state, response=response, **extra)
     session = db.get_session()
-    old, new = apply_correction(survey, response, entry_input, stored_answers(response))
+    with report_counts.recounting(session, survey, [response.id]):
+        old, new = apply_correction(survey, response, entry_input, stored_answers(response))
     if not new and not old:
         flash(_("Nothing was changed."))
         return redirect(url_for("intake.entry", slug=slug, public_id=public_id))

@@ -10,6 +10,7 @@ from sqlmodel import Session
 from analysis.report import Report, ReportSettings, build_report
 from surveys.aggregates import Filters, Options, collect, dimension_infos
 from surveys.models import Survey
+from surveys.report_counts import kept_rows
 
 
 def report_settings(
@@ -57,19 +58,21 @@ def survey_report(
     intersections: bool = True,
     generated_at: datetime | None = None,
 ) -> Report:
-    """Aggregate ``survey`` in SQL and build its report under the app's settings."""
+    """Aggregate ``survey`` (from its kept counts when unfiltered) and build its report."""
     settings = report_settings(
         config, survey, combined=combined, weighting_dimensions=weighting_dimensions
     )
     language = language or survey.default_language
+    filters = filters or Filters()
     data = collect(
         session,
         survey,
-        filters or Filters(),
+        filters,
         Options(
             intersections=intersections,
             weighting_dimensions=settings.weighting_dimensions,
             language=language,
         ),
+        kept_rows(session, survey, filters),
     )
     return build_report(data, settings, title=data.labels.get("title"), generated_at=generated_at)

@@ -394,7 +394,7 @@ def kept_rows(session: Session, survey: Survey, filters: Filters) -> Rows | None
     """
     if filters.active:
         return None
-    if not _trusted(session, survey):
+    if not trusted(session, survey):
         rebuild(session, survey)
     rows: Rows = {name: [] for name in kept_statement_names(session, survey)}
     for query, key, count in session.connection().execute(
@@ -422,8 +422,11 @@ def _kept_queries(session: Session, survey: Survey):
     ]
 
 
-def _trusted(session: Session, survey: Survey) -> bool:
-    """Return whether the kept counts match the survey's shape and number of responses.
+def trusted(session: Session, survey: Survey) -> bool:
+    """Return whether the kept counts can be read as they are (else they are rebuilt first).
+
+    They must have been counted for the survey's current shape, and for as many
+    responses as it has.
 
     One statement, so PostgreSQL compares the two counts in one snapshot.
     """
@@ -457,7 +460,7 @@ def rebuild(session: Session, survey: Survey) -> None:
         _lock(own, survey.id, exclusive=True)
         # Deleting first takes SQLite's write lock before anything is read.
         own.execute(delete(ReportCount).where(ReportCount.survey_id == survey.id))
-        if _trusted(own, survey):  # another process rebuilt them while we waited
+        if trusted(own, survey):  # another process rebuilt them while we waited
             own.rollback()
             return
         change: dict[tuple, int] = {}

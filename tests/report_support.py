@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlmodel import Session
 
 from analysis.sentiment import SentimentCutoffs
 from engage.submissions import Provenance, record_response
+from surveys import report_counts
+from surveys.aggregates import Filters, Options, report_queries
 from surveys.definition import (
     LIKERT,
     LONG_TEXT,
@@ -137,3 +139,27 @@ def add_many(
     """Store several batches of identical responses: ``[(answers, count), ...]``."""
     for answers, count in groups:
         add_responses(session, survey, answers, count, **provenance)
+
+
+def grouped_rows_afresh(session: Session, survey: Survey) -> dict:
+    """Return the kept statements' rows as grouping the answers gives them now."""
+    options = Options(intersections=True, quotes_per_question=0)
+    found = {}
+    for query in report_queries(session, survey, Filters(), options):
+        if query.name[0] not in report_counts.KEPT_STATEMENTS:
+            continue
+        rows = session.connection().execute(query.statement).all()
+        found[query.name] = {
+            tuple(value.isoformat() if isinstance(value, date) else value for value in row[:-1]): (
+                row[-1]
+            )
+            for row in rows
+            if row[-1]
+        }
+    return found
+
+
+def kept_counts(session: Session, survey: Survey) -> dict:
+    """Return the kept report counts shaped like ``grouped_rows_afresh``."""
+    rows = report_counts.kept_rows(session, survey, Filters())
+    return {name: {tuple(row[:-1]): row[-1] for row in found} for name, found in rows.items()}

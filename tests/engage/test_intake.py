@@ -4,10 +4,12 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from report_support import grouped_rows_afresh, kept_counts
 from sqlmodel import func, select
 from support import login
 
 from engage.auth import create_user
+from surveys import report_counts
 from surveys.definition import (
     LIKERT,
     LONG_TEXT,
@@ -380,6 +382,18 @@ def test_correction_keeps_old_and_new_values_in_the_audit_trail(
     assert keyed_entry.updated_at is not None
     page = client.get(url).get_data(as_text=True)
     assert "History" in page and "Question 3 (visits)" in page
+
+
+def test_correction_moves_the_entry_in_the_kept_report_counts(client, keyed_entry, session, survey):
+    kept_counts(session, survey)  # counting has started
+    url = f"/intake/{SLUG}/entries/{keyed_entry.public_id}"
+
+    client.post(url, data=entry_form(channel="phone", **{"code:used": "2"}))
+
+    assert report_counts.trusted(session, survey)  # kept up to date, not rebuilt
+    counted = kept_counts(session, survey)
+    assert counted[("totals", "channel")] == {("phone",): 1}
+    assert counted == grouped_rows_afresh(session, survey)
 
 
 def test_correction_with_an_error_changes_nothing(client, keyed_entry, session):

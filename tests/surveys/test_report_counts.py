@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import random
 import threading
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from report_support import choice_question, comment, likert, make_survey, rating
+from report_support import (
+    choice_question,
+    comment,
+    grouped_rows_afresh,
+    kept_counts,
+    likert,
+    make_survey,
+    rating,
+)
 from sqlalchemy import func, insert
 from sqlmodel import Session, select
 
 from analysis.sentiment import SentimentCutoffs
 from engage.submissions import Provenance, record_response
 from surveys import report_counts
-from surveys.aggregates import Filters, Options, collect, report_queries
+from surveys.aggregates import Filters, Options, collect
 from surveys.definition import PREFER_NOT_TO_ANSWER, SurveyDefinition
 from surveys.demographics import WASHINGTON_GROUP_QUESTIONS
 from surveys.models import Answer, Question, ReportCount, Response, Survey
@@ -89,38 +97,14 @@ def submit(session: Session, survey: Survey, raw, *, seed: int, commit: bool = T
     return response
 
 
-def grouped_afresh(session: Session, survey: Survey) -> dict:
-    """Return the kept statements' rows as grouping the answers gives them now."""
-    options = Options(intersections=True, quotes_per_question=0)
-    found = {}
-    for query in report_queries(session, survey, Filters(), options):
-        if query.name[0] not in report_counts.KEPT_STATEMENTS:
-            continue
-        rows = session.connection().execute(query.statement).all()
-        found[query.name] = {
-            tuple(value.isoformat() if isinstance(value, date) else value for value in row[:-1]): (
-                row[-1]
-            )
-            for row in rows
-            if row[-1]
-        }
-    return found
-
-
-def kept(session: Session, survey: Survey) -> dict:
-    """Return the kept rows in the same shape as ``grouped_afresh``."""
-    rows = report_counts.kept_rows(session, survey, Filters())
-    return {name: {tuple(row[:-1]): row[-1] for row in found} for name, found in rows.items()}
-
-
 def test_kept_counts_equal_the_grouped_answers_after_many_submissions(session, survey):
     rng = random.Random(7)
     report_counts.kept_rows(session, survey, Filters())  # counting starts on an empty survey
     for seed in range(120):
         submit(session, survey, random_answers(rng, survey), seed=seed)
 
-    expected = grouped_afresh(session, survey)
-    assert kept(session, survey) == expected
+    expected = grouped_rows_afresh(session, survey)
+    assert kept_counts(session, survey) == expected
     # The survey exercises every kind of row, so the comparison above covers them.
     assert {name[0] for name, rows in expected.items() if rows} == report_counts.KEPT_STATEMENTS
     assert expected[("representation", "disability")]
@@ -169,9 +153,9 @@ def test_a_new_dimension_question_makes_the_counts_rebuild(session, survey):
     session.commit()
     session.refresh(survey)
 
-    counted = kept(session, survey)
+    counted = kept_counts(session, survey)
     assert ("representation", "travel") in counted
-    assert counted == grouped_afresh(session, survey)
+    assert counted == grouped_rows_afresh(session, survey)
 
 
 def test_responses_written_around_the_app_make_the_counts_rebuild(session, survey):
@@ -198,18 +182,18 @@ def test_responses_written_around_the_app_make_the_counts_rebuild(session, surve
     )
     session.commit()
 
-    counted = kept(session, survey)
+    counted = kept_counts(session, survey)
     assert counted[("respondents",)] == {(): 2}
-    assert counted == grouped_afresh(session, survey)
+    assert counted == grouped_rows_afresh(session, survey)
 
 
 def test_a_failed_submission_leaves_the_counts_as_they_were(session, survey):
     submit(session, survey, {"age": ["old"]}, seed=1)
-    before = kept(session, survey)
+    before = kept_counts(session, survey)
     submit(session, survey, {"age": ["young"]}, seed=2, commit=False)
     session.rollback()
 
-    assert kept(session, survey) == before
+    assert kept_counts(session, survey) == before
 
 
 def test_concurrent_submissions_and_a_rebuild_lose_no_count(app, session, survey):
@@ -247,7 +231,7 @@ def test_concurrent_submissions_and_a_rebuild_lose_no_count(app, session, survey
     assert not errors
     count = session.execute(select(func.count()).where(Response.survey_id == survey.id)).scalar()
     assert count == 40
-    assert kept(session, survey) == grouped_afresh(session, survey)
+    assert kept_counts(session, survey) == grouped_rows_afresh(session, survey)
 
 
 def test_each_survey_keeps_its_own_counts(session, survey):
@@ -266,5 +250,5 @@ def test_each_survey_keeps_its_own_counts(session, survey):
     submit(session, survey, {"age": ["old"]}, seed=1)
     submit(session, other, {"age": ["young"]}, seed=2)
 
-    assert kept(session, survey)[("representation", "age_band")] == {("old",): 1}
-    assert kept(session, other)[("representation", "age_band")] == {("young",): 1}
+    assert kept_counts(session, survey)[("representation", "age_band")] == {("old",): 1}
+    assert kept_counts(session, other)[("representation", "age_band")] == {("young",): 1}
