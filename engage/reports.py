@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
@@ -69,6 +69,7 @@ from engage.charts import (
 )
 from engage.i18n import select_locale
 from surveys.aggregates import (
+    _SQL_DERIVATIONS,
     Filters,
     Options,
     QuoteConsent,
@@ -80,6 +81,7 @@ from surveys.aggregates import (
 )
 from surveys.aggregates import labels as survey_labels
 from surveys.definition import LONG_TEXT
+from surveys.demographics import bank_entries
 from surveys.languages import resolve_text, text_direction
 from surveys.models import (
     CHANNEL_GROUP,
@@ -88,6 +90,7 @@ from surveys.models import (
     ROLE_STAFF,
     SENTIMENT_LABELS,
     Answer,
+    GroupFeedback,
     Question,
     Survey,
     User,
@@ -575,10 +578,14 @@ def comment_questions(survey: Survey) -> list[Question]:
 def group_choices(survey: Survey, labels: Mapping[str, str]) -> list[SelectChoice]:
     """Return the explorer's group options, "dimension:group", grouped by dimension."""
     choices = [SelectChoice("", _("Any"))]
+    # A derived dimension (disability from the six Washington Group questions) is
+    # named by its bank entry: its first question's label would name one domain only.
+    bank_titles = {entry.id: entry.title for entry in bank_entries()}
     for key, info in dimension_infos(survey).items():
-        if info.derived:
-            continue
-        dimension_label = short_label(labels.get(f"d.{key}") or key, 60)
+        if info.derived and key in bank_titles:
+            dimension_label = _(bank_titles[key])
+        else:
+            dimension_label = short_label(labels.get(f"d.{key}") or key, 60)
         for group in [*info.groups, "prefer_not_to_answer"]:
             if group == "prefer_not_to_answer":
                 label = _("Prefer not to answer")
@@ -729,9 +736,17 @@ def find_comments(
 
 
 def group_members(survey: Survey, key: str, group: str):
-    """Return a subquery of the responses in one group of a dimension."""
+    """Return a subquery of the responses in one group of a dimension.
+
+    A derived dimension's group comes from the report's own SQL form of it
+    (``surveys.aggregates._disability_status`` for disability), so the
+    explorer and the report always put a respondent in the same group.
+    """
     info = dimension_infos(survey)[key]
     ids = [q.id for q in survey.questions if q.name in info.questions]
+    if info.derived:
+        status = _SQL_DERIVATIONS[key](ids).subquery("derived_group")
+        return select(status.c.response_id).where(status.c.grp == group)
     return select(Answer.response_id).where(Answer.question_id.in_(ids), Answer.choice == group)
 
 
@@ -748,6 +763,8 @@ class FeedbackResults:
     total: int
     not_quoted: int
     applies: bool
+    # Who set a label: user id -> name (or email), for the items shown.
+    overriders: dict[int, str] = field(default_factory=dict)
 
 
 def find_feedback(session, survey: Survey, form: CommentFilterForm) -> FeedbackResults:
@@ -776,19 +793,23 @@ def find_feedback(session, survey: Survey, form: CommentFilterForm) -> FeedbackR
         )
         and (not search or search in item.text.casefold())
     ]
-    return FeedbackResults(items[:FEEDBACK_SHOWN], len(items), everything - len(quotable), True)
+    shown = items[:FEEDBACK_SHOWN]
+    user_ids = {item.override_by_id for item in shown if item.override_by_id is not None}
+    overriders = {
+        user_id: name or email
+        for user_id, name, email in session.exec(
+            select(User.id, User.name, User.email).where(User.id.in_(user_ids))
+        ).all()
+    }
+    return FeedbackResults(shown, len(items), everything - len(quotable), True, overriders)
 
 
 @bp.post("/<slug>/comments/<int:answer_id>/sentiment")
 @role_required(*STAFF_ROLES)
 def override(slug: str, answer_id: int):
     """Set or clear staff's sentiment label of a comment (who and when are kept)."""
-    from engage.comments import CommentError, override_sentiment
-
     survey = survey_or_404(slug)
     session = db.get_session()
-    form = OverrideForm()
-    back = safe_next(form.next.data) or url_for("reports.comments", slug=slug)
     answer = session.exec(
         select(Answer)
         .join(ResponseRow, ResponseRow.id == Answer.response_id)
@@ -796,6 +817,33 @@ def override(slug: str, answer_id: int):
     ).scalar_one_or_none()
     if answer is None:
         abort(404)
+    return save_override(survey, answer, f"comment-{answer_id}")
+
+
+@bp.post("/<slug>/comments/feedback/<int:feedback_id>/sentiment")
+@role_required(*STAFF_ROLES)
+def feedback_override(slug: str, feedback_id: int):
+    """Set or clear staff's sentiment label of a group-session note or quote.
+
+    Only feedback the explorer may show can be corrected: a ``no_quote``
+    session's, or another survey's, is not found (as if it did not exist).
+    """
+    from surveys.intake import correctable_feedback
+
+    survey = survey_or_404(slug)
+    feedback = correctable_feedback(db.get_session(), survey.id, feedback_id)
+    if feedback is None:
+        abort(404)
+    return save_override(survey, feedback, f"feedback-{feedback_id}")
+
+
+def save_override(survey: Survey, comment: Answer | GroupFeedback, anchor: str) -> Response:
+    """Apply the posted override form to a comment and go back to the explorer."""
+    from engage.comments import CommentError, override_sentiment
+
+    session = db.get_session()
+    form = OverrideForm()
+    back = safe_next(form.next.data) or url_for("reports.comments", slug=survey.slug)
     if not form.validate():
         flash(
             _(
@@ -807,7 +855,7 @@ def override(slug: str, answer_id: int):
     try:
         override_sentiment(
             session,
-            answer,
+            comment,
             form.label.data or None,
             session.get(User, current_user.id),
             reason=form.reason.data or None,
@@ -815,12 +863,13 @@ def override(slug: str, answer_id: int):
     except CommentError as error:
         flash(_("The label was not changed: %(errors)s", errors=str(error.message)))
         return redirect(back)
+    # Kept reports would show the old label (and counts) until they expire.
     report_cache.forget_survey(survey.id)
     if form.label.data:
         flash(_("Sentiment label set to %(label)s.", label=SENTIMENT_NAMES[form.label.data]))
     else:
         flash(_("Sentiment label reset to the scored one."))
-    return redirect(back + f"#comment-{answer_id}")
+    return redirect(back + f"#{anchor}")
 
 
 # ---------------------------------------------------------------------------

@@ -509,8 +509,14 @@ def row_keys(rows: Sequence[CsvRow], plan: ColumnPlan) -> list[str]:
 
 @dataclass(frozen=True)
 class QuotableFeedback:
-    """A note or quote that may appear in reports; ``speaker`` only where attribution allows."""
+    """A note or quote that may appear in reports; ``speaker`` only where attribution allows.
 
+    ``sentiment_label`` is the label reports use (staff's override, else the
+    scored one); ``scored_label`` and ``override`` (with who and when) are kept
+    apart so staff can see and correct it.
+    """
+
+    id: int
     session_public_id: str
     session_kind: str
     held_on: date
@@ -521,11 +527,25 @@ class QuotableFeedback:
     theme: str | None
     speaker: str | None
     sentiment_label: str | None
+    scored_label: str | None = None
+    override: str | None = None
+    override_by_id: int | None = None
+    override_at: datetime | None = None
 
 
 def effective_sentiment(feedback: GroupFeedback) -> str | None:
     """Return the sentiment label staff set, else the one scored."""
     return feedback.sentiment_override or feedback.sentiment_label
+
+
+def _quotable_rows(survey_id: int):
+    """Return the statement of a survey's (feedback, session) rows that may be quoted."""
+    return (
+        select(GroupFeedback, GroupSession)
+        .join(GroupSession, GroupFeedback.session_id == GroupSession.id)
+        .where(GroupSession.survey_id == survey_id)
+        .where(GroupSession.attribution != ATTRIBUTION_NO_QUOTE)
+    )
 
 
 def quotable_feedback(session: Session, survey_id: int) -> list[QuotableFeedback]:
@@ -539,14 +559,11 @@ def quotable_feedback(session: Session, survey_id: int) -> list[QuotableFeedback
     sessions: see ``feedback_sentiment_counts``.
     """
     rows = session.exec(
-        select(GroupFeedback, GroupSession)
-        .join(GroupSession, GroupFeedback.session_id == GroupSession.id)
-        .where(GroupSession.survey_id == survey_id)
-        .where(GroupSession.attribution != ATTRIBUTION_NO_QUOTE)
-        .order_by(GroupSession.held_on, GroupSession.id, GroupFeedback.id)
+        _quotable_rows(survey_id).order_by(GroupSession.held_on, GroupSession.id, GroupFeedback.id)
     ).all()
     return [
         QuotableFeedback(
+            id=feedback.id,
             session_public_id=group.public_id,
             session_kind=group.kind,
             held_on=group.held_on,
@@ -557,9 +574,26 @@ def quotable_feedback(session: Session, survey_id: int) -> list[QuotableFeedback
             theme=feedback.theme,
             speaker=feedback.speaker if group.attribution == ATTRIBUTION_NAMED else None,
             sentiment_label=effective_sentiment(feedback),
+            scored_label=feedback.sentiment_label,
+            override=feedback.sentiment_override,
+            override_by_id=feedback.override_by_id,
+            override_at=feedback.override_at,
         )
         for feedback, group in rows
     ]
+
+
+def correctable_feedback(
+    session: Session, survey_id: int, feedback_id: int
+) -> GroupFeedback | None:
+    """Return feedback ``feedback_id`` for staff to correct its label, if it may be shown.
+
+    The same consent rule as ``quotable_feedback``: feedback of another survey or
+    of a ``no_quote`` session gives None, exactly as feedback that does not
+    exist, so a correction can neither change nor reveal it.
+    """
+    row = session.exec(_quotable_rows(survey_id).where(GroupFeedback.id == feedback_id)).first()
+    return row[0] if row is not None else None
 
 
 def feedback_sentiment_counts(session: Session, survey_id: int) -> dict[str | None, int]:

@@ -391,3 +391,351 @@ def test_a_survey_without_responses_has_a_dashboard_and_downloads(client, login_
     for what, extension in (("responses", "csv"), ("report", "xlsx"), ("open-data", "zip")):
         assert client.get(f"/reports/empty-survey/download/{what}.{extension}").status_code == 200
     assert "0 comments found." in text_of(page(client, "/reports/empty-survey/comments"))
+
+
+# -- group-session feedback: staff correct its sentiment label ------------------------------
+
+
+def feedback_id(session, text: str) -> int:
+    from surveys.models import GroupFeedback
+
+    return session.exec(select(GroupFeedback.id).where(GroupFeedback.text == text)).one()
+
+
+def feedback_url(identifier: int, slug: str = SLUG) -> str:
+    return f"/reports/{slug}/comments/feedback/{identifier}/sentiment"
+
+
+def stored_feedback(session, identifier: int):
+    from surveys.models import GroupFeedback
+
+    session.expire_all()
+    return session.get(GroupFeedback, identifier)
+
+
+def feedback_item(html: str, identifier: int) -> str:
+    """Return the words of one group-feedback item of the explorer."""
+    start = html.index(f'id="feedback-{identifier}"')
+    return text_of(html[start : html.index("</li>", start)])
+
+
+def test_staff_override_the_label_of_group_feedback_and_the_explorer_shows_it(
+    client, login_as, session, survey
+):
+    user = login_as("staff")
+    identifier = feedback_id(session, QUOTABLE_TEXT)
+    html = page(client, COMMENTS)
+    assert f'action="{feedback_url(identifier)}"' in html
+    assert feedback_item(html, identifier).count("Positive") >= 1
+    assert "set by" not in feedback_item(html, identifier)
+
+    back = COMMENTS + "?channel=group&q=library"
+    reply = client.post(
+        feedback_url(identifier), data={"label": "negative", "reason": "Irony", "next": back}
+    )
+    assert reply.status_code == 302
+    assert reply.headers["Location"] == back + f"#feedback-{identifier}"
+
+    feedback = stored_feedback(session, identifier)
+    assert feedback.sentiment_override == "negative" and feedback.override_by_id == user.id
+    assert feedback.sentiment_label == "positive"  # the scored label is kept
+    event = session.exec(select(AuditEvent)).one()
+    assert (event.action, event.entity, event.entity_id) == (
+        "sentiment_override",
+        "group_feedback",
+        str(identifier),
+    )
+    assert event.user_id == user.id and event.reason == "Irony"
+    assert event.old["sentiment_override"] is None and event.new["sentiment_override"] == "negative"
+
+    html = page(client, back)
+    assert "Sentiment label set to Negative." in text_of(html)
+    item = feedback_item(html, identifier)
+    assert "Negative set by Staff on" in item and "scored: Positive" in item
+    assert QUOTABLE_TEXT in text_of(page(client, COMMENTS + "?sentiment=negative"))
+    assert QUOTABLE_TEXT not in text_of(page(client, COMMENTS + "?sentiment=positive"))
+
+
+def test_clearing_a_feedback_override_goes_back_to_the_scored_label(
+    client, login_as, session, survey
+):
+    login_as("admin")
+    identifier = feedback_id(session, QUOTABLE_TEXT)
+    client.post(feedback_url(identifier), data={"label": "neutral"})
+    assert stored_feedback(session, identifier).sentiment_override == "neutral"
+    reply = client.post(feedback_url(identifier), data={"label": ""})
+    assert reply.status_code == 302
+    feedback = stored_feedback(session, identifier)
+    assert feedback.sentiment_override is None and feedback.override_by_id is None
+    html = page(client, COMMENTS)
+    assert "Sentiment label reset to the scored one." in text_of(html)
+    assert "set by" not in feedback_item(html, identifier)
+    assert len(session.exec(select(AuditEvent)).all()) == 2
+
+
+def test_feedback_override_refuses_a_label_that_does_not_exist(client, login_as, session, survey):
+    login_as("staff")
+    identifier = feedback_id(session, QUOTABLE_TEXT)
+    reply = client.post(feedback_url(identifier), data={"label": "furious"})
+    assert reply.status_code == 302
+    assert "The label was not changed" in text_of(page(client, COMMENTS))
+    assert stored_feedback(session, identifier).sentiment_override is None
+    assert session.exec(select(AuditEvent)).all() == []
+
+
+def test_brokers_and_visitors_cannot_override_group_feedback(client, login_as, session, survey):
+    identifier = feedback_id(session, QUOTABLE_TEXT)
+    visitor = client.post(feedback_url(identifier), data={"label": "negative"})
+    assert visitor.status_code == 302 and "/auth/login" in visitor.headers["Location"]
+    login_as("broker")
+    assert client.post(feedback_url(identifier), data={"label": "negative"}).status_code == 403
+    assert stored_feedback(session, identifier).sentiment_override is None
+    assert session.exec(select(AuditEvent)).all() == []
+
+
+def test_feedback_not_to_be_quoted_can_be_neither_seen_nor_overridden(
+    client, login_as, session, survey
+):
+    login_as("staff")
+    hidden = feedback_id(session, NO_QUOTE_TEXT)
+    html = page(client, COMMENTS)
+    assert NO_QUOTE_TEXT not in html
+    assert f"feedback-{hidden}" not in html and feedback_url(hidden) not in html
+
+    reply = client.post(feedback_url(hidden), data={"label": "negative", "next": COMMENTS})
+    assert reply.status_code == 404
+    assert NO_QUOTE_TEXT not in reply.get_data(as_text=True)
+    assert stored_feedback(session, hidden).sentiment_override is None
+    assert client.post(feedback_url(999_999), data={"label": "negative"}).status_code == 404
+    assert session.exec(select(AuditEvent)).all() == []
+
+
+def test_feedback_of_another_survey_cannot_be_overridden_through_this_one(
+    client, login_as, session, survey
+):
+    from datetime import date
+
+    from report_support import comment, make_survey
+
+    from surveys.models import GroupFeedback, GroupSession
+
+    other = make_survey(session, [comment("why")], slug="parks-2025")
+    group = GroupSession(
+        survey_id=other.id,
+        kind="focus_group",
+        facilitator="F",
+        held_on=date(2025, 6, 4),
+        participants=5,
+        consent="oral",
+        attribution="anonymous",
+    )
+    session.add(group)
+    session.flush()
+    session.add(GroupFeedback(session_id=group.id, text="Parks are fine.", language="en"))
+    session.commit()
+    identifier = feedback_id(session, "Parks are fine.")
+    login_as("staff")
+
+    assert client.post(feedback_url(identifier), data={"label": "negative"}).status_code == 404
+    assert stored_feedback(session, identifier).sentiment_override is None
+    reply = client.post(feedback_url(identifier, "parks-2025"), data={"label": "negative"})
+    assert reply.status_code == 302
+    assert stored_feedback(session, identifier).sentiment_override == "negative"
+
+
+def group_sentiment(client, query: str = "") -> dict[str, int | None]:
+    """Return the report's group-session sentiment counts of feedback on no question."""
+    report = client.get(f"/reports/{SLUG}/download/report.json{query}").get_json()
+    return {
+        row["group"]: row["n"]
+        for row in report["group_sessions"]["sentiment"]
+        if not row["dimension"]
+    }
+
+
+def test_feedback_override_drops_kept_reports_and_changes_the_group_sentiment_counts(
+    app, client, login_as, session, survey
+):
+    from datetime import date
+
+    from engage import report_cache
+    from surveys.models import GroupFeedback, GroupSession
+
+    # Enough feedback for every count to be shown (the minimum cell is 10).
+    group = GroupSession(
+        survey_id=survey.id,
+        kind="community_meeting",
+        facilitator="F",
+        held_on=date(2025, 6, 5),
+        participants=40,
+        consent="oral",
+        attribution="anonymous",
+    )
+    session.add(group)
+    session.flush()
+    for number in range(24):
+        label = "positive" if number < 12 else "negative"
+        session.add(
+            GroupFeedback(
+                session_id=group.id, text=f"Note {number}", language="en", sentiment_label=label
+            )
+        )
+    session.commit()
+    login_as("staff")
+    # The two feedback rows of build_survey are positive: one quotable, one not.
+    before = {"positive": 14, "negative": 12, "neutral": 0, "unscored": 0}
+    assert group_sentiment(client) == before
+    page(client, DASHBOARD)
+    with app.app_context():
+        assert len(list(report_cache.folder().glob(f"{survey.id}-*.pickle"))) == 2
+
+    client.post(feedback_url(feedback_id(session, QUOTABLE_TEXT)), data={"label": "negative"})
+    with app.app_context():
+        assert not list(report_cache.folder().glob(f"{survey.id}-*.pickle"))
+    assert group_sentiment(client) == before | {"positive": 13, "negative": 13}
+    assert "have arrived since" not in text_of(page(client, DASHBOARD))
+
+
+def test_feedback_override_form_needs_the_csrf_token(database_url, tmp_path):
+    from sqlmodel import Session
+    from support import PASSWORD, make_app
+
+    from engage.auth import create_user
+
+    app = make_app(database_url, tmp_path / "csrf-instance", WTF_CSRF_ENABLED=True)
+    with Session(app.extensions["engage.engine"], expire_on_commit=False) as session:
+        users = {
+            role: create_user(session, f"{role}@example.ca", role, PASSWORD)
+            for role in ("admin", "staff", "broker")
+        }
+        build_survey(session, users)
+        identifier = feedback_id(session, QUOTABLE_TEXT)
+    client = app.test_client()
+    login_page = client.get("/auth/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login_page).group(1)
+    client.post(
+        "/auth/login", data={"email": "staff@example.ca", "password": PASSWORD, "csrf_token": token}
+    )
+
+    assert client.post(feedback_url(identifier), data={"label": "negative"}).status_code == 400
+    html = page(client, COMMENTS)
+    item = html[html.index(f'id="feedback-{identifier}"') :]
+    token = re.search(r'name="csrf_token" value="([^"]+)"', item).group(1)
+    reply = client.post(feedback_url(identifier), data={"label": "negative", "csrf_token": token})
+    assert reply.status_code == 302
+    with Session(app.extensions["engage.engine"]) as session:
+        assert stored_feedback(session, identifier).sentiment_override == "negative"
+    app.extensions["engage.engine"].dispose()
+
+
+# -- the derived disability dimension in the explorer's group filter ------------------------
+
+WG_SURVEY = "functioning-2025"
+WG_COMMENTS = f"/reports/{WG_SURVEY}/comments"
+NO_DIFFICULTY = {
+    name: "no_difficulty"
+    for name in (
+        "wg_seeing",
+        "wg_hearing",
+        "wg_walking",
+        "wg_remembering",
+        "wg_self_care",
+        "wg_communicating",
+    )
+}
+# (Washington Group answers, comment, how many respondents); statuses follow from the rule.
+WG_RESPONDENTS = (
+    (NO_DIFFICULTY | {"wg_hearing": "a_lot_of_difficulty"}, "I cannot hear the stops.", 12),
+    (dict.fromkeys(NO_DIFFICULTY, "some_difficulty"), "Some steps are steep.", 11),
+    (NO_DIFFICULTY, "Buses are fine.", 10),
+    (dict.fromkeys(NO_DIFFICULTY, "prefer_not_to_answer"), "Rather not say.", 10),
+    (
+        {"wg_walking": "cannot_do_at_all", "wg_seeing": "prefer_not_to_answer"},
+        "The ramp is broken.",
+        10,
+    ),
+    ({}, "Nothing about functioning.", 10),
+)
+
+
+@pytest.fixture
+def wg_survey(session, users):
+    from report_support import add_responses, comment, make_survey
+
+    from surveys.demographics import WASHINGTON_GROUP_QUESTIONS
+
+    survey = make_survey(session, [*WASHINGTON_GROUP_QUESTIONS, comment("why")], slug=WG_SURVEY)
+    for answers, text, count in WG_RESPONDENTS:
+        add_responses(session, survey, answers | {"why": text}, count)
+    return survey
+
+
+def test_explorer_offers_the_derived_disability_status_not_each_domain(client, login_as, wg_survey):
+    login_as("staff")
+    html = page(client, WG_COMMENTS)
+    group = html[html.index('id="group"') : html.index("</select>", html.index('id="group"'))]
+    assert '<optgroup label="Disability (Washington Group Short Set, six questions)">' in group
+    values = re.findall(r'value="([^"]*)"', group)
+    assert values == [
+        "",
+        "disability:with_disability",
+        "disability:without_disability",
+        "disability:prefer_not_to_answer",
+    ]
+    assert ">With a disability</option>" in group and ">Without a disability</option>" in group
+
+
+@pytest.mark.parametrize(
+    "status", ["with_disability", "without_disability", "prefer_not_to_answer"]
+)
+def test_disability_filter_lists_exactly_the_comments_of_respondents_with_that_status(
+    client, login_as, wg_survey, status
+):
+    from surveys.demographics import washington_group_disability_status
+
+    login_as("staff")
+    expected = {
+        text: count
+        for answers, text, count in WG_RESPONDENTS
+        if washington_group_disability_status(answers) == status
+    }
+    assert expected  # the data has respondents of every status
+    words = text_of(page(client, f"{WG_COMMENTS}?group=disability:{status}"))
+    total = sum(expected.values())
+    assert f"{total} comments found." in words
+    for _answers, text, _count in WG_RESPONDENTS:
+        assert (text in words) == (text in expected), text
+
+
+def test_disability_filter_combines_with_the_other_filters(client, login_as, session, wg_survey):
+    from report_support import add_responses
+
+    add_responses(
+        session,
+        wg_survey,
+        NO_DIFFICULTY | {"wg_seeing": "cannot_do_at_all", "why": "Le quai est trop sombre."},
+        10,
+        language="fr",
+    )
+    login_as("staff")
+    words = text_of(page(client, WG_COMMENTS + "?group=disability:with_disability&language=fr"))
+    assert "10 comments found." in words and "Le quai est trop sombre." in words
+    assert "I cannot hear the stops." not in words
+    words = text_of(page(client, WG_COMMENTS + "?group=disability:with_disability&q=ramp"))
+    assert "10 comments found." in words and "The ramp is broken." in words
+
+
+def test_a_small_disability_group_is_not_listed(client, login_as, session, users):
+    from report_support import add_responses, comment, make_survey
+
+    from surveys.demographics import WASHINGTON_GROUP_QUESTIONS
+
+    survey = make_survey(session, [*WASHINGTON_GROUP_QUESTIONS, comment("why")], slug=WG_SURVEY)
+    add_responses(session, survey, NO_DIFFICULTY | {"why": "Fine."}, 20)
+    add_responses(
+        session, survey, NO_DIFFICULTY | {"wg_self_care": "cannot_do_at_all", "why": "Hard."}, 3
+    )
+    login_as("staff")
+    words = text_of(page(client, WG_COMMENTS + "?group=disability:with_disability"))
+    assert "Fewer than 10 respondents are in this group" in words
+    assert "Hard." not in words
