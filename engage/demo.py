@@ -29,7 +29,14 @@ from surveys.definition import (
     QuestionDefinition,
     SurveyDefinition,
 )
-from surveys.demographics import DEMOGRAPHIC_BANK, area_question
+from surveys.demographics import (
+    DEMOGRAPHIC_BANK,
+    WG_A_LOT_OF_DIFFICULTY,
+    WG_CANNOT_DO_AT_ALL,
+    WG_NO_DIFFICULTY,
+    WG_SOME_DIFFICULTY,
+    area_question,
+)
 from surveys.intake import check_counts, complete_tally
 from surveys.models import (
     CHANNEL_PAPER,
@@ -233,6 +240,7 @@ def demo_definition() -> SurveyDefinition:
         *DEMOGRAPHIC_BANK["race"],
         *DEMOGRAPHIC_BANK["gender"],
         *DEMOGRAPHIC_BANK["age_band"],
+        *DEMOGRAPHIC_BANK["disability"],
         *DEMOGRAPHIC_BANK["home_language"],
         area_question(list(DEMO_AREAS)),
     )
@@ -495,14 +503,40 @@ def synthetic_answers(rng: random.Random, language: str) -> dict[str, list[str]]
     return values
 
 
+def synthetic_functioning(rng: random.Random, values: dict[str, list[str]]) -> None:
+    """Add the Washington Group answers of a resident who answered the questions about them.
+
+    Drawn from a random stream of their own, so the demo's other answers stay as
+    they were before these questions joined it. Difficulty is commoner with age.
+    """
+    if "age_band" not in values:
+        return
+    older = values["age_band"][0] in ("age_65_74", "age_75_plus")
+    for question in DEMOGRAPHIC_BANK["disability"]:
+        values[question.name] = [
+            rng.choices(
+                [
+                    WG_NO_DIFFICULTY,
+                    WG_SOME_DIFFICULTY,
+                    WG_A_LOT_OF_DIFFICULTY,
+                    WG_CANNOT_DO_AT_ALL,
+                    PREFER_NOT_TO_ANSWER,
+                ],
+                weights=[60, 30, 12, 4, 4] if older else [88, 9, 1.5, 0.5, 3],
+            )[0]
+        ]
+
+
 def ensure_web_responses(session: Session, survey: Survey, cutoffs: SentimentCutoffs) -> int:
     """Add the synthetic web responses that are missing; return how many were added."""
     rng = random.Random(2026)
+    functioning = random.Random(2027)
     start = datetime.now(UTC).replace(microsecond=0) - timedelta(days=42)
     added = 0
     for number in range(DEMO_WEB_RESPONSES):
         language = rng.choices(DEMO_LANGUAGES, weights=[66, 12, 9, 13])[0]
         raw = synthetic_answers(rng, language)
+        synthetic_functioning(functioning, raw)
         collected = start + timedelta(minutes=rng.randint(0, 42 * 24 * 60))
         validated = validate_submission(survey.questions, raw)
         if not validated.is_valid:
@@ -693,12 +727,14 @@ def ensure_paper_entries(session: Session, survey: Survey, cutoffs: SentimentCut
     broker = session.exec(select(User).where(User.email == DEMO_ACCOUNTS[2][1])).one()
     staff = session.exec(select(User).where(User.email == DEMO_ACCOUNTS[1][1])).one()
     rng = random.Random(4040)
+    functioning = random.Random(4041)
     first_day = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
     first_day -= timedelta(days=10)
     added = 0
     for number in range(1, DEMO_PAPER_FORMS + 1):
         language = rng.choices(DEMO_LANGUAGES, weights=[40, 15, 15, 30])[0]
         raw = synthetic_answers(rng, language)
+        synthetic_functioning(functioning, raw)
         raw["area"] = ["area_2"]  # Malton is in Mississauga
         validated = validate_submission(survey.questions, raw)
         if not validated.is_valid:

@@ -111,20 +111,37 @@ def test_data_tables_hold_the_numbers_of_the_report_json(live_server, desktop):
     assert sum(line[0].endswith("(reference)") for line in lines) == 1
 
 
-def test_comment_explorer_passes_axe_and_a_label_is_corrected_from_the_keyboard(
+def test_comment_explorer_passes_axe_and_labels_are_corrected_from_the_keyboard(
     live_server, desktop, axe
 ):
     sign_in_as_staff(desktop, live_server)
-    desktop.goto(f"{live_server.url}/reports/{DEMO_SLUG}/comments?q=terrible")
+    # The derived disability status as the group, and group feedback with its own forms.
+    query = "?group=disability%3Awith_disability"
+    desktop.goto(f"{live_server.url}/reports/{DEMO_SLUG}/comments{query}")
+    assert desktop.locator("#group option:checked").inner_text() == "With a disability"
+    assert desktop.locator("#group optgroup[label^='Disability']").count() == 1
+    feedback = desktop.locator("#group-feedback ~ ol .comment").first
+    assert feedback.get_by_role("button", name="Save label (group note 1)").count() == 1
     axe(desktop, "comment explorer")
-    first = desktop.locator(".comment").first
+
+    first = desktop.locator("#resident-comments ~ ol .comment").first
     first.get_by_label("Sentiment label").select_option("positive")
     first.get_by_label("Reason (optional)").fill("Quoting a neighbour")
     first.get_by_label("Reason (optional)").press("Enter")
     desktop.wait_for_load_state()
     assert "Sentiment label set to Positive." in desktop.inner_text(".flash")
-    corrected = desktop.locator(".comment").first
+    corrected = desktop.locator("#resident-comments ~ ol .comment").first
     assert re.search(r"set by Demo staff on", corrected.inner_text())
+
+    item = desktop.locator("#group-feedback ~ ol .comment").first
+    item_id = item.get_attribute("id")
+    item.get_by_label("Sentiment label").select_option("negative")
+    item.get_by_label("Reason (optional)").fill("Read in context")
+    item.get_by_label("Reason (optional)").press("Enter")
+    desktop.wait_for_load_state()
+    assert desktop.url.endswith(f"{query}#{item_id}")
+    assert "Sentiment label set to Negative." in desktop.inner_text(".flash")
+    assert re.search(r"Negative\s+set by Demo staff on", desktop.inner_text(f"#{item_id}"))
     assert desktop.console_errors == []
 
 

@@ -50,3 +50,21 @@ def test_demo_logins_work(demo_app):
     for role, email, password in DEMO_ACCOUNTS:
         assert login(client, email, password).status_code == 302, role
         client.post("/auth/logout")
+
+
+def test_demo_survey_asks_the_washington_group_questions_and_reports_disability_status(
+    demo_app,
+):
+    from sqlmodel import Session
+
+    from surveys.aggregates import collect, dimension_infos
+    from surveys.demographics import WASHINGTON_GROUP_QUESTIONS
+
+    with Session(demo_app.extensions["engage.engine"]) as session:
+        survey = session.exec(select(Survey).where(Survey.slug == DEMO_SLUG)).one()
+        disability = dimension_infos(survey)["disability"]
+        statuses = collect(session, survey).representation["disability"]
+    assert disability.derived
+    assert disability.questions == tuple(q.name for q in WASHINGTON_GROUP_QUESTIONS)
+    # Enough residents of each status that the explorer lists their comments.
+    assert statuses["with_disability"] >= 10 and statuses["without_disability"] >= 10
