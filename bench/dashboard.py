@@ -13,7 +13,10 @@ process per run, the time the server takes to answer the dashboard's address
 Each view is measured twice, each time in a fresh process:
 
 - ``built``: kept reports off (``REPORT_CACHE_SECONDS=0``), so every request
-  builds the report: the SQL GROUP BY queries, suppression and statistics;
+  builds the report: from the survey's kept counts (``surveys.report_counts``,
+  kept up to date as responses are written) when unfiltered, else the SQL
+  GROUP BY queries over the answers; then suppression and statistics. This is
+  what the first visitor after a change waits for;
 - ``kept``: the app's default, where the first request builds the report and
   keeps it (``engage.report_cache``) and the requests after it reuse it.
 
@@ -199,11 +202,11 @@ def main() -> None:
             f"| {f'{report:.2f} s' if report is not None else '-'} | {result['html_kb']:.0f} kB "
             f"| {result['max_rss_mb']:.0f} MB |"
         )
-    kept = [r for r in results if r["view"] == "dashboard" and r["kept"]]
-    verdict = all(r["seconds"] < TARGET_SECONDS for r in kept)
+    dashboard = [r for r in results if r["view"] == "dashboard"]
+    verdict = all(r["seconds"] < TARGET_SECONDS for r in dashboard)
     print(
-        f"Target: dashboard under {TARGET_SECONDS:.0f} s with a kept report: "
-        f"{'met' if verdict else 'NOT met'}"
+        f"Target: dashboard under {TARGET_SECONDS:.0f} s with the report built and with it kept "
+        f"(requests after the process's first): {'met' if verdict else 'NOT met'}"
     )
     print(json.dumps(results))
 

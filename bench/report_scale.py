@@ -5,8 +5,10 @@ COPY), then measures, each in a fresh process, the time and peak memory of
 
 - ``raw``: the report's GROUP BY statements (``surveys.aggregates.report_queries``)
   executed and fetched, nothing else;
-- ``report``: the full report as ``engage report --format json`` builds it
-  (the same statements, then suppression, statistics, weighting and JSON).
+- ``report``: the full report as ``engage report --format json`` builds it:
+  the kept counts (``surveys.report_counts``) for the statements they hold,
+  the others (quotes, weighting) on the answers, then suppression,
+  statistics, weighting and JSON.
 
 Usage::
 
@@ -181,6 +183,7 @@ def generate(database: str, responses: int, fresh: bool, seed: int = 20250602) -
                 select(func.count()).select_from(Response).where(Response.survey_id == existing.id)
             ).one()
             print(f"Reusing {SLUG} ({count:,} responses) in {database}", flush=True)
+            ensure_counts(engine, existing.id)
             return
         if existing is not None:
             delete_survey(session, existing.id)
@@ -238,6 +241,32 @@ def generate(database: str, responses: int, fresh: bool, seed: int = 20250602) -
         f"{time.perf_counter() - started:.0f} s ({database})",
         flush=True,
     )
+    ensure_counts(engine, survey_id)
+
+
+def ensure_counts(engine, survey_id: int) -> None:
+    """Count the report's kept rows (``surveys.report_counts``) unless they are current.
+
+    The app keeps them as each response is written; the bulk load above writes
+    around the app, so they are counted once from the answers, as after a
+    change to the survey's questions.
+    """
+    from sqlmodel import Session
+
+    from surveys import report_counts
+    from surveys.models import Survey
+
+    with Session(engine) as session:
+        survey = session.get(Survey, survey_id)
+        if report_counts.trusted(session, survey):
+            return
+        started = time.perf_counter()
+        report_counts.rebuild(session, survey)
+        print(
+            f"Counted the report's kept rows from the answers in "
+            f"{time.perf_counter() - started:.1f} s",
+            flush=True,
+        )
 
 
 def delete_survey(session, survey_id: int) -> None:
@@ -257,6 +286,8 @@ def delete_survey(session, survey_id: int) -> None:
         "DELETE FROM choices WHERE question_id IN (SELECT id FROM questions WHERE survey_id = :s)",
         "DELETE FROM questions WHERE survey_id = :s",
         "DELETE FROM survey_texts WHERE survey_id = :s",
+        "DELETE FROM report_counts WHERE survey_id = :s",
+        "DELETE FROM report_count_states WHERE survey_id = :s",
         "DELETE FROM surveys WHERE id = :s",
     ):
         session.exec(text(statement), params={"s": survey_id})
@@ -515,6 +546,7 @@ def measure(database: str, mode: str) -> dict:
     from analysis.report_formats import to_json
     from engage.survey_reports import report_settings
     from surveys.aggregates import Filters, Options, collect, report_queries
+    from surveys.report_counts import kept_rows
     from surveys.store import survey_by_slug
 
     app = make_app(database)
@@ -536,12 +568,14 @@ def measure(database: str, mode: str) -> dict:
                 rows += len(session.connection().execute(query.statement).all())
             size = rows
         else:
-            # What survey_report does, timed in two parts.
+            # What survey_report does, timed in two parts: the kept counts, then the
+            # statements they do not hold (quotes, raking) run on the answers.
             data = collect(
                 session,
                 survey,
                 Filters(),
                 Options(weighting_dimensions=settings.weighting_dimensions),
+                kept_rows(session, survey, Filters()),
             )
             collected = time.perf_counter()
             report = build_report(data, settings, title=data.labels.get("title"))

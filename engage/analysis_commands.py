@@ -1,4 +1,4 @@
-"""Analysis commands: ``engage report``, ``benchmarks import`` and ``sentiment score``.
+"""Analysis commands: ``engage report``, ``benchmarks import``, ``sentiment score``, ``counts``.
 
 Messages are in the language of the terminal (``LANGUAGE``, ``LC_ALL``,
 ``LC_MESSAGES`` or ``LANG``) when Engage has that interface language, else
@@ -21,12 +21,14 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from sqlmodel import select
 
 from engage import db
 from engage.i18n import INTERFACE_LANGUAGES, babel_locale_id
+from surveys import report_counts
 from surveys.benchmarks import BenchmarkFileError, parse_benchmarks, replace_benchmarks
 from surveys.languages import is_valid_tag, normalize_tag
-from surveys.models import CHANNELS
+from surveys.models import CHANNELS, Survey
 from surveys.store import survey_by_slug
 
 FORMATS = ("json", "csv", "html")
@@ -258,4 +260,71 @@ def score_command(slug: str | None, rescore: bool) -> None:
         )
 
 
-commands = (report_command, benchmarks_group, sentiment_group)
+@click.group("counts")
+def counts_group() -> None:
+    """The report counts kept as responses are written (surveys.report_counts)."""
+
+
+def _surveys(session, slug: str | None) -> list[Survey]:
+    """Return the survey named by ``slug``, or every survey without one."""
+    if slug is None:
+        return list(session.exec(select(Survey).order_by(Survey.id)).all())
+    survey = survey_by_slug(session, slug)
+    if survey is None:
+        raise click.ClickException(_("No survey has the address “%(slug)s”.", slug=slug))
+    return [survey]
+
+
+@counts_group.command("rebuild")
+@click.argument("slug", required=False)
+@with_appcontext
+def rebuild_counts_command(slug: str | None) -> None:
+    """Count the kept report rows again from the answers (of one survey, or of all).
+
+    Run it after changing the questions of a large survey, so that the first
+    dashboard visitor does not wait for it.
+    """
+    with messages_in(), db.Session(db.engine()) as session:
+        for survey in _surveys(session, slug):
+            report_counts.forget(session, survey.id)
+            session.commit()
+            report_counts.rebuild(session, survey)
+            click.echo(_("%(slug)s: counted again from its answers.", slug=survey.slug))
+
+
+@counts_group.command("check")
+@click.argument("slug", required=False)
+@with_appcontext
+def check_counts_command(slug: str | None) -> None:
+    """Compare the kept report rows with the answers grouped afresh; exit 1 if they differ."""
+    with messages_in(), db.Session(db.engine()) as session:
+        differing = False
+        for survey in _surveys(session, slug):
+            if not report_counts.trusted(session, survey):
+                click.echo(
+                    _(
+                        "%(slug)s: not counted for the survey as it is now; "
+                        "the next report counts it again.",
+                        slug=survey.slug,
+                    )
+                )
+                continue
+            statements = report_counts.differences(session, survey)
+            if statements:
+                differing = True
+                click.echo(
+                    _(
+                        "%(slug)s: the kept counts differ from the answers in %(statements)s. "
+                        "Run “engage counts rebuild %(slug)s”.",
+                        slug=survey.slug,
+                        statements=", ".join(" ".join(name) for name in statements),
+                    ),
+                    err=True,
+                )
+            else:
+                click.echo(_("%(slug)s: the kept counts match the answers.", slug=survey.slug))
+        if differing:
+            raise SystemExit(1)
+
+
+commands = (report_command, benchmarks_group, sentiment_group, counts_group)

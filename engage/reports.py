@@ -96,6 +96,7 @@ from surveys.models import (
     User,
 )
 from surveys.models import Response as ResponseRow
+from surveys.report_counts import kept_rows
 from surveys.store import load_texts, survey_by_slug
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -248,19 +249,25 @@ def build_page_report(survey: Survey, filters: Filters, pair: tuple[str, str] | 
 
     session = db.get_session()
     settings = replace(report_settings(current_app.config, survey), weighting_dimensions=())
-    data = collect(session, survey, filters, Options(intersections=False, language=interface_tag()))
+    kept = kept_rows(session, survey, filters)
+    options = Options(intersections=False, language=interface_tag())
+    data = collect(session, survey, filters, options, kept)
     if pair:
-        data = replace(data, intersections=one_intersection(session, survey, filters, pair))
+        data = replace(data, intersections=one_intersection(session, survey, filters, pair, kept))
     return build_report(
         data, settings, title=data.labels.get("title"), generated_at=datetime.now().astimezone()
     )
 
 
-def one_intersection(session, survey: Survey, filters: Filters, pair: tuple[str, str]) -> dict:
+def one_intersection(
+    session, survey: Survey, filters: Filters, pair: tuple[str, str], kept=None
+) -> dict:
     """Return the counts of two dimensions crossed, as ``collect`` would give them.
 
-    ``report_queries`` is asked about the survey cut down to the two dimensions'
-    questions, so it builds a handful of statements instead of the whole report's.
+    From the ``kept`` counts (``surveys.report_counts``) when they hold them;
+    else ``report_queries`` is asked about the survey cut down to the two
+    dimensions' questions, so it builds a handful of statements instead of the
+    whole report's.
     """
     order = list(dimension_infos(survey))
     first, second = sorted(pair, key=order.index)
@@ -278,7 +285,7 @@ def one_intersection(session, survey: Survey, filters: Filters, pair: tuple[str,
         for query in report_queries(session, cut, filters, Options(intersections=True))
         if query.name == name
     ]
-    return {(first, second): run(session, queries)[name]}
+    return {(first, second): run(session, queries, kept)[name]}
 
 
 def full_report(survey: Survey, filters: Filters | None = None):

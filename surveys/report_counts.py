@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -397,15 +397,20 @@ def kept_rows(session: Session, survey: Survey, filters: Filters) -> Rows | None
     if not trusted(session, survey):
         rebuild(session, survey)
     rows: Rows = {name: [] for name in kept_statement_names(session, survey)}
+    for name, key, count in _stored(session, survey.id):
+        if name in rows:
+            rows[name].append((*key, count))
+    return rows
+
+
+def _stored(session: Session, survey_id: int) -> Iterator[tuple[tuple, tuple, int]]:
+    """Yield the survey's kept rows as (statement name, row key, count)."""
     for query, key, count in session.connection().execute(
         select(counts_table.c.query, counts_table.c.key, counts_table.c.count).where(
-            counts_table.c.survey_id == survey.id
+            counts_table.c.survey_id == survey_id
         )
     ):
-        name = tuple(json.loads(query))
-        if name in rows:
-            rows[name].append((*json.loads(key), count))
-    return rows
+        yield tuple(json.loads(query)), tuple(json.loads(key)), count
 
 
 def kept_statement_names(session: Session, survey: Survey) -> list[tuple]:
@@ -458,18 +463,17 @@ def rebuild(session: Session, survey: Survey) -> None:
     """
     with Session(session.get_bind()) as own:
         _lock(own, survey.id, exclusive=True)
-        # Deleting first takes SQLite's write lock before anything is read.
-        own.execute(delete(ReportCount).where(ReportCount.survey_id == survey.id))
+        # A write before any read takes SQLite's write lock (a no-op change suffices).
+        own.execute(
+            update(states_table)
+            .where(states_table.c.survey_id == survey.id)
+            .values(structure=states_table.c.structure)
+        )
         if trusted(own, survey):  # another process rebuilt them while we waited
             own.rollback()
             return
-        change: dict[tuple, int] = {}
-        for query in _kept_queries(own, survey):
-            for row in own.connection().execute(query.statement):
-                *key, count = row
-                if count:
-                    change[(query.name, tuple(_plain(value) for value in key))] = int(count)
-        _add(own, survey.id, change)
+        own.execute(delete(ReportCount).where(ReportCount.survey_id == survey.id))
+        _add(own, survey.id, _grouped(own, survey))
         own.execute(delete(ReportCountState).where(ReportCountState.survey_id == survey.id))
         own.add(
             ReportCountState(
@@ -477,6 +481,32 @@ def rebuild(session: Session, survey: Survey) -> None:
             )
         )
         own.commit()
+
+
+def _grouped(session: Session, survey: Survey) -> dict[tuple, int]:
+    """Group the answers afresh: ``{(statement name, row key): count}`` of the kept statements."""
+    found: dict[tuple, int] = {}
+    for query in _kept_queries(session, survey):
+        for row in session.connection().execute(query.statement):
+            *key, count = row
+            if count:
+                found[(query.name, tuple(_plain(value) for value in key))] = int(count)
+    return found
+
+
+def differences(session: Session, survey: Survey) -> list[tuple]:
+    """Return the names of the statements whose kept rows differ from the answers grouped afresh.
+
+    For ``engage counts check``; nothing is rebuilt, and untrusted counts are
+    compared as they are.
+    """
+    afresh: dict[tuple, dict] = defaultdict(dict)
+    for (name, key), count in _grouped(session, survey).items():
+        afresh[name][key] = count
+    kept: dict[tuple, dict] = defaultdict(dict)
+    for name, key, count in _stored(session, survey.id):
+        kept[name][key] = count
+    return sorted(name for name in afresh.keys() | kept.keys() if afresh[name] != kept[name])
 
 
 def _plain(value: Any) -> Any:

@@ -12,11 +12,12 @@ from report_support import (
     likert,
     make_survey,
 )
+from sqlalchemy import update
 from sqlmodel import select
 
 from engage.comments import override_answer_sentiment
 from surveys import report_counts
-from surveys.models import Answer, ReportCountState
+from surveys.models import Answer, ReportCount, ReportCountState
 
 SLUG = "counted-2026"
 
@@ -93,3 +94,30 @@ def test_imported_responses_are_counted_as_they_are_stored(runner, session, surv
     assert counted[("respondents",)] == {(): 7}
     assert counted[("totals", "channel")] == {("web",): 5, ("paper",): 2}
     assert counted == grouped_rows_afresh(session, survey)
+
+
+def test_counts_check_finds_a_wrong_kept_count_and_rebuild_mends_it(runner, session, survey):
+    assert runner.invoke(args=["counts", "check", SLUG]).output == (
+        f"{SLUG}: the kept counts match the answers.\n"
+    )
+    session.execute(
+        update(ReportCount)
+        .where(ReportCount.survey_id == survey.id, ReportCount.query == '["distribution"]')
+        .values(count=ReportCount.count + 1)
+    )
+    session.commit()
+
+    checked = runner.invoke(args=["counts", "check", SLUG])
+    assert checked.exit_code == 1
+    assert "differ from the answers in distribution." in checked.output
+
+    rebuilt = runner.invoke(args=["counts", "rebuild", SLUG])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert runner.invoke(args=["counts", "check"]).exit_code == 0
+    assert kept_counts(session, survey) == grouped_rows_afresh(session, survey)
+
+
+def test_counts_commands_name_an_unknown_survey(runner):
+    result = runner.invoke(args=["counts", "rebuild", "no-such-survey"])
+    assert result.exit_code == 1
+    assert "No survey has the address “no-such-survey”." in result.output
