@@ -119,9 +119,9 @@ def survey_shape(survey: Survey) -> SurveyShape:
     )
 
 
-def structure_key(survey: Survey) -> str:
+def structure_key(survey: Survey, shape: SurveyShape | None = None) -> str:
     """Return a digest of everything that decides which rows a response counts in."""
-    shape = survey_shape(survey)
+    shape = shape or survey_shape(survey)
     described = [
         COUNTING_VERSION,
         sorted(shape.outcome_ids),
@@ -298,7 +298,9 @@ def recounting(
     ids = list(response_ids)
     session.flush()
     _lock(session, survey.id, exclusive=False)
-    shape = survey_shape(survey) if _counted(session, survey) else None
+    shape = survey_shape(survey)
+    if not _counted(session, survey, shape):
+        shape = None
     before = Counter() if shape is None or new else _responses_part(session, shape, ids)
     yield
     if shape is None:
@@ -321,14 +323,14 @@ def forget(session: Session, survey_id: int | None = None) -> None:
     session.execute(statement)
 
 
-def _counted(session: Session, survey: Survey) -> bool:
+def _counted(session: Session, survey: Survey, shape: SurveyShape) -> bool:
     """Return whether the survey's counts are kept for its current shape."""
     structure = (
         session.connection()
         .execute(select(states_table.c.structure).where(states_table.c.survey_id == survey.id))
         .scalar()
     )
-    return structure == structure_key(survey)
+    return structure == structure_key(survey, shape)
 
 
 def _lock(session: Session, survey_id: int, *, exclusive: bool) -> None:
