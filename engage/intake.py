@@ -45,7 +45,14 @@ from analysis.sentiment import SentimentCutoffs
 from engage import db
 from engage.auth import role_required
 from engage.i18n import babel_locale_id, interface_language
-from engage.submissions import Provenance, answer_rows, apply_sentiment, record_response
+from engage.submissions import (
+    AREA_DIMENSION,
+    Provenance,
+    answer_rows,
+    answered_area,
+    apply_sentiment,
+    record_response,
+)
 from surveys import report_counts
 from surveys.definition import PREFER_NOT_TO_ANSWER
 from surveys.intake import (
@@ -909,6 +916,9 @@ def apply_correction(
         ):
             row.response_id = response.id
             session.add(row)
+        if any(questions[name].dimension == AREA_DIMENSION for name in changed_names):
+            # The area filter reads the response's copy of the ward answer.
+            response.area = answered_area(questions, entry.answers)
     response.channel = entry.channel
     response.language = entry.language
     if "collected_on" in new_changed:

@@ -396,6 +396,26 @@ def test_correction_moves_the_entry_in_the_kept_report_counts(client, keyed_entr
     assert counted == grouped_rows_afresh(session, survey)
 
 
+def test_correcting_the_area_answer_moves_the_entry_to_the_new_area(
+    client, login_as, session, survey
+):
+    # Ask the single-choice question as the survey's area (ward) question.
+    question = session.exec(select(Question).where(Question.name == "gender")).one()
+    question.dimension = "area"
+    session.commit()
+    login_as("broker")
+    client.post(f"/intake/{SLUG}/enter", data=entry_form(**{"code:gender": "2"}))
+    (entry,) = entries(session)
+    assert entry.area == "woman"
+
+    client.post(
+        f"/intake/{SLUG}/entries/{entry.public_id}", data=entry_form(**{"code:gender": "1"})
+    )
+
+    session.refresh(entry)
+    assert entry.area == "man"
+
+
 def test_correction_with_an_error_changes_nothing(client, keyed_entry, session):
     url = f"/intake/{SLUG}/entries/{keyed_entry.public_id}"
     reply = client.post(url, data=entry_form(visits="-4"))
