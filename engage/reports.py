@@ -245,13 +245,13 @@ def build_page_report(survey: Survey, filters: Filters, pair: tuple[str, str] | 
     pair; the dashboard shows one pair, so only that one is asked of the database.
     """
     from analysis.report import build_report
-    from engage.survey_reports import report_settings
+    from engage.survey_reports import report_settings, titled_derived_dimensions
 
     session = db.get_session()
     settings = replace(report_settings(current_app.config, survey), weighting_dimensions=())
     kept = kept_rows(session, survey, filters)
     options = Options(intersections=False, language=interface_tag())
-    data = collect(session, survey, filters, options, kept)
+    data = titled_derived_dimensions(collect(session, survey, filters, options, kept))
     if pair:
         data = replace(data, intersections=one_intersection(session, survey, filters, pair, kept))
     return build_report(

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 
+from flask_babel import force_locale, gettext
 from sqlmodel import Session
 
 from analysis.report import Report, ReportSettings, build_report
-from surveys.aggregates import Filters, Options, collect, dimension_infos
+from engage.i18n import INTERFACE_LANGUAGES, babel_locale_id
+from surveys.aggregates import Filters, Options, SurveyAggregates, collect, dimension_infos
+from surveys.demographics import bank_entries
 from surveys.models import Survey
 from surveys.report_counts import kept_rows
 
@@ -38,6 +42,24 @@ def report_settings(
         combined=combined,
         weighting_dimensions=tuple(weighting_dimensions),
     )
+
+
+def titled_derived_dimensions(data: SurveyAggregates) -> SurveyAggregates:
+    """Name each derived dimension by its demographic-bank title, in the report's language.
+
+    A derived dimension (disability status from the six Washington Group questions)
+    would otherwise be labelled with its first question ("Do you have difficulty
+    seeing..."). Surveys in a language the interface lacks keep that label.
+    """
+    if data.language not in INTERFACE_LANGUAGES:
+        return data
+    titles = {entry.id: entry.title for entry in bank_entries()}
+    labels = dict(data.labels)
+    with force_locale(babel_locale_id(data.language)):
+        for key, dimension in data.dimensions.items():
+            if dimension.derived and key in titles:
+                labels[f"d.{key}"] = gettext(titles[key])
+    return replace(data, labels=labels)
 
 
 def unknown_dimensions(survey: Survey, names: Sequence[str]) -> list[str]:
@@ -75,4 +97,5 @@ def survey_report(
         ),
         kept_rows(session, survey, filters),
     )
+    data = titled_derived_dimensions(data)
     return build_report(data, settings, title=data.labels.get("title"), generated_at=generated_at)

@@ -739,3 +739,28 @@ def test_a_small_disability_group_is_not_listed(client, login_as, session, users
     words = text_of(page(client, WG_COMMENTS + "?group=disability:with_disability"))
     assert "Fewer than 10 respondents are in this group" in words
     assert "Hard." not in words
+
+
+@pytest.mark.parametrize(
+    ("language", "title"),
+    [
+        ("en", "Disability (Washington Group Short Set, six questions)"),
+        ("fr", "Incapacité (questionnaire court du Groupe de Washington, six questions)"),
+    ],
+)
+def test_the_disability_dimension_is_titled_by_its_bank_entry_not_its_first_question(
+    app, session, language, title
+):
+    from report_support import add_responses, likert, make_survey
+
+    from engage.survey_reports import survey_report
+    from surveys.demographics import WASHINGTON_GROUP_QUESTIONS
+
+    survey = make_survey(session, [*WASHINGTON_GROUP_QUESTIONS, likert("safe")], slug="wg")
+    add_responses(session, survey, {"wg_seeing": "a_lot_of_difficulty", "safe": "agree"}, 12)
+
+    with app.app_context():
+        report = survey_report(session, survey, app.config, language=language)
+
+    (table,) = [table for table in report.representation if table.dimension == "disability"]
+    assert table.label == title
