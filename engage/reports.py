@@ -69,12 +69,12 @@ from engage.charts import (
 )
 from engage.i18n import select_locale
 from surveys.aggregates import (
-    _SQL_DERIVATIONS,
     Filters,
     Options,
     QuoteConsent,
     collect,
     dimension_infos,
+    group_members,
     question_infos,
     report_queries,
     run,
@@ -740,21 +740,6 @@ def find_comments(
         )
     small = bool(form.group.data) and 0 < total < int(current_app.config["MIN_CELL"])
     return CommentResults(found, total, page, pages, small_count=small)
-
-
-def group_members(survey: Survey, key: str, group: str):
-    """Return a subquery of the responses in one group of a dimension.
-
-    A derived dimension's group comes from the report's own SQL form of it
-    (``surveys.aggregates._disability_status`` for disability), so the
-    explorer and the report always put a respondent in the same group.
-    """
-    info = dimension_infos(survey)[key]
-    ids = [q.id for q in survey.questions if q.name in info.questions]
-    if info.derived:
-        status = _SQL_DERIVATIONS[key](ids).subquery("derived_group")
-        return select(status.c.response_id).where(status.c.grp == group)
-    return select(Answer.response_id).where(Answer.question_id.in_(ids), Answer.choice == group)
 
 
 def escape_like(text: str) -> str:

@@ -128,12 +128,13 @@ def record_response(
     session.add(response)
     try:
         session.flush()
-        for row in answer_rows(questions, answers, provenance.language, cutoffs):
+        rows = answer_rows(questions, answers, provenance.language, cutoffs)
+        for row in rows:
             row.response_id = response.id
             session.add(row)
         if contact:
             session.add(ResponseContact(response_id=response.id, contact=contact))
-        report_counts.count_response(session, survey, response.id)
+        report_counts.count_response(session, survey, response, rows)
         if commit:
             session.commit()
         else:

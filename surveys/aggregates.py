@@ -312,6 +312,20 @@ def dimension_infos(survey: Survey) -> dict[str, DimensionInfo]:
     return dimensions
 
 
+def outcome_names(questions: dict[str, QuestionInfo]) -> list[str]:
+    """Return the questions whose answers are compared across groups (dimensions are not)."""
+    return [
+        name
+        for name, info in questions.items()
+        if info.kind in OUTCOME_KINDS and not info.dimension
+    ]
+
+
+def comment_names(questions: dict[str, QuestionInfo]) -> list[str]:
+    """Return the comment (long text) questions."""
+    return [name for name, info in questions.items() if info.kind in COMMENT_KINDS]
+
+
 def question_ids(survey: Survey) -> dict[str, int]:
     """Return the survey's question ids by name."""
     return {question.name: question.id for question in survey.questions}
@@ -421,6 +435,22 @@ _DERIVED_GROUPS = {
 }
 
 
+def group_members(survey: Survey, key: str, group: str) -> Select:
+    """Return the ids of the responses in one group of a dimension, as a statement.
+
+    A derived dimension's group comes from its SQL form (``_disability_status``),
+    so whoever filters by it puts a respondent in the same group as the report.
+    """
+    info = dimension_infos(survey)[key]
+    ids = [question.id for question in survey.questions if question.name in info.questions]
+    if info.derived:
+        status = _SQL_DERIVATIONS[key](ids).subquery("derived_group")
+        return select(status.c.response_id).where(status.c.grp == group)
+    return select(answers.c.response_id).where(
+        answers.c.question_id.in_(ids), answers.c.choice == group
+    )
+
+
 def _choice_key(choice: str | None, number: float | None) -> str | None:
     """Return the stored value as a choice name (rating points are numbers)."""
     if choice is not None:
@@ -454,12 +484,8 @@ def report_queries(
     dimensions = dimension_infos(survey)
     dialect = session.get_bind().dialect.name
     where = _filter_conditions(survey.id, filters)
-    outcome_names = [
-        name
-        for name, info in questions.items()
-        if info.kind in OUTCOME_KINDS and not info.dimension
-    ]
-    comment_names = [name for name, info in questions.items() if info.kind in COMMENT_KINDS]
+    outcomes = outcome_names(questions)
+    comments = comment_names(questions)
     queries: list[Query] = []
 
     def add(name: tuple, statement: Select, read: Callable) -> None:
@@ -487,16 +513,16 @@ def report_queries(
         )
 
     source, answer_where = _answer_source(filters, survey.id)
-    if outcome_names:
+    if outcomes:
         add(
             ("distribution",),
             select(answers.c.question_id, answers.c.choice, answers.c.number, func.count())
             .select_from(source)
-            .where(answers.c.question_id.in_([ids[name] for name in outcome_names]), *answer_where)
+            .where(answers.c.question_id.in_([ids[name] for name in outcomes]), *answer_where)
             .group_by(answers.c.question_id, answers.c.choice, answers.c.number),
             lambda rows: _question_choice_counts(rows, by_id),
         )
-    multi_outcome_ids = [ids[name] for name in outcome_names if questions[name].multi_select]
+    multi_outcome_ids = [ids[name] for name in outcomes if questions[name].multi_select]
     if multi_outcome_ids:
         add(
             ("answered",),
@@ -507,8 +533,8 @@ def report_queries(
             lambda rows: {by_id[question]: int(count) for question, count in rows},
         )
 
-    if outcome_names:
-        outcome_ids = [ids[name] for name in outcome_names]
+    if outcomes:
+        outcome_ids = [ids[name] for name in outcomes]
         for key, dimension in dimensions.items():
             join = _group_join(dimension, ids, "d1")
             joined = source.outerjoin(join.source, join.condition(answers.c.response_id))
@@ -559,8 +585,8 @@ def report_queries(
                     _triples,
                 )
 
-    if comment_names:
-        comment_ids = [ids[name] for name in comment_names]
+    if comments:
+        comment_ids = [ids[name] for name in comments]
         label = func.coalesce(answers.c.sentiment_override, answers.c.sentiment_label)
         comment_where = [
             answers.c.question_id.in_(comment_ids),
@@ -597,7 +623,7 @@ def report_queries(
             )
         consent = QuoteConsent.from_settings(survey.settings or {})
         if consent.policy != "none" and options.quotes_per_question > 0:
-            for name in comment_names:
+            for name in comments:
                 for wanted in (POSITIVE, NEGATIVE):
                     add(
                         ("quotes", name, wanted),
@@ -624,7 +650,7 @@ def report_queries(
             select(*groups, func.count()).select_from(base).where(*where).group_by(*groups),
             lambda rows: {tuple(row[:-1]): row[-1] for row in rows},
         )
-        if outcome_names:
+        if outcomes:
             joined = source
             for join in joins:
                 joined = joined.outerjoin(join.source, join.condition(answers.c.response_id))
@@ -635,7 +661,7 @@ def report_queries(
                 )
                 .select_from(joined)
                 .where(
-                    answers.c.question_id.in_([ids[name] for name in outcome_names]),
+                    answers.c.question_id.in_([ids[name] for name in outcomes]),
                     *answer_where,
                 )
                 .group_by(*groups, answers.c.question_id, answers.c.choice, answers.c.number),

@@ -38,12 +38,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from surveys.aggregates import (
-    COMMENT_KINDS,
-    OUTCOME_KINDS,
     DimensionInfo,
     Filters,
     Options,
+    comment_names,
     dimension_infos,
+    outcome_names,
     question_ids,
     question_infos,
     report_queries,
@@ -100,17 +100,11 @@ def survey_shape(survey: Survey) -> SurveyShape:
     ids = question_ids(survey)
     questions = question_infos(survey)
     dimensions = dimension_infos(survey)
-    outcomes = [
-        name
-        for name, info in questions.items()
-        if info.kind in OUTCOME_KINDS and not info.dimension
-    ]
+    outcomes = outcome_names(questions)
     return SurveyShape(
         outcome_ids=frozenset(ids[name] for name in outcomes),
         multi_outcome_ids=frozenset(ids[name] for name in outcomes if questions[name].multi_select),
-        comment_ids=frozenset(
-            ids[name] for name, info in questions.items() if info.kind in COMMENT_KINDS
-        ),
+        comment_ids=frozenset(ids[name] for name in comment_names(questions)),
         dimensions=dimensions,
         dimension_question_ids={
             key: tuple(ids[name] for name in dimension.questions)
@@ -119,9 +113,8 @@ def survey_shape(survey: Survey) -> SurveyShape:
     )
 
 
-def structure_key(survey: Survey, shape: SurveyShape | None = None) -> str:
+def structure_key(shape: SurveyShape) -> str:
     """Return a digest of everything that decides which rows a response counts in."""
-    shape = shape or survey_shape(survey)
     described = [
         COUNTING_VERSION,
         sorted(shape.outcome_ids),
@@ -279,21 +272,43 @@ def _responses_part(session: Session, shape: SurveyShape, response_ids: Iterable
 # Writers
 
 
-def count_response(session: Session, survey: Survey, response_id: int) -> None:
-    """Add a newly stored response to the kept counts, in the caller's transaction."""
-    with recounting(session, survey, [response_id], new=True):
-        pass
+def count_response(
+    session: Session, survey: Survey, response: Response, rows: Sequence[Answer]
+) -> None:
+    """Add a response being stored, from the rows in hand, to the kept counts.
+
+    In the caller's transaction, which commits it with the response.
+    """
+    _lock(session, survey.id, exclusive=False)
+    shape = survey_shape(survey)
+    if not _counted(session, survey, shape):
+        return
+    stored = StoredResponse(
+        response.channel,
+        response.language,
+        response.area,
+        response.collected_at,
+        tuple(
+            StoredAnswer(
+                row.question_id,
+                row.choice,
+                None if row.number is None else float(row.number),  # stored as a float
+                row.text,
+                row.sentiment_override or row.sentiment_label,
+            )
+            for row in rows
+        ),
+    )
+    _add(session, survey.id, contributions(shape, stored))
 
 
 @contextmanager
-def recounting(
-    session: Session, survey: Survey, response_ids: Iterable[int], *, new: bool = False
-) -> Iterator[None]:
-    """Around a change to some responses, move their part of the kept counts.
+def recounting(session: Session, survey: Survey, response_ids: Iterable[int]) -> Iterator[None]:
+    """Around a change to some stored responses, move their part of the kept counts.
 
     Their part as stored is taken away before the block and added back as
     stored after it (flushed), in the caller's transaction, which commits it
-    with the change. ``new`` responses had no part before.
+    with the change.
     """
     ids = list(response_ids)
     session.flush()
@@ -301,7 +316,7 @@ def recounting(
     shape = survey_shape(survey)
     if not _counted(session, survey, shape):
         shape = None
-    before = Counter() if shape is None or new else _responses_part(session, shape, ids)
+    before = Counter() if shape is None else _responses_part(session, shape, ids)
     yield
     if shape is None:
         return
@@ -330,7 +345,7 @@ def _counted(session: Session, survey: Survey, shape: SurveyShape) -> bool:
         .execute(select(states_table.c.structure).where(states_table.c.survey_id == survey.id))
         .scalar()
     )
-    return structure == structure_key(survey, shape)
+    return structure == structure_key(shape)
 
 
 def _lock(session: Session, survey_id: int, *, exclusive: bool) -> None:
@@ -454,7 +469,7 @@ def trusted(session: Session, survey: Survey) -> bool:
         .scalar_subquery()
     )
     found = session.connection().execute(select(structure, kept, stored)).one()
-    return found[0] == structure_key(survey) and (found[1] or 0) == found[2]
+    return found[0] == structure_key(survey_shape(survey)) and (found[1] or 0) == found[2]
 
 
 def rebuild(session: Session, survey: Survey) -> None:
@@ -477,11 +492,8 @@ def rebuild(session: Session, survey: Survey) -> None:
         own.execute(delete(ReportCount).where(ReportCount.survey_id == survey.id))
         _add(own, survey.id, _grouped(own, survey))
         own.execute(delete(ReportCountState).where(ReportCountState.survey_id == survey.id))
-        own.add(
-            ReportCountState(
-                survey_id=survey.id, structure=structure_key(survey), built_at=utcnow()
-            )
-        )
+        structure = structure_key(survey_shape(survey))
+        own.add(ReportCountState(survey_id=survey.id, structure=structure, built_at=utcnow()))
         own.commit()
 
 

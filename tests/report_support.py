@@ -22,7 +22,7 @@ from surveys.definition import (
     QuestionDefinition,
     SurveyDefinition,
 )
-from surveys.models import SURVEY_OPEN, Survey
+from surveys.models import SURVEY_OPEN, GroupFeedback, GroupSession, Survey
 from surveys.responses import validate_submission
 from surveys.store import save_definition
 
@@ -163,3 +163,27 @@ def kept_counts(session: Session, survey: Survey) -> dict:
     """Return the kept report counts shaped like ``grouped_rows_afresh``."""
     rows = report_counts.kept_rows(session, survey, Filters())
     return {name: {tuple(row[:-1]): row[-1] for row in found} for name, found in rows.items()}
+
+
+def add_group_session(
+    session: Session, survey: Survey, feedback: Iterable[Mapping] = (), **fields
+) -> GroupSession:
+    """Store a group session (an anonymous focus group unless told) with its feedback rows."""
+    group = GroupSession(
+        survey_id=survey.id,
+        **{
+            "kind": "focus_group",
+            "facilitator": "F",
+            "held_on": date(2025, 6, 4),
+            "participants": 5,
+            "consent": "oral",
+            "attribution": "anonymous",
+            **fields,
+        },
+    )
+    session.add(group)
+    session.flush()
+    for row in feedback:
+        session.add(GroupFeedback(session_id=group.id, **{"language": "en", **row}))
+    session.commit()
+    return group

@@ -513,26 +513,10 @@ def test_feedback_not_to_be_quoted_can_be_neither_seen_nor_overridden(
 def test_feedback_of_another_survey_cannot_be_overridden_through_this_one(
     client, login_as, session, survey
 ):
-    from datetime import date
-
-    from report_support import comment, make_survey
-
-    from surveys.models import GroupFeedback, GroupSession
+    from report_support import add_group_session, comment, make_survey
 
     other = make_survey(session, [comment("why")], slug="parks-2025")
-    group = GroupSession(
-        survey_id=other.id,
-        kind="focus_group",
-        facilitator="F",
-        held_on=date(2025, 6, 4),
-        participants=5,
-        consent="oral",
-        attribution="anonymous",
-    )
-    session.add(group)
-    session.flush()
-    session.add(GroupFeedback(session_id=group.id, text="Parks are fine.", language="en"))
-    session.commit()
+    add_group_session(session, other, [{"text": "Parks are fine."}])
     identifier = feedback_id(session, "Parks are fine.")
     login_as("staff")
 
@@ -558,29 +542,23 @@ def test_feedback_override_drops_kept_reports_and_changes_the_group_sentiment_co
 ):
     from datetime import date
 
+    from report_support import add_group_session
+
     from engage import report_cache
-    from surveys.models import GroupFeedback, GroupSession
 
     # Enough feedback for every count to be shown (the minimum cell is 10).
-    group = GroupSession(
-        survey_id=survey.id,
+    notes = [
+        {"text": f"Note {number}", "sentiment_label": "positive" if number < 12 else "negative"}
+        for number in range(24)
+    ]
+    add_group_session(
+        session,
+        survey,
+        notes,
         kind="community_meeting",
-        facilitator="F",
         held_on=date(2025, 6, 5),
         participants=40,
-        consent="oral",
-        attribution="anonymous",
     )
-    session.add(group)
-    session.flush()
-    for number in range(24):
-        label = "positive" if number < 12 else "negative"
-        session.add(
-            GroupFeedback(
-                session_id=group.id, text=f"Note {number}", language="en", sentiment_label=label
-            )
-        )
-    session.commit()
     login_as("staff")
     # The two feedback rows of build_survey are positive: one quotable, one not.
     before = {"positive": 14, "negative": 12, "neutral": 0, "unscored": 0}
