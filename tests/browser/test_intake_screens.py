@@ -155,6 +155,8 @@ def test_a_mistyped_code_is_shown_and_the_form_comes_back_with_everything(
 ):
     sign_in(desktop, live_server.url, users["broker"].email)
     desktop.goto(f"{live_server.url}/intake/{SLUG}/enter")
+    # The browser applies autofocus after the page loads: wait for it, as a broker's eyes do.
+    expect(desktop.locator("#paper_id")).to_be_focused()
     desktop.keyboard.type("B-1")
     desktop.keyboard.press("Tab")
     desktop.keyboard.type("7")
