@@ -6,6 +6,7 @@ catalog carries every msgid with the English text as msgstr, so ``check`` holds
 all languages to one rule and English copy can be edited without touching msgids.
 """
 
+import ast
 import io
 import math
 import re
@@ -23,6 +24,7 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po, write_po
+from babel.util import pathmatch
 from flask import current_app
 from flask.cli import AppGroup
 
@@ -111,11 +113,7 @@ def engage_version() -> str:
 
 def extract_messages(source_root: Path = SOURCE_ROOT) -> Catalog:
     """Return a template catalog of the interface strings in the sources that babel.cfg names."""
-    mapping_file = source_root / "babel.cfg"
-    if not mapping_file.is_file():
-        raise click.ClickException(f"{mapping_file} not found: run this in a source checkout.")
-    with mapping_file.open(encoding="utf-8") as mapping:
-        method_map, options_map = parse_mapping_cfg(mapping, filename=str(mapping_file))
+    method_map, options_map = read_mapping(source_root)
     template = Catalog(
         project="Engage", version=engage_version(), header_comment=HEADER_COMMENT, charset="utf-8"
     )
@@ -130,6 +128,70 @@ def extract_messages(source_root: Path = SOURCE_ROOT) -> Catalog:
     for filename, lineno, message, comments, context in found:
         template.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
     return template
+
+
+def read_mapping(source_root: Path) -> tuple[list, dict]:
+    """Return babel.cfg's (method map, options map), or fail clearly outside a checkout."""
+    mapping_file = source_root / "babel.cfg"
+    if not mapping_file.is_file():
+        raise click.ClickException(f"{mapping_file} not found: run this in a source checkout.")
+    with mapping_file.open(encoding="utf-8") as mapping:
+        return parse_mapping_cfg(mapping, filename=str(mapping_file))
+
+
+def message_positions(spec) -> list[int]:
+    """Return the 0-based argument positions that a Babel keyword spec reads text from."""
+    if spec is None:
+        return [0]
+    return [(item[0] if isinstance(item, tuple) else item) - 1 for item in spec]
+
+
+def non_literal_messages(source: str, filename: str = "<source>") -> list[str]:
+    """Return ``file:line: call`` for each gettext call whose message is not written out.
+
+    Babel's extractor only finds string literals, and versions differ on what they make of
+    anything else (2.14 took "note" from ``_(table["note"])``, 2.19 takes nothing). A message
+    is marked where it is written (``N_("...")``, ``_l("...")``) and may then be translated
+    through a plain name or attribute that holds it; subscripts, calls, f-strings and
+    concatenations are refused so that every Babel version extracts the same catalog.
+    """
+    found = []
+    for node in ast.walk(ast.parse(source, filename=filename)):
+        if not isinstance(node, ast.Call):
+            continue
+        name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+        if name not in KEYWORDS:
+            continue
+        for position in message_positions(KEYWORDS[name]):
+            if position >= len(node.args):
+                continue
+            argument = node.args[position]
+            literal = isinstance(argument, ast.Constant) and isinstance(argument.value, str)
+            if not (literal or isinstance(argument, ast.Name | ast.Attribute)):
+                found.append(f"{filename}:{node.lineno}: {ast.unparse(node)}")
+    return found
+
+
+def python_sources(source_root: Path = SOURCE_ROOT) -> list[Path]:
+    """Return the Python files that babel.cfg sends to the Python extractor."""
+    method_map, _options = read_mapping(source_root)
+    patterns = [pattern for pattern, method in method_map if method == "python"]
+    return sorted(
+        path
+        for path in source_root.rglob("*.py")
+        if any(pathmatch(pattern, path.relative_to(source_root).as_posix()) for pattern in patterns)
+    )
+
+
+def unextractable_messages(source_root: Path = SOURCE_ROOT) -> list[str]:
+    """Return every gettext call in the extracted sources whose message is not a literal."""
+    return [
+        problem
+        for path in python_sources(source_root)
+        for problem in non_literal_messages(
+            path.read_text(encoding="utf-8"), path.relative_to(source_root).as_posix()
+        )
+    ]
 
 
 def read_catalog(path: Path, locale: Locale | str | None = None) -> Catalog:
@@ -428,6 +490,11 @@ def check_command(directory: Path | None) -> None:
     if not pot.is_file() or not same_strings(read_catalog(pot), template):
         click.echo(f"{pot.name} differs from the sources (run `engage translations extract`)")
         needs_work.append(pot.name)
+    if unextractable := unextractable_messages(SOURCE_ROOT):
+        click.echo("Messages that extraction cannot read (mark them with N_ or _l where written):")
+        for problem in unextractable:
+            click.echo(f"    {problem}")
+        needs_work.append("sources")
     for tag in INTERFACE_LANGUAGES:
         report = audit_catalog(template, directory, tag)
         click.echo(report.summary())

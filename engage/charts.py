@@ -234,6 +234,12 @@ class Figure:
         return "chart-" + re.sub(r"[^a-z0-9-]+", "-", self.key.lower()).strip("-")
 
 
+def translated_note(table: Mapping) -> str | None:
+    """Return a report table's note (an ``N_`` message of analysis.report), translated."""
+    note = table["note"]
+    return note and _(note)
+
+
 def count_cell(value: int | None, suppressed: bool) -> Cell:
     """Return a count cell, "suppressed" when withheld."""
     if suppressed or value is None:
@@ -764,7 +770,7 @@ def representation_figure(table: dict, settings: Mapping, min_cell: int) -> Figu
             _("Flag"),
         ),
         rows=tuple(rows),
-        note=table["note"] and _(table["note"]),
+        note=translated_note(table),
     )
     return Figure("representation-" + dimension, title, summary, spec, data_table)
 
@@ -996,7 +1002,7 @@ def rate_figure(table: dict, min_cell: int) -> Figure:
             _("Test against the rest"),
         ),
         rows=tuple(rows),
-        note=table["note"] and _(table["note"]),
+        note=translated_note(table),
     )
     return Figure(
         f"outcome-{table['question']}-{table['dimension']}", question, summary, spec, data_table
@@ -1108,7 +1114,7 @@ def distribution_figure(table: dict, min_cell: int) -> Figure:
         caption=_("By group: %(question)s", question=question),
         columns=tuple(columns),
         rows=tuple(rows),
-        note=table["note"] and _(table["note"]),
+        note=translated_note(table),
     )
     return Figure(
         f"outcome-{table['question']}-{table['dimension']}", question, summary, spec, data_table
@@ -1367,7 +1373,7 @@ def intersection_figure(
             )
             for group in rows
         ),
-        note=table["note"] and _(table["note"]),
+        note=translated_note(table),
     )
     return Figure(f"intersection-{first}-{second}", title, summary, spec, data_table)
 

@@ -590,7 +590,8 @@ def group_choices(survey: Survey, labels: Mapping[str, str]) -> list[SelectChoic
     bank_titles = {entry.id: entry.title for entry in bank_entries()}
     for key, info in dimension_infos(survey).items():
         if info.derived and key in bank_titles:
-            dimension_label = _(bank_titles[key])
+            title = bank_titles[key]
+            dimension_label = _(title)
         else:
             dimension_label = short_label(labels.get(f"d.{key}") or key, 60)
         for group in [*info.groups, "prefer_not_to_answer"]:

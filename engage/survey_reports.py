@@ -58,7 +58,8 @@ def titled_derived_dimensions(data: SurveyAggregates) -> SurveyAggregates:
     with force_locale(babel_locale_id(data.language)):
         for key, dimension in data.dimensions.items():
             if dimension.derived and key in titles:
-                labels[f"d.{key}"] = gettext(titles[key])
+                title = titles[key]
+                labels[f"d.{key}"] = gettext(title)
     return replace(data, labels=labels)
 
 

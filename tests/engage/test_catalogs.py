@@ -1,5 +1,6 @@
 """The interface catalogs: ``engage translations`` and what visitors see in each language."""
 
+import ast
 import os
 import re
 import shutil
@@ -293,6 +294,58 @@ def test_extract_finds_strings_in_templates_forms_and_the_survey_domain(cli, tmp
     assert "Choose only one option." in template  # N_() in surveys/questions.py
     assert "python-format" in template["Welcome, %(name)s"].flags
     assert "#:" not in (tmp_path / "messages.pot").read_text()  # no line numbers to churn
+
+
+def test_every_gettext_message_in_the_sources_is_written_out():
+    assert catalogs_module.unextractable_messages() == []
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        '_(table["note"])',
+        'gettext(f"Hello {name}")',
+        '_("Saved " + name)',
+        "_l(title())",
+        'ngettext("%(n)s reply", labels[0], n)',
+        'flask_babel.gettext("a" if short else "b")',
+        'pgettext(kinds["x"], "Open")',
+    ],
+)
+def test_a_message_extraction_cannot_read_is_reported(call):
+    shown = ast.unparse(ast.parse(call))
+    assert catalogs_module.non_literal_messages(call, "example.py") == [f"example.py:1: {shown}"]
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        '_("Save")',
+        "_(note)",
+        "gettext(entry.title)",
+        '_("Welcome, %(name)s", name=user["name"])',
+        'ngettext("%(num)s reply", "%(num)s replies", len(rows))',
+        'N_("Give only one answer.")',
+        "_l(message)",
+        'rows.get("x")',
+    ],
+)
+def test_a_written_out_or_named_message_is_accepted(call):
+    assert catalogs_module.non_literal_messages(call) == []
+
+
+def test_check_names_a_source_whose_message_extraction_cannot_read(cli, tmp_path, monkeypatch):
+    (tmp_path / "babel.cfg").write_text("[python: engage/**.py]\n")
+    (tmp_path / "engage").mkdir()
+    (tmp_path / "engage" / "charts.py").write_text('note = _("Fine")\nshown = _(table["note"])\n')
+    (tmp_path / "engage" / "elsewhere.txt").write_text('_(table["note"])\n')
+    assert catalogs_module.unextractable_messages(tmp_path) == [
+        "engage/charts.py:2: _(table['note'])"
+    ]
+    monkeypatch.setattr(catalogs_module, "SOURCE_ROOT", tmp_path)
+    result = check(cli)
+    assert result.exit_code == 1
+    assert "engage/charts.py:2: _(table['note'])" in result.output
 
 
 def test_login_page_in_french_says_se_connecter(client):
