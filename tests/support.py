@@ -5,6 +5,9 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
+# Every file a test reads lives here, inside the repository (tests/fixtures/README.md).
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
 # Set by .ci/run for the PostgreSQL pass, e.g. postgresql://engage@127.0.0.1:5432/engage_test
 POSTGRES_URL = os.environ.get("ENGAGE_TEST_DATABASE_URL", "")
 

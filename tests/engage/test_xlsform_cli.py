@@ -1,10 +1,10 @@
 """`engage import-xlsform` and `engage export-xlsform`: real forms, clear refusals, round trip."""
 
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 from sqlmodel import select
+from support import FIXTURES
 
 from surveys.definition import (
     LIKERT,
@@ -22,9 +22,9 @@ from surveys.models import AuditEvent, Survey
 from surveys.questions import LIKERT_CHOICES, LIKERT_LABELS
 from surveys.store import save_definition, survey_by_slug, to_definition
 
-# Real public forms, kept beside the repository (../shared); listed by name so that a
-# missing folder fails every test instead of leaving nothing to parametrize.
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "xlsform"
+# Real public forms (tests/fixtures/xlsform); listed by name so that a missing folder
+# fails every test instead of leaving nothing to parametrize.
+XLSFORMS = FIXTURES / "xlsform"
 FIXTURE_NAMES = (
     "case_insensitivity.xlsx",
     "choice_filter_test.xlsx",
@@ -39,12 +39,12 @@ def surveys(session) -> list[Survey]:
 
 
 def test_every_form_in_the_fixture_folder_is_tested():
-    assert tuple(sorted(path.name for path in FIXTURES.glob("*.xlsx"))) == FIXTURE_NAMES
+    assert tuple(sorted(path.name for path in XLSFORMS.glob("*.xlsx"))) == FIXTURE_NAMES
 
 
 @pytest.mark.parametrize("name", FIXTURE_NAMES)
 def test_every_fixture_imports_as_a_draft_and_prints_its_slug_last(runner, session, name):
-    result = runner.invoke(args=["import-xlsform", str(FIXTURES / name)])
+    result = runner.invoke(args=["import-xlsform", str(XLSFORMS / name)])
     assert result.exit_code == 0, result.output
     slug = result.stdout.splitlines()[-1]
     survey = survey_by_slug(session, slug)
@@ -57,7 +57,7 @@ def test_every_fixture_imports_as_a_draft_and_prints_its_slug_last(runner, sessi
 
 
 def test_unsupported_constructs_are_warned_about_on_standard_error(runner, session):
-    result = runner.invoke(args=["import-xlsform", str(FIXTURES / "case_insensitivity.xlsx")])
+    result = runner.invoke(args=["import-xlsform", str(XLSFORMS / "case_insensitivity.xlsx")])
     assert result.exit_code == 0, result.output
     assert result.stdout == "yesno\n"
     assert "survey row 3: external choice lists (select_one_external)" in result.stderr
@@ -67,7 +67,7 @@ def test_unsupported_constructs_are_warned_about_on_standard_error(runner, sessi
 
 def test_or_other_becomes_an_other_choice_and_a_follow_up(runner, session):
     result = runner.invoke(
-        args=["import-xlsform", str(FIXTURES / "or_other.xlsx"), "--slug", "colours"]
+        args=["import-xlsform", str(XLSFORMS / "or_other.xlsx"), "--slug", "colours"]
     )
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[-1] == "colours"
@@ -81,9 +81,9 @@ def test_or_other_becomes_an_other_choice_and_a_follow_up(runner, session):
 
 
 def test_a_taken_slug_gives_one_error_and_creates_nothing(runner, session):
-    first = runner.invoke(args=["import-xlsform", str(FIXTURES / "or_other.xlsx")])
+    first = runner.invoke(args=["import-xlsform", str(XLSFORMS / "or_other.xlsx")])
     assert first.exit_code == 0
-    again = runner.invoke(args=["import-xlsform", str(FIXTURES / "or_other.xlsx")])
+    again = runner.invoke(args=["import-xlsform", str(XLSFORMS / "or_other.xlsx")])
     assert again.exit_code == 1
     assert again.stdout == ""
     assert again.stderr.strip() == (
@@ -94,7 +94,7 @@ def test_a_taken_slug_gives_one_error_and_creates_nothing(runner, session):
 
 def test_a_slug_that_cannot_be_an_address_is_refused(runner, session):
     result = runner.invoke(
-        args=["import-xlsform", str(FIXTURES / "or_other.xlsx"), "--slug", "Bad Slug"]
+        args=["import-xlsform", str(XLSFORMS / "or_other.xlsx"), "--slug", "Bad Slug"]
     )
     assert result.exit_code == 1
     assert "“Bad Slug” cannot be a web address name" in result.stderr

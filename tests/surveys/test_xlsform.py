@@ -8,6 +8,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from openpyxl.styles import Font
+from support import FIXTURES
 
 from surveys.definition import (
     DATE,
@@ -39,7 +40,7 @@ from surveys.xlsform import (
     write_xlsform,
 )
 
-FIXTURES = Path(__file__).parents[3] / "shared" / "fixtures" / "xlsform"
+XLSFORMS = FIXTURES / "xlsform"
 
 COLOURS = [
     ["list_name", "name", "label"],
@@ -80,11 +81,11 @@ def constructs(result):
     return {(warning.row, warning.construct) for warning in result.warnings}
 
 
-# The public forms in shared/fixtures/xlsform
+# The public forms in tests/fixtures/xlsform
 
 
 def test_upper_case_sheets_and_columns_import_and_unsupported_types_are_skipped():
-    result = read_xlsform(FIXTURES / "case_insensitivity.xlsx")
+    result = read_xlsform(XLSFORMS / "case_insensitivity.xlsx")
     definition = result.definition
 
     assert definition.slug == "yesno"
@@ -103,7 +104,7 @@ def test_upper_case_sheets_and_columns_import_and_unsupported_types_are_skipped(
 
 
 def test_cascading_selects_offer_every_choice_and_warn_that_filtering_is_ignored():
-    result = read_xlsform(FIXTURES / "choice_filter_test.xlsx")
+    result = read_xlsform(XLSFORMS / "choice_filter_test.xlsx")
 
     assert result.definition.slug == "cascading-selects1"
     assert result.definition.title == {"en": "cascading selects"}
@@ -120,7 +121,7 @@ def test_cascading_selects_offer_every_choice_and_warn_that_filtering_is_ignored
 
 
 def test_or_other_adds_an_other_choice_and_a_text_question_shown_for_it():
-    result = read_xlsform(FIXTURES / "or_other.xlsx")
+    result = read_xlsform(XLSFORMS / "or_other.xlsx")
     colour = question(result, "fav_color")
     specify = question(result, "fav_color_other")
 
@@ -145,7 +146,7 @@ def test_or_other_adds_an_other_choice_and_a_text_question_shown_for_it():
 
 
 def test_legacy_select_one_from_syntax_and_label_english_column():
-    result = read_xlsform(FIXTURES / "yes_or_no_question.xlsx")
+    result = read_xlsform(XLSFORMS / "yes_or_no_question.xlsx")
     good_day = question(result, "good_day")
 
     assert result.definition.slug == "yes-or-no-question"
