@@ -10,9 +10,9 @@ import pytest
 from scipy.optimize import linprog
 
 from analysis.render_html import render_html
-from analysis.report import ReportSettings, build_report, rake_cells, report_dict
+from analysis.report import ReportSettings, build_report, report_dict
 from analysis.report_formats import to_csv, to_json
-from analysis.weighting import rake
+from analysis.weighting import rake, rake_cells
 from surveys.aggregates import (
     DimensionInfo,
     Filters,
