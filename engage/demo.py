@@ -13,7 +13,6 @@ from sqlmodel import Session, select
 from analysis.sentiment import SentimentCutoffs
 from engage import db
 from engage.auth import create_user
-from engage.submissions import Provenance, apply_sentiment, record_response
 from surveys.definition import (
     LIKERT,
     LONG_TEXT,
@@ -54,6 +53,7 @@ from surveys.models import (
     User,
 )
 from surveys.questions import LIKERT_CHOICES, LIKERT_LABELS
+from surveys.recording import Provenance, apply_sentiment, record_response
 from surveys.responses import validate_submission
 from surveys.store import save_definition, set_texts, survey_by_slug
 

@@ -45,14 +45,6 @@ from analysis.sentiment import SentimentCutoffs
 from engage import db
 from engage.auth import role_required
 from engage.i18n import babel_locale_id, interface_language
-from engage.submissions import (
-    AREA_DIMENSION,
-    Provenance,
-    answer_rows,
-    answered_area,
-    apply_sentiment,
-    record_response,
-)
 from surveys import report_counts
 from surveys.definition import PREFER_NOT_TO_ANSWER
 from surveys.intake import (
@@ -121,6 +113,14 @@ from surveys.models import (
     utcnow,
 )
 from surveys.questions import AnswerError, AnswerValue
+from surveys.recording import (
+    AREA_DIMENSION,
+    Provenance,
+    answer_rows,
+    answered_area,
+    apply_sentiment,
+    record_response,
+)
 from surveys.responses import validate_submission, value_as_text
 from surveys.store import hint_key, label_key, load_texts, survey_by_slug
 

@@ -61,7 +61,6 @@ from engage.auth import csrf
 from engage.errors import render_error
 from engage.i18n import interface_lang_attrs, interface_language, requested_language
 from engage.limits import limiter
-from engage.submissions import Provenance, record_response
 from surveys.definition import (
     DATE,
     LIKERT,
@@ -94,6 +93,7 @@ from surveys.models import (
     SurveyText,
 )
 from surveys.questions import LIKERT_LABELS, PREFER_NOT_LABELS, question_type
+from surveys.recording import Provenance, record_response
 from surveys.responses import FieldError, validate_submission
 from surveys.store import choice_key, hint_key, label_key, load_texts
 

@@ -16,8 +16,8 @@ from report_support import add_many, add_responses, choice_question, comment, li
 from sqlmodel import Session
 
 from analysis.sentiment import SentimentCutoffs
-from engage.submissions import Provenance, record_response
 from surveys.models import GroupFeedback, GroupSession, PopulationBenchmark, Survey, User
+from surveys.recording import Provenance, record_response
 from surveys.responses import validate_submission
 
 SLUG = "transit-2025"

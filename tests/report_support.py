@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime
 from sqlmodel import Session
 
 from analysis.sentiment import SentimentCutoffs
-from engage.submissions import Provenance, record_response
 from surveys import report_counts
 from surveys.aggregates import Filters, Options, report_queries
 from surveys.definition import (
@@ -23,6 +22,7 @@ from surveys.definition import (
     SurveyDefinition,
 )
 from surveys.models import SURVEY_OPEN, GroupFeedback, GroupSession, Survey
+from surveys.recording import Provenance, record_response
 from surveys.responses import validate_submission
 from surveys.store import save_definition
 

@@ -187,9 +187,9 @@ def test_entry_list_and_review_screens_have_no_accessibility_violations(
     live_server, desktop, users, survey, session, axe
 ):
     from analysis.sentiment import SentimentCutoffs
-    from engage.submissions import Provenance, record_response
     from surveys.models import AuditEvent
     from surveys.questions import AnswerValue
+    from surveys.recording import Provenance, record_response
 
     response, _ = record_response(
         session,

@@ -3,7 +3,6 @@
 from sqlmodel import func, select
 
 from analysis.sentiment import SentimentCutoffs
-from engage.submissions import Provenance, record_response
 from surveys.definition import (
     LONG_TEXT,
     PREFER_NOT_TO_ANSWER,
@@ -13,6 +12,7 @@ from surveys.definition import (
 from surveys.demographics import area_question
 from surveys.models import Answer, Response
 from surveys.questions import AnswerValue
+from surveys.recording import Provenance, record_response
 from surveys.store import save_definition
 
 CUTOFFS = SentimentCutoffs()

@@ -20,13 +20,13 @@ from sqlalchemy import func, insert
 from sqlmodel import Session, select
 
 from analysis.sentiment import SentimentCutoffs
-from engage.submissions import Provenance, record_response
 from surveys import report_counts
 from surveys.aggregates import Filters, Options, collect
 from surveys.definition import PREFER_NOT_TO_ANSWER, SurveyDefinition
 from surveys.demographics import WASHINGTON_GROUP_QUESTIONS
 from surveys.models import Answer, Question, ReportCount, Response, Survey
 from surveys.questions import question_type
+from surveys.recording import Provenance, record_response
 from surveys.responses import validate_submission
 from surveys.store import save_definition
 

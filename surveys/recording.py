@@ -6,7 +6,7 @@ the response already stored instead of creating a second one.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -14,8 +14,23 @@ from sqlmodel import Session, select
 from analysis.sentiment import SentimentCutoffs, label_with, score_comment
 from surveys import report_counts
 from surveys.definition import LONG_TEXT, PREFER_NOT_TO_ANSWER
-from surveys.models import Answer, Question, Response, ResponseContact, Survey, utcnow
+from surveys.models import (
+    CHANNEL_IN_PERSON,
+    CHANNEL_PAPER,
+    CHANNEL_PHONE,
+    CHANNEL_WEB,
+    Answer,
+    Question,
+    Response,
+    ResponseContact,
+    Survey,
+    utcnow,
+)
 from surveys.questions import AnswerValue
+
+# Channels a broker keys in by hand, and those a CSV import may name.
+ENTRY_CHANNELS = (CHANNEL_PAPER, CHANNEL_PHONE, CHANNEL_IN_PERSON)
+IMPORT_CHANNELS = (*ENTRY_CHANNELS, CHANNEL_WEB)
 
 # The dimension key of the ward-or-area question (surveys.demographics.area_question).
 AREA_DIMENSION = "area"
@@ -147,3 +162,8 @@ def record_response(
             raise
         return earlier, False
     return response, True
+
+
+def today() -> date:
+    """Return today's date in UTC (never behind the date in Ontario): no collection after it."""
+    return datetime.now(UTC).date()
