@@ -1,0 +1,30 @@
+"""Staff survey builder: create, edit, translate, preview, publish; XLSForm import and export.
+
+Each page works without JavaScript: every change is a small form posted to its own
+address. A change is checked completely first and written in one transaction; a
+refused change re-renders the page with each message next to its field and a
+summary at the top (status 400). Questions that hold data (answers, group tallies,
+group notes) are locked: their kind, name and choice names stay as they are and
+they cannot be deleted, so that stored answers keep their meaning. The server
+enforces this whatever the form sends; the page says so next to the question.
+
+The blueprint is defined in ``blueprint`` so that the view modules can import it
+without importing this package first; importing them here registers their routes.
+"""
+
+from engage.manage import (  # noqa: F401  (each view module registers its routes on bp)
+    choices,
+    conditions,
+    languages,
+    question_settings,
+    questions,
+    surveys,
+    translations,
+)
+from engage.manage.blueprint import bp
+
+# The tuple engage.commands.init_app registers (this name then means the tuple, not the
+# commands module, as engage.commands expects of every blueprint).
+from engage.manage.commands import commands
+
+__all__ = ["bp", "commands"]

@@ -1,0 +1,83 @@
+"""Create a draft survey from an XLSForm: shared by the builder's upload and the CLI."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from engage.manage.forms import SLUG_PATTERN
+from surveys import store
+from surveys.messages import N_
+from surveys.models import AuditEvent, Survey
+from surveys.xlsform import XLSFormError, read_xlsform
+
+
+class ImportRefusedError(Exception):
+    """An XLSForm import that creates nothing; ``message`` is an ``N_`` string with params."""
+
+    def __init__(self, message: str, **params: Any) -> None:
+        self.message = message
+        self.params = params
+        super().__init__(message % params)
+
+
+def check_import_slug(slug: str) -> None:
+    """Refuse a slug that cannot be part of a survey's address."""
+    if not re.fullmatch(SLUG_PATTERN, slug or "") or len(slug) > 100:
+        raise ImportRefusedError(
+            N_(
+                "“%(slug)s” cannot be a web address name: use lower-case letters a to z, "
+                "digits and single hyphens."
+            ),
+            slug=slug,
+        )
+
+
+def import_xlsform(
+    session: Session, source, slug: str | None = None, user_id: int | None = None
+) -> tuple[Survey, tuple]:
+    """Create a draft survey from an XLSForm and commit; return it with the import's warnings.
+
+    Raises ``ImportRefusedError`` (nothing created) for an unreadable file, a bad or
+    taken slug. Shared by ``engage import-xlsform`` and the builder's upload.
+    """
+    if slug:
+        check_import_slug(slug)
+    try:
+        result = read_xlsform(source, slug=slug or None)
+    except XLSFormError as error:
+        raise ImportRefusedError(
+            N_("The file could not be imported: %(reason)s"), reason=str(error)
+        ) from None
+    definition = result.definition
+    check_import_slug(definition.slug)
+    if store.survey_by_slug(session, definition.slug):
+        raise ImportRefusedError(
+            N_("A survey called “%(slug)s” already exists; choose another web address name."),
+            slug=definition.slug,
+        )
+    try:
+        survey = store.save_definition(session, definition)
+        survey.created_by_id = user_id
+        session.add(
+            AuditEvent(
+                user_id=user_id,
+                action="survey.import",
+                entity="survey",
+                entity_id=str(survey.id),
+                survey_id=survey.id,
+                new={"slug": survey.slug, "questions": len(definition.questions)},
+            )
+        )
+        session.commit()
+    except IntegrityError:
+        # Another import or request took the slug between the check and the write.
+        session.rollback()
+        raise ImportRefusedError(
+            N_("A survey called “%(slug)s” already exists; choose another web address name."),
+            slug=definition.slug,
+        ) from None
+    return survey, result.warnings
