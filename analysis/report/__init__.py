@@ -1,0 +1,47 @@
+"""The equity and sentiment report: plain counts in, frozen dataclasses out.
+
+``build_report`` takes the counts ``surveys.aggregates.collect`` returns and
+the organisation's settings, and returns a ``Report``; ``report_dict`` turns it
+into the JSON shape documented in ``docs/report-format.md``. One module per
+section (``totals``, ``outcomes``, ``independence``, ``intersections``,
+``sentiment``, ``group_sessions``, ``weighted``) reads the tables of
+``tables``, suppressed once for the whole report; ``shapes`` holds the result
+dataclasses.
+
+Privacy, applied to every table before any figure is derived:
+
+- Counts from 1 to ``min_cell - 1`` are withheld, with complementary
+  suppression, across all the tables that share totals
+  (``analysis.linked_suppression``).
+- A rate, share, mean, interval or index is shown only when every count of
+  its row is shown, so that no derived figure gives back a withheld count.
+  Shares of representation use as base the respondents minus the "prefer not
+  to answer" and "no answer" counts *that are shown*, for the same reason.
+- A test of independence is run only on the groups whose answers are all
+  shown, so its p-value can be recomputed from the published table.
+- A comment is quoted only under the survey's quoting rule, only from a
+  question whose number of comments is shown, and never from a group session
+  whose participants asked not to be quoted (the query layer enforces that).
+
+Statistics follow ``analysis.stats``: Wilson 95% intervals, the
+disproportionality index (share / population share) flagged against the
+organisation's thresholds, the disparity index (group rate / reference-group
+rate, CIHI's rate ratio) and rate difference, and chi-square or Fisher's exact
+test chosen from the expected counts.
+"""
+
+from analysis.report.build import build_report
+from analysis.report.shapes import Report, ReportSettings, report_dict
+from analysis.report.tables import GROUP, NO_ANSWER, PREFER_NOT
+from analysis.stats import Z_95
+
+__all__ = [
+    "GROUP",
+    "NO_ANSWER",
+    "PREFER_NOT",
+    "Report",
+    "ReportSettings",
+    "Z_95",
+    "build_report",
+    "report_dict",
+]

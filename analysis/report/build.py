@@ -1,0 +1,52 @@
+"""``build_report``: every section of the report from one set of suppressed tables."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from analysis.report.group_sessions import combined, group_sessions
+from analysis.report.intersections import intersection
+from analysis.report.outcomes import outcome
+from analysis.report.sentiment import sentiment
+from analysis.report.shapes import Report, ReportSettings
+from analysis.report.tables import ReportTables
+from analysis.report.totals import representation, settings_dict, totals
+from analysis.report.weighted import weighted
+from surveys.aggregates import SurveyAggregates
+
+# Frozen, so one shared default is safe (as a default argument evaluated once would be).
+DEFAULT_SETTINGS = ReportSettings()
+
+
+def build_report(
+    data: SurveyAggregates,
+    settings: ReportSettings = DEFAULT_SETTINGS,
+    *,
+    title: str | None = None,
+    generated_at: datetime | None = None,
+) -> Report:
+    """Build the report for ``data`` under ``settings``."""
+    tables = ReportTables(data, settings)
+    generated = (generated_at or datetime.now(UTC)).isoformat(timespec="seconds")
+    return Report(
+        survey={
+            "slug": data.slug,
+            "title": title,
+            "default_language": data.default_language,
+            "language": data.language,
+        },
+        generated_at=generated,
+        settings=settings_dict(tables),
+        totals=totals(tables),
+        representation=tuple(representation(tables, key) for key in data.dimensions),
+        outcomes=tuple(
+            outcome(tables, question, dimension)
+            for question in tables.outcome_questions
+            for dimension in data.dimensions
+        ),
+        intersections=tuple(intersection(tables, pair) for pair in data.intersections),
+        sentiment=sentiment(tables),
+        weighted=weighted(tables),
+        group_sessions=group_sessions(tables),
+        combined=combined(tables) if settings.combined else None,
+    )

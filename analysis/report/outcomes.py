@@ -1,0 +1,165 @@
+"""Outcomes by group: each closed question's answers per group of a dimension, and disparity.
+
+A group's favourable rate has a Wilson 95% interval; against the reference
+group (configured, else the largest) it gets the disparity index (group rate /
+reference-group rate, CIHI's rate ratio) and the rate difference
+(``analysis.stats``). A rate, share or mean is shown only when every count it
+uses is shown, so no derived figure gives back a withheld count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from analysis.report.independence import table_test, tests_against_the_rest
+from analysis.report.shapes import ChoiceCount, OutcomeRow, OutcomeTable
+from analysis.report.tables import GROUP, MULTI_SELECT_NOTE, NO_ANSWER_NAME, ReportTables, kind_of
+from analysis.stats import rate_difference, rate_ratio, wilson_interval
+from surveys.aggregates import QuestionInfo
+from surveys.definition import PREFER_NOT_TO_ANSWER
+
+# What one row's figures are: n, distribution, favourable rate, its interval, mean.
+RowFigures = tuple[int | None, tuple[ChoiceCount, ...], float | None, tuple | None, float | None]
+
+
+def outcome(tables: ReportTables, name: str, key: str) -> OutcomeTable:
+    """Return question ``name`` broken down by dimension ``key``."""
+    question = tables.data.questions[name]
+    dimension = tables.data.dimensions[key]
+    table = tables.shown_tables[("outcome", name, key)]
+    representation = tables.shown_margins[("representation", key)]
+    columns = list(table.column_totals)
+    figures = {}
+    for group in table.row_totals:
+        cells = {column: table.cells[(group, column)] for column in columns}
+        size = representation.counts.get(group)
+        whole = derivable(question, cells, size)
+        figures[group] = (cells, whole, size, row_figures(tables, question, cells, whole, size))
+    reference = tables.reference_groups.get(key)
+    reference_rate = None
+    if reference is not None and reference in figures:
+        reference_rate = figures[reference][3][2]
+    rows = []
+    for group, (_, whole, size, (n, distribution, rate, ci, mean)) in figures.items():
+        index = difference = None
+        if rate is not None and reference_rate is not None and kind_of(group) == GROUP:
+            index = rate_ratio(rate, reference_rate)
+            difference = rate_difference(rate, reference_rate)
+        rows.append(
+            OutcomeRow(
+                dimension=key,
+                group=group,
+                kind=kind_of(group),
+                label=tables.group_label(key, group),
+                n=n,
+                suppressed=not whole,
+                respondents=size,
+                distribution=distribution,
+                rate=rate,
+                ci=ci,
+                mean=mean,
+                index=index,
+                rate_difference=difference,
+            )
+        )
+    overall = overall_row(tables, question)
+    if dimension.multi_select:
+        overall_counts = tables.shown_margins[("distribution", question.name)].counts
+        rows = tests_against_the_rest(question, overall_counts, rows, figures)
+    return OutcomeTable(
+        question=name,
+        label=tables.label(f"q.{name}.label"),
+        kind=question.kind,
+        dimension=key,
+        multi_select_dimension=dimension.multi_select,
+        note=MULTI_SELECT_NOTE if dimension.multi_select else None,
+        favourable=tuple(c for c in question.choices if c in question.favourable),
+        reference_group=reference,
+        reference_shown=reference_rate is not None,
+        overall=overall,
+        rows=tuple(rows),
+        test=table_test(question, dimension, figures),
+    )
+
+
+def overall_row(tables: ReportTables, question: QuestionInfo) -> OutcomeRow:
+    """Return a question's answers over all respondents."""
+    shown = tables.shown_margins[("distribution", question.name)]
+    respondents = tables.respondents
+    cells = dict(shown.counts)
+    whole = derivable(question, cells, respondents)
+    n, distribution, rate, ci, mean = row_figures(tables, question, cells, whole, respondents)
+    return OutcomeRow(
+        dimension="all",
+        group="all",
+        kind="all",
+        label=None,
+        n=n,
+        suppressed=not whole,
+        respondents=respondents,
+        distribution=distribution,
+        rate=rate,
+        ci=ci,
+        mean=mean,
+        index=None,
+        rate_difference=None,
+    )
+
+
+def row_figures(
+    tables: ReportTables,
+    question: QuestionInfo,
+    cells: Mapping[str, int | None],
+    whole: bool,
+    respondents: int | None,
+) -> RowFigures:
+    """Return n, distribution, favourable rate, its interval and the mean of one row."""
+    substantive = [c for c in cells if c not in (PREFER_NOT_TO_ANSWER, NO_ANSWER_NAME)]
+    n = None
+    if whole:
+        if question.multi_select:
+            if respondents is not None:
+                n = respondents - (cells[PREFER_NOT_TO_ANSWER] or 0) - (cells[NO_ANSWER_NAME] or 0)
+        else:
+            n = sum(cells[c] or 0 for c in substantive)
+    distribution = tuple(
+        ChoiceCount(
+            choice=choice,
+            label=tables.choice_label(question.name, choice),
+            n=count,
+            suppressed=count is None,
+            share=count / n if n and count is not None and choice in substantive else None,
+        )
+        for choice, count in cells.items()
+    )
+    rate = ci = mean = None
+    if n and question.favourable and not question.multi_select:
+        favourable = sum(cells[c] or 0 for c in substantive if c in question.favourable)
+        rate = favourable / n
+        ci = wilson_interval(favourable, n)
+    if n and question.scores:
+        scored = [(question.scores[c], cells[c] or 0) for c in substantive if c in question.scores]
+        weight = sum(count for _, count in scored)
+        if weight:
+            mean = sum(score * count for score, count in scored) / weight
+    return n, distribution, rate, ci, mean
+
+
+def derivable(
+    question: QuestionInfo, cells: Mapping[str, int | None], respondents: int | None
+) -> bool:
+    """Return whether a row's figures can be shown: every count they use is shown.
+
+    Rates, shares and means use the answers other than "prefer not to
+    answer" and "no answer". For a select-all-that-apply question, whose
+    answers overlap, the base is the respondents minus those two, so
+    they must be shown too.
+    """
+    used = [
+        value
+        for choice, value in cells.items()
+        if question.multi_select or choice not in (PREFER_NOT_TO_ANSWER, NO_ANSWER_NAME)
+    ]
+    if question.multi_select:
+        used.append(respondents)
+    return all(value is not None for value in used)

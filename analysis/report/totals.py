@@ -1,0 +1,125 @@
+"""The report's settings, totals (respondents by channel, language, area, day) and representation.
+
+Representation compares each group's share of the respondents with its share of
+the population: the disproportionality index (share / population share),
+flagged against the organisation's thresholds, with Wilson 95% intervals
+(``analysis.stats``).
+"""
+
+from __future__ import annotations
+
+from analysis.report.shapes import RepresentationRow, RepresentationTable, Totals
+from analysis.report.tables import (
+    BENCHMARK_TOTAL,
+    GROUP,
+    MULTI_SELECT_NOTE,
+    NO_ANSWER_NAME,
+    ReportTables,
+    kind_of,
+    ratio,
+)
+from analysis.sentiment import SCORED_LANGUAGES
+from analysis.stats import disproportionality_index, representation_flag, wilson_interval
+from surveys.definition import PREFER_NOT_TO_ANSWER
+
+
+def settings_dict(tables: ReportTables) -> dict:
+    """Return the settings the report followed, as it prints them."""
+    settings = tables.settings
+    return {
+        "min_cell": settings.min_cell,
+        "under_representation_below": settings.under_representation_below,
+        "over_representation_above": settings.over_representation_above,
+        "sentiment_negative_below": settings.sentiment_negative_below,
+        "sentiment_positive_above": settings.sentiment_positive_above,
+        "confidence_level": 0.95,
+        "reference_groups": dict(tables.reference_groups),
+        "reference_groups_configured": dict(settings.reference_groups),
+        "benchmark_area": tables.data.benchmark_area,
+        "filters": tables.data.filters.to_dict(),
+        "scored_languages": list(SCORED_LANGUAGES),
+        "quote_policy": tables.data.quote_consent.policy,
+        "weighting_dimensions": list(settings.weighting_dimensions),
+        "combined": settings.combined,
+    }
+
+
+def totals(tables: ReportTables) -> Totals:
+    """Return the respondents, and how they came."""
+    respondents = tables.respondents
+    return Totals(
+        respondents=respondents,
+        suppressed=respondents is None,
+        by_channel=tables.count_rows(("totals", "channel"), "channel"),
+        by_language=tables.count_rows(("totals", "language"), "language"),
+        by_area=tables.count_rows(("totals", "area"), "area"),
+        by_day=tables.count_rows(("totals", "day"), "day"),
+    )
+
+
+def representation(tables: ReportTables, key: str) -> RepresentationTable:
+    """Return one dimension's groups against the population benchmark."""
+    data, settings = tables.data, tables.settings
+    dimension = data.dimensions[key]
+    shown = tables.shown_margins[("representation", key)]
+    respondents = tables.respondents
+    base = None
+    if respondents is not None:
+        base = respondents - sum(
+            shown.counts[name] or 0 for name in (PREFER_NOT_TO_ANSWER, NO_ANSWER_NAME)
+        )
+    population = {
+        group: count
+        for group, count in data.benchmarks.get(key, {}).items()
+        if group != BENCHMARK_TOTAL
+    }
+    population_total = data.benchmarks.get(key, {}).get(BENCHMARK_TOTAL) or sum(population.values())
+    rows = []
+    for group, count in shown.counts.items():
+        kind = kind_of(group)
+        share = ci = index = index_ci = flag = None
+        group_population = population.get(group) if kind == GROUP else None
+        population_share = ratio(group_population, population_total)
+        if kind == GROUP and count is not None and base:
+            share = count / base
+            ci = wilson_interval(count, base)
+            index = disproportionality_index(share, population_share)
+            if index is not None:
+                index_ci = (ci[0] / population_share, ci[1] / population_share)
+            flag = representation_flag(
+                index,
+                settings.under_representation_below,
+                settings.over_representation_above,
+            )
+        rows.append(
+            RepresentationRow(
+                dimension=key,
+                group=group,
+                kind=kind,
+                label=tables.group_label(key, group),
+                n=count,
+                suppressed=count is None,
+                share=share,
+                ci=ci,
+                share_of_respondents=ratio(count, respondents),
+                population=group_population,
+                population_share=population_share,
+                index=index,
+                index_ci=index_ci,
+                flag=flag,
+            )
+        )
+    return RepresentationTable(
+        dimension=key,
+        label=tables.label(f"d.{key}"),
+        questions=dimension.questions,
+        multi_select=dimension.multi_select,
+        note=MULTI_SELECT_NOTE if dimension.multi_select else None,
+        share_base=base,
+        benchmark_area=data.benchmark_area,
+        has_benchmark=bool(population),
+        unmatched_benchmark_groups=tuple(
+            group for group in population if group not in dimension.groups
+        ),
+        rows=tuple(rows),
+    )
