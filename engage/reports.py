@@ -21,7 +21,6 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
-from types import SimpleNamespace
 from urllib.parse import urlencode
 
 import click
@@ -55,31 +54,30 @@ from wtforms import (
 )
 from wtforms.validators import Length, Optional, ValidationError
 
-from engage import analysis_commands, charts, db, exports, report_cache
+from engage import analysis_commands, db, exports, formatting, report_cache
 from engage.auth import role_required, safe_next
-from engage.charts import (
+from engage.charts.dashboard import View, build_dashboard, report_values
+from engage.i18n import select_locale
+from engage.labels import (
     CHANNEL_NAMES,
     SENTIMENT_NAMES,
+    SESSION_KIND_NAMES,
     STATUS_NAMES,
-    View,
-    build_dashboard,
     channel_name,
     language_name,
     short_label,
 )
-from engage.i18n import select_locale
 from surveys.aggregates import (
     Filters,
     Options,
     QuoteConsent,
     collect,
     dimension_infos,
-    group_members,
+    one_intersection,
     question_infos,
-    report_queries,
-    run,
 )
 from surveys.aggregates import labels as survey_labels
+from surveys.counting import group_members
 from surveys.definition import LONG_TEXT
 from surveys.demographics import bank_entries
 from surveys.languages import resolve_text, text_direction
@@ -126,13 +124,13 @@ def report_helpers() -> dict:
 
     return {
         "direction": text_direction,
-        "count_text": charts.count_text,
-        "ratio_text": charts.ratio_text,
+        "count_text": formatting.count_text,
+        "ratio_text": formatting.ratio_text,
         "short": short_label,
         "language_name": language_name,
         "channel_name": channel_name,
         "sentiment_names": SENTIMENT_NAMES,
-        "session_kind_names": charts.SESSION_KIND_NAMES,
+        "session_kind_names": SESSION_KIND_NAMES,
         "format_date": format_date,
         "format_datetime": format_datetime,
         "view_url": view_url,
@@ -259,35 +257,6 @@ def build_page_report(survey: Survey, filters: Filters, pair: tuple[str, str] | 
     )
 
 
-def one_intersection(
-    session, survey: Survey, filters: Filters, pair: tuple[str, str], kept=None
-) -> dict:
-    """Return the counts of two dimensions crossed, as ``collect`` would give them.
-
-    From the ``kept`` counts (``surveys.report_counts``) when they hold them;
-    else ``report_queries`` is asked about the survey cut down to the two
-    dimensions' questions, so it builds a handful of statements instead of the
-    whole report's.
-    """
-    order = list(dimension_infos(survey))
-    first, second = sorted(pair, key=order.index)
-    wanted = {first, second}
-    cut = SimpleNamespace(
-        id=survey.id,
-        slug=survey.slug,
-        settings=survey.settings,
-        default_language=survey.default_language,
-        questions=[q for q in survey.questions if q.dimension in wanted],
-    )
-    name = ("intersection", first, second)
-    queries = [
-        query
-        for query in report_queries(session, cut, filters, Options(intersections=True))
-        if query.name == name
-    ]
-    return {(first, second): run(session, queries, kept)[name]}
-
-
 def full_report(survey: Survey, filters: Filters | None = None):
     """Return the complete report (every intersection, weighting as the survey sets it).
 
@@ -380,7 +349,7 @@ def dashboard(slug: str):
         lambda: build_page_report(survey, filters, pair),
         refresh=request.args.get("refresh") == "1",
     )
-    board = build_dashboard(charts.report_values(kept.report), view)
+    board = build_dashboard(report_values(kept.report), view)
     return render_template(
         "reports/dashboard.html",
         survey=survey,
@@ -501,7 +470,7 @@ def streamed_responses_csv(engine, survey_id: int, filters: Filters):
 
 def standalone_html(survey: Survey, report) -> str:
     """Return the report as one HTML file that opens offline (plotly.js inlined)."""
-    board = build_dashboard(charts.report_values(report), View(), complete=True)
+    board = build_dashboard(report_values(report), View(), complete=True)
     return render_template(
         "reports/standalone.html",
         survey=survey,
@@ -671,7 +640,7 @@ def find_comments(
     conditions = exports.response_conditions(survey.id, form.filters())
     if form.group.data:
         key, group = form.group.data.split(":", 1)
-        members = group_members(survey, key, group)
+        members = group_members(session, survey, key, group)
         size = session.exec(
             select(func.count())
             .select_from(ResponseRow)

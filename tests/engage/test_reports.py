@@ -15,7 +15,8 @@ from dashboard_support import (
 )
 from sqlmodel import select
 
-from engage import charts, exports
+from engage import exports
+from engage.charts.representation import representation_figure
 from engage.security import CONTENT_SECURITY_POLICY
 from surveys.models import Answer, AuditEvent, Question
 
@@ -222,7 +223,7 @@ def test_chart_and_table_show_the_same_numbers():
     from engage import create_app
 
     with create_app({"TESTING": True, "SECRET_KEY": "x"}).test_request_context("/"):
-        figure = charts.representation_figure(report, settings, 10)
+        figure = representation_figure(report, settings, 10)
     bars, population = figure.spec["data"]
     assert bars["x"] == [0.5, 0] and population["x"] == [0.25, 0.75]
     young, senior = figure.table.rows

@@ -1,0 +1,90 @@
+"""Display names of codes (channels, sentiment, flags, tests, statuses) and report groups."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from flask import g
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from surveys.languages import display_name
+from surveys.models import (
+    CHANNEL_GROUP,
+    CHANNEL_IN_PERSON,
+    CHANNEL_PAPER,
+    CHANNEL_PHONE,
+    CHANNEL_WEB,
+    SURVEY_STATUSES,
+)
+
+CHANNEL_NAMES = {
+    CHANNEL_WEB: _l("Online"),
+    CHANNEL_PAPER: _l("Paper form"),
+    CHANNEL_PHONE: _l("Phone interview"),
+    CHANNEL_IN_PERSON: _l("In-person interview"),
+    CHANNEL_GROUP: _l("Group session"),
+}
+
+SENTIMENT_NAMES = {
+    "negative": _l("Negative"),
+    "neutral": _l("Neutral"),
+    "positive": _l("Positive"),
+    "unscored": _l("Not scored"),
+}
+
+FLAG_NAMES = {
+    "under": _l("▼ Under-represented"),
+    "over": _l("▲ Over-represented"),
+    "within": _l("Within the thresholds"),
+    "unknown": _l("No population figure"),
+}
+
+TEST_NAMES = {
+    "chi_square": _l("Pearson's chi-square test"),
+    "fisher_exact": _l("Fisher's exact test"),
+    "fisher_exact_monte_carlo": _l("Fisher's exact test (Monte Carlo)"),
+    "not_applicable": _l("No test"),
+}
+
+SESSION_KIND_NAMES = {
+    "elder_circle": _l("Elder circle"),
+    "focus_group": _l("Focus group"),
+    "community_meeting": _l("Community meeting"),
+}
+
+STATUS_NAMES = dict(zip(SURVEY_STATUSES, (_l("Draft"), _l("Open"), _l("Closed")), strict=True))
+
+
+def channel_name(code: str) -> str:
+    """Return a channel's name in the interface language."""
+    return str(CHANNEL_NAMES.get(code, code))
+
+
+def language_name(tag: str) -> str:
+    """Return a language's name in the interface language."""
+    try:
+        return display_name(tag, g.get("interface_language") or "en")
+    except ValueError:
+        return tag
+
+
+def short_label(text: str, limit: int = 34) -> str:
+    """Return a chart axis label: without a parenthesised example, and not too long."""
+    text = re.sub(r"\s*\(.*\)\s*$", "", text).strip() or text
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def summary_name(row: Mapping) -> str:
+    """Return a group's name for a sentence: without its parenthesised examples."""
+    return short_label(group_name(row), 60)
+
+
+def group_name(row: Mapping) -> str:
+    """Return the name of a report row's group, prefer-not and no-answer included."""
+    if row.get("kind") == "prefer_not" or row.get("group") == "prefer_not_to_answer":
+        return _("Prefer not to answer")
+    if row.get("kind") == "no_answer" or row.get("group") == "no_answer":
+        return _("No answer")
+    return row.get("label") or row.get("group") or ""
