@@ -1,10 +1,10 @@
-"""Counts for reports, aggregated on the database with GROUP BY; plain records out.
+"""A report's data: its grouped counts, labels, benchmarks, quotes and group sessions.
 
-Nothing here loads answers one by one: every figure is a grouped count, so a
-report on 200,000 responses moves a few thousand rows out of the database.
-``report_queries`` lists the statements of a full report (the benchmark times
-them on their own); ``collect`` runs them and returns ``SurveyAggregates``,
-plain dictionaries of counts that ``analysis.report`` turns into a report.
+``collect`` returns ``SurveyAggregates`` (plain records, ``surveys.report_records``)
+that ``analysis.report`` turns into a report. The counts come from the kept counts
+of an unfiltered report (``surveys.report_counts``) or from one counting pass over
+the responses a filter covers (``surveys.counting``, the one definition of how a
+response counts); this module only reads their rows into records.
 
 Conventions of the records:
 
@@ -16,8 +16,7 @@ Conventions of the records:
 - A respondent with no answer to the dimension's question(s) is in group
   ``None`` ("no answer"), never dropped. Likewise ``None`` as a question's
   choice counts respondents who did not answer it (computed, not stored).
-- Sentiment uses staff's override when there is one
-  (``COALESCE(sentiment_override, sentiment_label)``); ``None`` is a comment
+- Sentiment uses staff's override when there is one; ``None`` is a comment
   that is not scored (its language has no lexicon), never neutral.
 - Group-session tallies and demographics are kept apart from responses.
 """
@@ -26,40 +25,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import date
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import (
-    String,
-    and_,
-    case,
-    cast,
-    distinct,
-    func,
-    literal,
-    select,
-)
-from sqlalchemy.sql import ColumnElement, FromClause, Select
+from sqlalchemy import func, literal, select
+from sqlalchemy.sql import ColumnElement, Select
 from sqlmodel import Session
 
-from surveys.definition import (
-    LIKERT,
-    LONG_TEXT,
-    MULTIPLE_CHOICE,
-    PREFER_NOT_TO_ANSWER,
-    RATING,
-    SINGLE_CHOICE,
-)
-from surveys.demographics import (
-    DERIVED_DIMENSIONS,
-    DISABILITY_DIMENSION,
-    DISABILITY_STATUS_CHOICES,
-    WG_A_LOT_OF_DIFFICULTY,
-    WG_CANNOT_DO_AT_ALL,
-    WG_NO_DIFFICULTY,
-    WG_SOME_DIFFICULTY,
-)
+from surveys import counting
+from surveys.demographics import DISABILITY_STATUS_CHOICES
 from surveys.languages import resolve_text
 from surveys.models import (
     ATTRIBUTION_NAMED,
@@ -71,177 +47,34 @@ from surveys.models import (
     GroupSession,
     GroupTally,
     PopulationBenchmark,
-    Question,
     Response,
     Survey,
 )
-from surveys.questions import favourable_choices, format_number, question_type
+from surveys.questions import format_number
+from surveys.report_records import (
+    NEGATIVE,
+    POSITIVE,
+    DimensionInfo,
+    Filters,
+    GroupSessionAggregates,
+    Options,
+    QuestionInfo,
+    Quote,
+    QuoteConsent,
+    SurveyAggregates,
+)
+from surveys.report_structure import (
+    comment_names,
+    dimension_infos,
+    filter_conditions,
+    question_ids,
+    question_infos,
+)
 from surveys.store import choice_key, label_key, load_texts
-
-# Kinds whose answers are choices a respondent can be grouped by.
-DIMENSION_KINDS = (SINGLE_CHOICE, MULTIPLE_CHOICE, LIKERT)
-# Kinds whose answers have a distribution to compare across groups.
-OUTCOME_KINDS = (SINGLE_CHOICE, MULTIPLE_CHOICE, LIKERT, RATING)
-COMMENT_KINDS = (LONG_TEXT,)
-
-POSITIVE = "positive"
-NEGATIVE = "negative"
 
 answers = Answer.__table__
 responses = Response.__table__
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Which responses a report covers; empty tuples mean "all".
-
-    ``start`` and ``end`` are days of ``collected_at`` (UTC), both included.
-    """
-
-    start: date | None = None
-    end: date | None = None
-    channels: tuple[str, ...] = ()
-    languages: tuple[str, ...] = ()
-    areas: tuple[str, ...] = ()
-
-    @property
-    def active(self) -> bool:
-        """Return whether any filter narrows the responses."""
-        return bool(self.start or self.end or self.channels or self.languages or self.areas)
-
-    def to_dict(self) -> dict:
-        """Return the filters as plain JSON values."""
-        return {
-            "start": self.start.isoformat() if self.start else None,
-            "end": self.end.isoformat() if self.end else None,
-            "channels": list(self.channels),
-            "languages": list(self.languages),
-            "areas": list(self.areas),
-        }
-
-
-@dataclass(frozen=True)
-class QuoteConsent:
-    """Whose comments may be quoted.
-
-    From ``Survey.settings``: ``quote_consent_question`` (a question name) with
-    ``quote_consent_choices`` (default ``["yes"]``) quotes only respondents who
-    gave one of those answers; ``quote_comments: true`` quotes every comment
-    (the notice of collection said so). Otherwise no comment is quoted.
-    """
-
-    policy: str  # "consent_question", "all" or "none"
-    question: str | None = None
-    choices: tuple[str, ...] = ()
-
-    @classmethod
-    def from_settings(cls, settings: dict) -> QuoteConsent:
-        """Read the survey's quoting rule from its settings."""
-        question = settings.get("quote_consent_question")
-        if question:
-            choices = tuple(settings.get("quote_consent_choices") or ("yes",))
-            return cls("consent_question", str(question), choices)
-        if settings.get("quote_comments") is True:
-            return cls("all")
-        return cls("none")
-
-
-@dataclass(frozen=True)
-class Options:
-    """What to aggregate beyond the always-present figures."""
-
-    intersections: bool = True
-    weighting_dimensions: tuple[str, ...] = ()
-    quotes_per_question: int = 3
-    benchmark_area: str | None = None  # None: the single filtered area, else ""
-    language: str | None = None  # labels in this language (default: the survey's)
-
-
-@dataclass(frozen=True)
-class QuestionInfo:
-    """What the report needs to know about a question."""
-
-    name: str
-    kind: str
-    choices: tuple[str, ...]
-    favourable: frozenset[str]
-    dimension: str | None
-    multi_select: bool
-    # Scale score of each choice, for means (Likert 1-5, rating points).
-    scores: dict[str, float] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class DimensionInfo:
-    """An equity dimension: one question, or several combined (derived)."""
-
-    key: str
-    questions: tuple[str, ...]
-    groups: tuple[str, ...]
-    multi_select: bool
-    derived: bool = False
-
-
-@dataclass(frozen=True)
-class Quote:
-    """A comment that may be quoted, with its sentiment."""
-
-    question: str | None
-    text: str
-    polarity: float | None
-    label: str
-    language: str
-    source: str  # "response" or "group_session"
-    speaker: str | None = None
-
-
-@dataclass(frozen=True)
-class GroupSessionAggregates:
-    """Group sessions as their own source: never added to respondents."""
-
-    sessions: int
-    participants: int
-    by_kind: dict[str, int]
-    tallies: dict[str, dict[str | None, int]]
-    demographics: dict[str, dict[str | None, int]]
-    sentiment: dict[str | None, dict[str | None, int]]
-    quotes: tuple[Quote, ...]
-
-
-@dataclass(frozen=True)
-class SurveyAggregates:
-    """Every count a report is built from."""
-
-    slug: str
-    default_language: str
-    language: str
-    settings: dict
-    filters: Filters
-    questions: dict[str, QuestionInfo]
-    dimensions: dict[str, DimensionInfo]
-    labels: dict[str, str]
-    benchmarks: dict[str, dict[str, int]]
-    benchmark_area: str
-    respondents: int
-    by_channel: dict[str, int]
-    by_language: dict[str, int]
-    by_area: dict[str | None, int]
-    by_day: dict[str, int]
-    representation: dict[str, dict[str | None, int]]
-    distribution: dict[str, dict[str | None, int]]
-    answered: dict[str, int]
-    outcomes: dict[tuple[str, str], dict[tuple[str | None, str], int]]
-    outcome_answered: dict[tuple[str, str], dict[str | None, int]]
-    intersections: dict[tuple[str, str], dict[tuple[str | None, str | None], int]]
-    sentiment_by_question: dict[str, dict[str | None, int]]
-    sentiment_by_group: dict[tuple[str, str], dict[tuple[str | None, str | None], int]]
-    sentiment_by_channel: dict[str, dict[tuple[str, str | None], int]]
-    sentiment_by_language: dict[str, dict[tuple[str, str | None], int]]
-    quotes: dict[str, tuple[Quote, ...]]
-    quote_consent: QuoteConsent
-    group_sessions: GroupSessionAggregates
-    weighting_cells: dict[tuple[str | None, ...], int] | None = None
-    weighting_outcomes: dict[str, dict[tuple[tuple[str | None, ...], str], int]] | None = None
+Rows = Mapping[tuple, Sequence[tuple]]
 
 
 @dataclass(frozen=True)
@@ -254,420 +87,34 @@ class Query:
 
 
 # ---------------------------------------------------------------------------
-# Survey structure
-
-
-def question_infos(survey: Survey) -> dict[str, QuestionInfo]:
-    """Return the closed and comment questions of a survey, in survey order."""
-    infos = {}
-    for question in survey.questions:
-        if question.kind not in OUTCOME_KINDS + COMMENT_KINDS:
-            continue
-        kind = question_type(question.kind)
-        choices = kind.choice_names(question)
-        favourable = favourable_choices(question) or frozenset(
-            str(name) for name in (question.settings or {}).get("favourable_choices", ())
-        )
-        scores: dict[str, float] = {}
-        if question.kind == LIKERT:
-            scores = {name: float(index + 1) for index, name in enumerate(choices)}
-        elif question.kind == RATING:
-            scores = {name: float(name) for name in choices}
-        infos[question.name] = QuestionInfo(
-            name=question.name,
-            kind=question.kind,
-            choices=tuple(choices),
-            favourable=frozenset(favourable),
-            dimension=question.dimension,
-            multi_select=question.kind == MULTIPLE_CHOICE,
-            scores=scores,
-        )
-    return infos
-
-
-def dimension_infos(survey: Survey) -> dict[str, DimensionInfo]:
-    """Return the survey's equity dimensions, keyed by dimension, in survey order."""
-    by_dimension: dict[str, list[Question]] = defaultdict(list)
-    for question in survey.questions:
-        if question.dimension and question.kind in DIMENSION_KINDS:
-            by_dimension[question.dimension].append(question)
-    dimensions = {}
-    for key, questions in by_dimension.items():
-        names = tuple(question.name for question in questions)
-        if key in DERIVED_DIMENSIONS and len(questions) > 1:
-            if key not in _SQL_DERIVATIONS:
-                raise ValueError(f"no SQL form of the derived dimension {key!r}")
-            groups = _DERIVED_GROUPS[key]
-            dimensions[key] = DimensionInfo(key, names, groups, multi_select=False, derived=True)
-            continue
-        groups = tuple(
-            dict.fromkeys(
-                name
-                for question in questions
-                for name in question_type(question.kind).choice_names(question)
-            )
-        )
-        multi = len(questions) > 1 or questions[0].kind == MULTIPLE_CHOICE
-        dimensions[key] = DimensionInfo(key, names, groups, multi_select=multi)
-    return dimensions
-
-
-def outcome_names(questions: dict[str, QuestionInfo]) -> list[str]:
-    """Return the questions whose answers are compared across groups (dimensions are not)."""
-    return [
-        name
-        for name, info in questions.items()
-        if info.kind in OUTCOME_KINDS and not info.dimension
-    ]
-
-
-def comment_names(questions: dict[str, QuestionInfo]) -> list[str]:
-    """Return the comment (long text) questions."""
-    return [name for name, info in questions.items() if info.kind in COMMENT_KINDS]
-
-
-def question_ids(survey: Survey) -> dict[str, int]:
-    """Return the survey's question ids by name."""
-    return {question.name: question.id for question in survey.questions}
-
-
-# ---------------------------------------------------------------------------
-# Building blocks
-
-
-def _filter_conditions(survey_id: int, filters: Filters) -> list[ColumnElement]:
-    """Return the WHERE conditions on ``responses`` for a survey and filters."""
-    conditions = [responses.c.survey_id == survey_id]
-    if filters.start:
-        conditions.append(responses.c.collected_at >= _day_start(filters.start))
-    if filters.end:
-        conditions.append(responses.c.collected_at < _day_start(filters.end + timedelta(days=1)))
-    if filters.channels:
-        conditions.append(responses.c.channel.in_(filters.channels))
-    if filters.languages:
-        conditions.append(responses.c.language.in_(filters.languages))
-    if filters.areas:
-        conditions.append(responses.c.area.in_(filters.areas))
-    return conditions
-
-
-def _day_start(day: date) -> datetime:
-    """Return midnight UTC at the start of ``day``."""
-    return datetime.combine(day, time.min, tzinfo=UTC)
-
-
-def _answer_source(filters: Filters, survey_id: int) -> tuple[FromClause, list[ColumnElement]]:
-    """Return answers, joined to responses only when filters need it, and the conditions."""
-    if not filters.active:
-        return answers, []
-    joined = answers.join(responses, responses.c.id == answers.c.response_id)
-    return joined, _filter_conditions(survey_id, filters)
-
-
-@dataclass(frozen=True)
-class _GroupJoin:
-    """How to join a dimension's group onto rows that carry a response id."""
-
-    source: Any  # a table alias or subquery with ``response_id`` and the group
-    group: ColumnElement
-    condition: Callable[[ColumnElement], ColumnElement]
-
-
-def _group_join(dimension: DimensionInfo, ids: dict[str, int], alias: str) -> _GroupJoin:
-    """Return the join that gives each response its group(s) in ``dimension``."""
-    question_ids_ = [ids[name] for name in dimension.questions]
-    if dimension.derived:
-        subquery = _SQL_DERIVATIONS[dimension.key](question_ids_).subquery(alias)
-        return _GroupJoin(
-            subquery, subquery.c.grp, lambda response_id: subquery.c.response_id == response_id
-        )
-    if len(question_ids_) == 1:
-        table = answers.alias(alias)
-        only = question_ids_[0]
-        return _GroupJoin(
-            table,
-            table.c.choice,
-            lambda response_id: and_(
-                table.c.response_id == response_id, table.c.question_id == only
-            ),
-        )
-    subquery = (
-        select(answers.c.response_id, answers.c.choice.label("grp"))
-        .where(answers.c.question_id.in_(question_ids_), answers.c.choice.is_not(None))
-        .distinct()
-        .subquery(alias)
-    )
-    return _GroupJoin(
-        subquery, subquery.c.grp, lambda response_id: subquery.c.response_id == response_id
-    )
-
-
-def _disability_status(question_ids_: list[int]) -> Select:
-    """Return (response_id, grp): the Washington Group status, as SQL.
-
-    Mirrors ``surveys.demographics.washington_group_disability_status``
-    (a test checks they agree): with a disability when any domain is "a lot of
-    difficulty" or "cannot do at all", else without when any domain was
-    answered, else prefer-not when that was chosen; no row means no answer.
-    """
-
-    def any_of(*choices: str) -> ColumnElement:
-        return func.max(case((answers.c.choice.in_(choices), 1), else_=0)) == 1
-
-    status = case(
-        (any_of(WG_A_LOT_OF_DIFFICULTY, WG_CANNOT_DO_AT_ALL), literal("with_disability")),
-        (any_of(WG_NO_DIFFICULTY, WG_SOME_DIFFICULTY), literal("without_disability")),
-        (any_of(PREFER_NOT_TO_ANSWER), literal(PREFER_NOT_TO_ANSWER)),
-        else_=cast(literal(None), String),
-    )
-    return (
-        select(answers.c.response_id, status.label("grp"))
-        .where(answers.c.question_id.in_(question_ids_))
-        .group_by(answers.c.response_id)
-    )
-
-
-_SQL_DERIVATIONS: dict[str, Callable[[list[int]], Select]] = {
-    DISABILITY_DIMENSION: _disability_status,
-}
-_DERIVED_GROUPS = {
-    DISABILITY_DIMENSION: tuple(choice.name for choice in DISABILITY_STATUS_CHOICES),
-}
-
-
-def group_members(survey: Survey, key: str, group: str) -> Select:
-    """Return the ids of the responses in one group of a dimension, as a statement.
-
-    A derived dimension's group comes from its SQL form (``_disability_status``),
-    so whoever filters by it puts a respondent in the same group as the report.
-    """
-    info = dimension_infos(survey)[key]
-    ids = [question.id for question in survey.questions if question.name in info.questions]
-    if info.derived:
-        status = _SQL_DERIVATIONS[key](ids).subquery("derived_group")
-        return select(status.c.response_id).where(status.c.grp == group)
-    return select(answers.c.response_id).where(
-        answers.c.question_id.in_(ids), answers.c.choice == group
-    )
-
-
-def _choice_key(choice: str | None, number: float | None) -> str | None:
-    """Return the stored value as a choice name (rating points are numbers)."""
-    if choice is not None:
-        return choice
-    if number is not None:
-        return format_number(number)
-    return None
-
-
-def _day_of(column: ColumnElement, dialect: str) -> ColumnElement:
-    """Return the UTC calendar day of a timestamp column."""
-    if dialect == "postgresql":
-        return func.date(func.timezone("UTC", column))
-    return func.date(column)
-
-
-# ---------------------------------------------------------------------------
 # The statements of a report
 
 
-def report_queries(
+def quote_queries(
     session: Session,
     survey: Survey,
     filters: Filters = Filters(),
     options: Options = Options(),
 ) -> list[Query]:
-    """Return every GROUP BY statement of a full report, with how to read its rows."""
+    """Return the statements that pick the quotable comments of a report (not counts)."""
     ids = question_ids(survey)
-    by_id = {value: key for key, value in ids.items()}
-    questions = question_infos(survey)
-    dimensions = dimension_infos(survey)
-    dialect = session.get_bind().dialect.name
-    where = _filter_conditions(survey.id, filters)
-    outcomes = outcome_names(questions)
-    comments = comment_names(questions)
-    queries: list[Query] = []
-
-    def add(name: tuple, statement: Select, read: Callable) -> None:
-        queries.append(Query(name, statement, read))
-
-    add(("respondents",), select(func.count()).select_from(responses).where(*where), _scalar)
-    for column in ("channel", "language", "area"):
-        add(
-            ("totals", column),
-            select(responses.c[column], func.count()).where(*where).group_by(responses.c[column]),
-            _pairs,
+    comments = comment_names(question_infos(survey))
+    consent = QuoteConsent.from_settings(survey.settings or {})
+    if consent.policy == "none" or options.quotes_per_question <= 0:
+        return []
+    where = filter_conditions(survey.id, filters)
+    return [
+        Query(
+            ("quotes", name, wanted),
+            _quote_statement(ids[name], wanted, consent, ids, where, options.quotes_per_question),
+            lambda rows, name=name: tuple(
+                Quote(name, text, polarity, label_, language, "response")
+                for text, polarity, label_, language in rows
+            ),
         )
-    day = _day_of(responses.c.collected_at, dialect)
-    add(("totals", "day"), select(day, func.count()).where(*where).group_by(day), _days)
-
-    for key, dimension in dimensions.items():
-        join = _group_join(dimension, ids, "d1")
-        add(
-            ("representation", key),
-            select(join.group, func.count())
-            .select_from(responses.outerjoin(join.source, join.condition(responses.c.id)))
-            .where(*where)
-            .group_by(join.group),
-            _pairs,
-        )
-
-    source, answer_where = _answer_source(filters, survey.id)
-    if outcomes:
-        add(
-            ("distribution",),
-            select(answers.c.question_id, answers.c.choice, answers.c.number, func.count())
-            .select_from(source)
-            .where(answers.c.question_id.in_([ids[name] for name in outcomes]), *answer_where)
-            .group_by(answers.c.question_id, answers.c.choice, answers.c.number),
-            lambda rows: _question_choice_counts(rows, by_id),
-        )
-    multi_outcome_ids = [ids[name] for name in outcomes if questions[name].multi_select]
-    if multi_outcome_ids:
-        add(
-            ("answered",),
-            select(answers.c.question_id, func.count(distinct(answers.c.response_id)))
-            .select_from(source)
-            .where(answers.c.question_id.in_(multi_outcome_ids), *answer_where)
-            .group_by(answers.c.question_id),
-            lambda rows: {by_id[question]: int(count) for question, count in rows},
-        )
-
-    if outcomes:
-        outcome_ids = [ids[name] for name in outcomes]
-        for key, dimension in dimensions.items():
-            join = _group_join(dimension, ids, "d1")
-            joined = source.outerjoin(join.source, join.condition(answers.c.response_id))
-            add(
-                ("outcomes", key),
-                select(
-                    answers.c.question_id,
-                    join.group,
-                    answers.c.choice,
-                    answers.c.number,
-                    func.count(),
-                )
-                .select_from(joined)
-                .where(answers.c.question_id.in_(outcome_ids), *answer_where)
-                .group_by(answers.c.question_id, join.group, answers.c.choice, answers.c.number),
-                lambda rows, key=key: _outcome_counts(rows, by_id, key),
-            )
-            if multi_outcome_ids:
-                add(
-                    ("outcome_answered", key),
-                    select(
-                        answers.c.question_id,
-                        join.group,
-                        func.count(distinct(answers.c.response_id)),
-                    )
-                    .select_from(joined)
-                    .where(answers.c.question_id.in_(multi_outcome_ids), *answer_where)
-                    .group_by(answers.c.question_id, join.group),
-                    lambda rows, key=key: _outcome_answered(rows, by_id, key),
-                )
-
-    if options.intersections:
-        keys = list(dimensions)
-        for position, first in enumerate(keys):
-            for second in keys[position + 1 :]:
-                one = _group_join(dimensions[first], ids, "d1")
-                two = _group_join(dimensions[second], ids, "d2")
-                add(
-                    ("intersection", first, second),
-                    select(one.group, two.group, func.count())
-                    .select_from(
-                        responses.outerjoin(one.source, one.condition(responses.c.id)).outerjoin(
-                            two.source, two.condition(responses.c.id)
-                        )
-                    )
-                    .where(*where)
-                    .group_by(one.group, two.group),
-                    _triples,
-                )
-
-    if comments:
-        comment_ids = [ids[name] for name in comments]
-        label = func.coalesce(answers.c.sentiment_override, answers.c.sentiment_label)
-        comment_where = [
-            answers.c.question_id.in_(comment_ids),
-            answers.c.text.is_not(None),
-            *answer_where,
-        ]
-        add(
-            ("sentiment", "question"),
-            select(answers.c.question_id, label, func.count())
-            .select_from(source)
-            .where(*comment_where)
-            .group_by(answers.c.question_id, label),
-            lambda rows: _by_question(rows, by_id),
-        )
-        for key, dimension in dimensions.items():
-            join = _group_join(dimension, ids, "d1")
-            add(
-                ("sentiment", "group", key),
-                select(answers.c.question_id, join.group, label, func.count())
-                .select_from(source.outerjoin(join.source, join.condition(answers.c.response_id)))
-                .where(*comment_where)
-                .group_by(answers.c.question_id, join.group, label),
-                lambda rows: _by_question(rows, by_id),
-            )
-        with_responses = answers.join(responses, responses.c.id == answers.c.response_id)
-        for column in ("channel", "language"):
-            add(
-                ("sentiment", column),
-                select(answers.c.question_id, responses.c[column], label, func.count())
-                .select_from(with_responses)
-                .where(*comment_where, *where)
-                .group_by(answers.c.question_id, responses.c[column], label),
-                lambda rows: _by_question(rows, by_id),
-            )
-        consent = QuoteConsent.from_settings(survey.settings or {})
-        if consent.policy != "none" and options.quotes_per_question > 0:
-            for name in comments:
-                for wanted in (POSITIVE, NEGATIVE):
-                    add(
-                        ("quotes", name, wanted),
-                        _quote_statement(
-                            ids[name], wanted, consent, ids, where, options.quotes_per_question
-                        ),
-                        lambda rows, name=name: tuple(
-                            Quote(name, text, polarity, label_, language, "response")
-                            for text, polarity, label_, language in rows
-                        ),
-                    )
-
-    weighting = [key for key in options.weighting_dimensions if key in dimensions]
-    if weighting:
-        joins = [
-            _group_join(dimensions[key], ids, f"w{index}") for index, key in enumerate(weighting)
-        ]
-        groups = [join.group for join in joins]
-        base = responses
-        for join in joins:
-            base = base.outerjoin(join.source, join.condition(responses.c.id))
-        add(
-            ("weighting", "cells"),
-            select(*groups, func.count()).select_from(base).where(*where).group_by(*groups),
-            lambda rows: {tuple(row[:-1]): row[-1] for row in rows},
-        )
-        if outcomes:
-            joined = source
-            for join in joins:
-                joined = joined.outerjoin(join.source, join.condition(answers.c.response_id))
-            add(
-                ("weighting", "outcomes"),
-                select(
-                    *groups, answers.c.question_id, answers.c.choice, answers.c.number, func.count()
-                )
-                .select_from(joined)
-                .where(
-                    answers.c.question_id.in_([ids[name] for name in outcomes]),
-                    *answer_where,
-                )
-                .group_by(*groups, answers.c.question_id, answers.c.choice, answers.c.number),
-                lambda rows: _weighting_outcomes(rows, by_id, len(groups)),
-            )
-    return queries
+        for name in comments
+        for wanted in (POSITIVE, NEGATIVE)
+    ]
 
 
 def _quote_statement(
@@ -712,6 +159,15 @@ def _quote_statement(
 
 # ---------------------------------------------------------------------------
 # Reading rows into records
+
+
+def _choice_key(choice: str | None, number: float | None) -> str | None:
+    """Return the stored value as a choice name (rating points are numbers)."""
+    if choice is not None:
+        return choice
+    if number is not None:
+        return format_number(number)
+    return None
 
 
 def _scalar(rows: Sequence[Any]) -> int:
@@ -778,23 +234,83 @@ def _weighting_outcomes(rows, by_id, width: int) -> dict:
 # Collecting a whole report
 
 
-def run(
-    session: Session, queries: Iterable[Query], kept: Mapping[tuple, list] | None = None
-) -> dict[tuple, Any]:
-    """Execute the statements and read their rows; return records by query name.
-
-    ``kept`` holds rows already counted (``surveys.report_counts``) for some
-    statements, which are then read from it instead of executed.
-    """
-    kept = kept or {}
+def run(session: Session, queries: Iterable[Query]) -> dict[tuple, Any]:
+    """Execute the statements and read their rows; return records by query name."""
     return {
-        query.name: query.read(
-            kept[query.name]
-            if query.name in kept
-            else session.connection().execute(query.statement).all()
-        )
+        query.name: query.read(session.connection().execute(query.statement).all())
         for query in queries
     }
+
+
+def read_counts(rows: Rows, by_id: Mapping[int, str], weighting_width: int) -> dict[tuple, Any]:
+    """Read each counted statement's rows (``surveys.counting``) into records."""
+    found: dict[tuple, Any] = {}
+    for name, values in rows.items():
+        kind = name[0]
+        if kind == "respondents":
+            found[name] = _scalar(values)
+        elif name == ("totals", "day"):
+            found[name] = _days(values)
+        elif kind in ("totals", "representation"):
+            found[name] = _pairs(values)
+        elif kind == "distribution":
+            found[name] = _question_choice_counts(values, by_id)
+        elif kind == "answered":
+            found[name] = {by_id[question]: int(total) for question, total in values}
+        elif kind == "outcomes":
+            found[name] = _outcome_counts(values, by_id, name[1])
+        elif kind == "outcome_answered":
+            found[name] = _outcome_answered(values, by_id, name[1])
+        elif kind == "intersection":
+            found[name] = _triples(values)
+        elif kind == "sentiment":
+            found[name] = _by_question(values, by_id)
+        elif name == ("weighting", "cells"):
+            found[name] = {tuple(row[:-1]): row[-1] for row in values}
+        elif name == ("weighting", "outcomes"):
+            found[name] = _weighting_outcomes(values, by_id, weighting_width)
+    return found
+
+
+def counted_rows(
+    session: Session,
+    survey: Survey,
+    filters: Filters = Filters(),
+    options: Options = Options(),
+    kept: Rows | None = None,
+) -> dict[tuple, list[tuple]]:
+    """Return the rows of every grouped statement of the report: kept ones, else counted now."""
+    shape = counting.survey_shape(survey, options.weighting_dimensions)
+    names = counting.statement_names(shape, options.intersections)
+    if kept is not None and all(name in kept for name in names):
+        return {name: list(kept[name]) for name in names}
+    return counting.rows_by_statement(counting.count(session, survey, shape, filters), names)
+
+
+def one_intersection(
+    session: Session,
+    survey: Survey,
+    filters: Filters,
+    pair: tuple[str, str],
+    kept: Rows | None = None,
+) -> dict:
+    """Return two dimensions crossed, as ``collect`` gives them: from ``kept`` rows, else counted.
+
+    Counting reads only the two dimensions' questions (the survey cut down to them).
+    """
+    order = list(dimension_infos(survey))
+    first, second = sorted(pair, key=order.index)
+    name = ("intersection", first, second)
+    if kept is not None and name in kept:
+        return {(first, second): _triples(kept[name])}
+    cut = SimpleNamespace(
+        id=survey.id,
+        settings=survey.settings,
+        questions=[q for q in survey.questions if q.dimension in (first, second)],
+    )
+    shape = counting.survey_shape(cut)
+    rows = counting.rows_by_statement(counting.count(session, cut, shape, filters), [name])
+    return {(first, second): _triples(rows[name])}
 
 
 def collect(
@@ -802,11 +318,20 @@ def collect(
     survey: Survey,
     filters: Filters = Filters(),
     options: Options = Options(),
-    kept: Mapping[tuple, list] | None = None,
+    kept: Rows | None = None,
 ) -> SurveyAggregates:
-    """Aggregate everything a report on ``survey`` needs, in SQL (or from ``kept`` rows)."""
-    queries = report_queries(session, survey, filters, options)
-    found = run(session, queries, kept)
+    """Aggregate everything a report on ``survey`` needs (grouped counts from ``kept`` rows).
+
+    ``kept`` holds the unfiltered report's kept rows (``surveys.report_counts``);
+    without them, or for statements they lack, the responses are counted now.
+    """
+    ids = question_ids(survey)
+    by_id = {value: key for key, value in ids.items()}
+    shape = counting.survey_shape(survey, options.weighting_dimensions)
+    found = read_counts(
+        counted_rows(session, survey, filters, options, kept), by_id, len(shape.weighting)
+    )
+    found.update(run(session, quote_queries(session, survey, filters, options)))
     questions = question_infos(survey)
     dimensions = dimension_infos(survey)
     language = options.language or survey.default_language

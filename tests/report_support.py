@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 
 from sqlmodel import Session
 
 from analysis.sentiment import SentimentCutoffs
-from surveys import report_counts
-from surveys.aggregates import Filters, Options, report_queries
+from surveys import counting, report_counts
+from surveys.aggregates import Filters
 from surveys.definition import (
     LIKERT,
     LONG_TEXT,
@@ -142,20 +143,12 @@ def add_many(
 
 
 def grouped_rows_afresh(session: Session, survey: Survey) -> dict:
-    """Return the kept statements' rows as grouping the answers gives them now."""
-    options = Options(intersections=True, quotes_per_question=0)
-    found = {}
-    for query in report_queries(session, survey, Filters(), options):
-        if query.name[0] not in report_counts.KEPT_STATEMENTS:
-            continue
-        rows = session.connection().execute(query.statement).all()
-        found[query.name] = {
-            tuple(value.isoformat() if isinstance(value, date) else value for value in row[:-1]): (
-                row[-1]
-            )
-            for row in rows
-            if row[-1]
-        }
+    """Return the kept statements' rows as counting the stored answers afresh gives them."""
+    shape = report_counts.kept_shape(survey)
+    found: dict = {name: {} for name in counting.statement_names(shape)}
+    for (name, key), count in counting.count(session, survey, shape).items():
+        if count:
+            found[name][tuple(json.loads(json.dumps(list(key))))] = count
     return found
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import func, insert
 from sqlmodel import Session, select
 
 from analysis.sentiment import SentimentCutoffs
-from surveys import report_counts
+from surveys import aggregates, report_counts
 from surveys.aggregates import Filters, Options, collect
 from surveys.definition import PREFER_NOT_TO_ANSWER, SurveyDefinition
 from surveys.demographics import WASHINGTON_GROUP_QUESTIONS
@@ -252,3 +252,73 @@ def test_each_survey_keeps_its_own_counts(session, survey):
 
     assert kept_counts(session, survey)[("representation", "age_band")] == {("old",): 1}
     assert kept_counts(session, other)[("representation", "age_band")] == {("young",): 1}
+
+
+def test_kept_filtered_and_rebuilt_counts_are_one_counting(session, survey):
+    rng = random.Random(13)
+    report_counts.kept_rows(session, survey, Filters())
+    for seed in range(80):
+        submit(session, survey, random_answers(rng, survey), seed=seed)
+    weighted = Options(weighting_dimensions=("age_band", "race"))
+    kept = aggregates.counted_rows(
+        session, survey, Filters(), weighted, report_counts.kept_rows(session, survey, Filters())
+    )
+    # A filter that leaves every response in: the same rows, counted in one pass now.
+    everyone = Filters(start=datetime(2000, 1, 1).date())
+    filtered = aggregates.counted_rows(session, survey, everyone, weighted)
+    report_counts.forget(session, survey.id)
+    session.commit()
+    rebuilt = aggregates.counted_rows(
+        session, survey, Filters(), weighted, report_counts.kept_rows(session, survey, Filters())
+    )
+
+    def as_sets(rows):
+        return {name: sorted(values, key=repr) for name, values in rows.items()}
+
+    assert as_sets(kept) == as_sets(filtered) == as_sets(rebuilt)
+    assert kept[("intersection", "age_band", "disability")]
+    assert kept[("weighting", "cells")]
+
+
+def test_residents_submit_while_a_rebuild_counts(app, session, survey, monkeypatch):
+    """The rebuild reads a snapshot without the write lock; what arrives meanwhile is counted."""
+    rng = random.Random(17)
+    for seed in range(30):
+        submit(session, survey, random_answers(rng, survey), seed=seed)
+    report_counts.forget(session, survey.id)
+    session.commit()
+    engine = app.extensions["engage.engine"]
+    counting_started, submitted = threading.Event(), threading.Event()
+    read = report_counts.stored_responses
+
+    def slow_read(connection, survey_id, shape, *args, **kwargs):
+        for position, item in enumerate(read(connection, survey_id, shape, *args, **kwargs)):
+            if position == 5 and not kwargs.get("response_ids"):
+                counting_started.set()
+                assert submitted.wait(30), "a submission waited for the rebuild"
+            yield item
+
+    monkeypatch.setattr(report_counts, "stored_responses", slow_read)
+    errors: list[BaseException] = []
+
+    def rebuilder() -> None:
+        try:
+            with Session(engine) as own:
+                assert report_counts.rebuild(own, own.get(Survey, survey.id))
+        except BaseException as error:  # reported below, in the test's thread
+            errors.append(error)
+
+    thread = threading.Thread(target=rebuilder)
+    thread.start()
+    assert counting_started.wait(30)
+    with Session(engine, expire_on_commit=False) as own:
+        for seed in range(100, 105):
+            submit(own, own.get(Survey, survey.id), random_answers(rng, survey), seed=seed)
+    submitted.set()
+    thread.join(60)
+
+    assert not errors
+    assert report_counts.trusted(session, survey)
+    counted = kept_counts(session, survey)
+    assert counted[("respondents",)] == {(): 35}
+    assert counted == grouped_rows_afresh(session, survey)

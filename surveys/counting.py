@@ -1,0 +1,412 @@
+"""How a response counts in a report: the one definition, in Python.
+
+Every grouped figure of a report (respondents, totals, representation, outcomes by
+group, intersections, sentiment, weighting cells) is defined here and nowhere else.
+Kept counts (``surveys.report_counts``: each write adds what one response
+contributes), filtered reports and rebuilds all count through ``Tally``:
+
+- ``Tally.add`` reads one response once: its provenance, its group in every
+  dimension (the Washington Group status derived by
+  ``surveys.demographics.disability_status_of_choices``), its closed answers and
+  its comments' sentiment labels;
+- ``Tally.rows`` expands that into the rows of each report statement, keyed
+  ``(statement name, row key)``.
+
+Responses that share a combination of groups are summed before expanding, so a
+pass over many responses costs a few dictionary updates per response, not one per
+statement row. ``contributions`` (one response) and ``count`` (a filtered pass
+over the database) are the same two steps, so kept, filtered and rebuilt counts
+cannot disagree.
+
+Conventions of the rows (see ``surveys.aggregates`` for how reports read them):
+
+- A respondent's group in a dimension is the choice they gave; a one-question
+  dimension counts each answer row, a dimension of several questions each distinct
+  choice, a derived dimension its one status; no answer is the group ``None``.
+- Outcome rows are ``(question id, group, choice, number)``: one per answer row.
+- ``outcome_answered`` counts respondents, once per distinct group.
+- Sentiment rows use the effective label (staff override, else the scored label);
+  ``None`` is unscored. Only comments with text count.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, bindparam, func, select
+from sqlalchemy.sql import Select
+from sqlmodel import Session
+
+from surveys.demographics import DISABILITY_DIMENSION, disability_status_of_choices
+from surveys.models import Answer, Response, Survey
+from surveys.report_records import DimensionInfo, Filters
+from surveys.report_structure import (
+    comment_names,
+    dimension_infos,
+    filter_conditions,
+    outcome_names,
+    question_ids,
+    question_infos,
+)
+
+# Bump when what a response contributes changes, so kept counts are rebuilt.
+COUNTING_VERSION = 2
+# Derived dimensions: the status of the choices a respondent gave in any of their questions.
+DERIVED_FROM_CHOICES = {DISABILITY_DIMENSION: disability_status_of_choices}
+# Responses read per database round trip in a counting pass.
+BATCH = 2000
+
+answers = Answer.__table__
+responses = Response.__table__
+
+Groups = tuple[tuple[str | None, ...], ...]
+
+
+@dataclass(frozen=True)
+class SurveyShape:
+    """What counting needs to know about a survey's questions."""
+
+    outcome_ids: frozenset[int]
+    multi_outcome_ids: frozenset[int]
+    comment_ids: frozenset[int]
+    dimensions: dict[str, DimensionInfo]
+    dimension_question_ids: dict[str, tuple[int, ...]]
+    weighting: tuple[str, ...] = ()
+
+    @property
+    def counted_ids(self) -> frozenset[int]:
+        """Return the questions whose answers count in some statement."""
+        return (
+            self.outcome_ids
+            | self.comment_ids
+            | {qid for ids in self.dimension_question_ids.values() for qid in ids}
+        )
+
+
+def survey_shape(survey: Survey, weighting: Sequence[str] = ()) -> SurveyShape:
+    """Return the survey's shape; ``weighting`` names the dimensions weighting cells cross."""
+    ids = question_ids(survey)
+    questions = question_infos(survey)
+    dimensions = dimension_infos(survey)
+    outcomes = outcome_names(questions)
+    return SurveyShape(
+        outcome_ids=frozenset(ids[name] for name in outcomes),
+        multi_outcome_ids=frozenset(ids[name] for name in outcomes if questions[name].multi_select),
+        comment_ids=frozenset(ids[name] for name in comment_names(questions)),
+        dimensions=dimensions,
+        dimension_question_ids={
+            key: tuple(ids[name] for name in dimension.questions)
+            for key, dimension in dimensions.items()
+        },
+        weighting=tuple(key for key in weighting if key in dimensions),
+    )
+
+
+def structure_key(shape: SurveyShape) -> str:
+    """Return a digest of everything that decides which rows a response counts in."""
+    described = [
+        COUNTING_VERSION,
+        sorted(shape.outcome_ids),
+        sorted(shape.multi_outcome_ids),
+        sorted(shape.comment_ids),
+        [
+            [key, list(shape.dimension_question_ids[key]), info.multi_select, info.derived]
+            for key, info in shape.dimensions.items()
+        ],
+        list(shape.weighting),
+    ]
+    return hashlib.sha256(json.dumps(described).encode()).hexdigest()
+
+
+def statement_names(shape: SurveyShape, intersections: bool = True) -> list[tuple]:
+    """Return the names of the report's grouped statements for this shape, in report order."""
+    keys = list(shape.dimensions)
+    names: list[tuple] = [("respondents",)]
+    names += [("totals", column) for column in ("channel", "language", "area", "day")]
+    names += [("representation", key) for key in keys]
+    if shape.outcome_ids:
+        names.append(("distribution",))
+        if shape.multi_outcome_ids:
+            names.append(("answered",))
+        for key in keys:
+            names.append(("outcomes", key))
+            if shape.multi_outcome_ids:
+                names.append(("outcome_answered", key))
+    if intersections:
+        names += [("intersection", *pair) for pair in itertools.combinations(keys, 2)]
+    if shape.comment_ids:
+        names.append(("sentiment", "question"))
+        names += [("sentiment", "group", key) for key in keys]
+        names += [("sentiment", "channel"), ("sentiment", "language")]
+    if shape.weighting:
+        names.append(("weighting", "cells"))
+        if shape.outcome_ids:
+            names.append(("weighting", "outcomes"))
+    return names
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    """One answer row as counting sees it; ``label`` is the effective sentiment."""
+
+    question_id: int
+    choice: str | None
+    number: float | None
+    has_text: bool
+    label: str | None
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    """One response's provenance and answers, as stored."""
+
+    channel: str
+    language: str
+    area: str | None
+    collected_at: datetime
+    answers: tuple[StoredAnswer, ...]
+
+
+def groups_in(
+    dimension: DimensionInfo, question_ids_: Sequence[int], found: Sequence[StoredAnswer]
+) -> tuple[str | None, ...]:
+    """Return a response's group(s) in a dimension: one entry per time it counts there."""
+    rows = [answer for answer in found if answer.question_id in question_ids_]
+    if dimension.derived:
+        if not rows:
+            return (None,)
+        return (DERIVED_FROM_CHOICES[dimension.key](answer.choice for answer in rows),)
+    if len(question_ids_) == 1:
+        return tuple(answer.choice for answer in rows) or (None,)
+    return tuple(sorted({answer.choice for answer in rows if answer.choice is not None})) or (None,)
+
+
+def utc_day(moment: datetime) -> str:
+    """Return the UTC calendar day of a stored timestamp (naive ones are UTC)."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return moment.date().isoformat()
+
+
+def _counters() -> defaultdict:
+    return defaultdict(Counter)
+
+
+@dataclass
+class Tally:
+    """Responses summed by their combination of groups: enough to give every report row."""
+
+    shape: SurveyShape
+    provenance: Counter = field(default_factory=Counter)
+    profiles: Counter = field(default_factory=Counter)
+    outcomes: defaultdict = field(default_factory=_counters)
+    multi_answered: defaultdict = field(default_factory=_counters)
+    comments: defaultdict = field(default_factory=_counters)
+    comment_context: Counter = field(default_factory=Counter)
+
+    def add(self, response: StoredResponse) -> None:
+        """Count one response."""
+        shape = self.shape
+        self.provenance[
+            (response.channel, response.language, response.area, utc_day(response.collected_at))
+        ] += 1
+        profile: Groups = tuple(
+            groups_in(dimension, shape.dimension_question_ids[key], response.answers)
+            for key, dimension in shape.dimensions.items()
+        )
+        self.profiles[profile] += 1
+        outcomes = self.outcomes[profile]
+        answered = set()
+        for answer in response.answers:
+            question = answer.question_id
+            if question in shape.outcome_ids:
+                outcomes[(question, answer.choice, answer.number)] += 1
+                if question in shape.multi_outcome_ids:
+                    answered.add(question)
+            elif question in shape.comment_ids and answer.has_text:
+                self.comments[profile][(question, answer.label)] += 1
+                self.comment_context[
+                    (question, response.channel, response.language, answer.label)
+                ] += 1
+        if answered:
+            self.multi_answered[profile].update(answered)
+
+    def rows(self) -> Counter:
+        """Return every statement row with its count, keyed ``(statement name, row key)``."""
+        shape = self.shape
+        keys = list(shape.dimensions)
+        rows: Counter = Counter()
+        respondents = sum(self.profiles.values())
+        if respondents:
+            rows[(("respondents",), ())] = respondents
+        for (channel, language, area, day), count in self.provenance.items():
+            rows[(("totals", "channel"), (channel,))] += count
+            rows[(("totals", "language"), (language,))] += count
+            rows[(("totals", "area"), (area,))] += count
+            rows[(("totals", "day"), (day,))] += count
+        for (question, channel, language, label), count in self.comment_context.items():
+            rows[(("sentiment", "channel"), (question, channel, label))] += count
+            rows[(("sentiment", "language"), (question, language, label))] += count
+        weighting = [keys.index(key) for key in shape.weighting]
+        for profile, people in self.profiles.items():
+            outcomes = self.outcomes.get(profile, {})
+            answered = self.multi_answered.get(profile, {})
+            comments = self.comments.get(profile, {})
+            for key, found in zip(keys, profile, strict=True):
+                for group in found:
+                    rows[(("representation", key), (group,))] += people
+                    for (question, choice, number), count in outcomes.items():
+                        rows[(("outcomes", key), (question, group, choice, number))] += count
+                    for (question, label), count in comments.items():
+                        rows[(("sentiment", "group", key), (question, group, label))] += count
+                for group in set(found):
+                    for question, count in answered.items():
+                        rows[(("outcome_answered", key), (question, group))] += count
+            pairs = itertools.combinations(zip(keys, profile, strict=True), 2)
+            for (first, one), (second, two) in pairs:
+                for pair in itertools.product(one, two):
+                    rows[(("intersection", first, second), pair)] += people
+            for (question, choice, number), count in outcomes.items():
+                rows[(("distribution",), (question, choice, number))] += count
+            for question, count in answered.items():
+                rows[(("answered",), (question,))] += count
+            for (question, label), count in comments.items():
+                rows[(("sentiment", "question"), (question, label))] += count
+            if weighting:
+                for cell in itertools.product(*(profile[index] for index in weighting)):
+                    rows[(("weighting", "cells"), cell)] += people
+                    for (question, choice, number), count in outcomes.items():
+                        rows[(("weighting", "outcomes"), (*cell, question, choice, number))] += (
+                            count
+                        )
+        return rows
+
+
+def contributions(shape: SurveyShape, response: StoredResponse) -> Counter:
+    """Return the rows one response adds to, keyed ``(statement name, row key)``."""
+    tally = Tally(shape)
+    tally.add(response)
+    return tally.rows()
+
+
+def stored_responses(
+    connection: Connection,
+    survey_id: int,
+    shape: SurveyShape,
+    filters: Filters = Filters(),
+    response_ids: Iterable[int] | None = None,
+    batch: int = BATCH,
+) -> Iterator[tuple[int, StoredResponse]]:
+    """Yield ``(id, response)`` for the survey's responses (``filters``, or ``response_ids``).
+
+    Reads them as stored, in batches in id order, with only the answers some statement counts.
+    """
+    conditions = filter_conditions(survey_id, filters)
+    chosen = None if response_ids is None else sorted(set(response_ids))
+    after = 0
+    while True:
+        statement = select(
+            responses.c.id,
+            responses.c.channel,
+            responses.c.language,
+            responses.c.area,
+            responses.c.collected_at,
+        ).where(*conditions, responses.c.id > after)
+        if chosen is not None:
+            statement = statement.where(responses.c.id.in_(chosen[:batch]))
+            chosen = chosen[batch:]
+        found = connection.execute(statement.order_by(responses.c.id).limit(batch)).all()
+        if not found:
+            if chosen:
+                continue
+            return
+        after = found[-1][0]
+        yield from _with_answers(connection, shape, found)
+
+
+def _with_answers(
+    connection: Connection, shape: SurveyShape, found: Sequence
+) -> Iterator[tuple[int, StoredResponse]]:
+    """Return the responses of ``found`` rows with their counted answers (one query)."""
+    by_response: dict[int, list[StoredAnswer]] = defaultdict(list)
+    counted = sorted(shape.counted_ids)
+    if counted:
+        for response_id, question, choice, number, has_text, label in connection.execute(
+            select(
+                answers.c.response_id,
+                answers.c.question_id,
+                answers.c.choice,
+                answers.c.number,
+                answers.c.text.is_not(None),
+                func.coalesce(answers.c.sentiment_override, answers.c.sentiment_label),
+            ).where(
+                answers.c.response_id.in_([row[0] for row in found]),
+                answers.c.question_id.in_(counted),
+            )
+        ):
+            by_response[response_id].append(
+                StoredAnswer(question, choice, number, bool(has_text), label)
+            )
+    for response_id, channel, language, area, collected_at in found:
+        yield (
+            response_id,
+            StoredResponse(
+                channel, language, area, collected_at, tuple(by_response.get(response_id, ()))
+            ),
+        )
+
+
+def count(
+    session: Session, survey: Survey, shape: SurveyShape, filters: Filters = Filters()
+) -> Counter:
+    """Count the survey's responses that ``filters`` covers: ``{(name, key): count}``."""
+    tally = Tally(shape)
+    for _id, response in stored_responses(session.connection(), survey.id, shape, filters):
+        tally.add(response)
+    return tally.rows()
+
+
+def rows_by_statement(counted: Counter, names: Iterable[tuple]) -> dict[tuple, list[tuple]]:
+    """Return counted rows as ``{statement name: [(*key, count), ...]}`` for ``names``."""
+    rows: dict[tuple, list[tuple]] = {tuple(name): [] for name in names}
+    for (name, key), value in counted.items():
+        if value and name in rows:
+            rows[name].append((*key, value))
+    return rows
+
+
+def group_members(session: Session, survey: Survey, key: str, group: str) -> Select:
+    """Return a statement giving the ids of the responses in one group of a dimension.
+
+    A respondent is in a group when ``groups_in`` puts them there, so whoever
+    filters by a group (the comment explorer) sees the people the report counts.
+    A derived dimension is derived here, in Python, by the same rule.
+    """
+    shape = survey_shape(survey)
+    dimension = shape.dimensions[key]
+    ids = shape.dimension_question_ids[key]
+    if not dimension.derived:
+        return select(answers.c.response_id).where(
+            answers.c.question_id.in_(ids), answers.c.choice == group
+        )
+    chosen: dict[int, list[StoredAnswer]] = defaultdict(list)
+    for response_id, question, choice in session.connection().execute(
+        select(answers.c.response_id, answers.c.question_id, answers.c.choice).where(
+            answers.c.question_id.in_(ids)
+        )
+    ):
+        chosen[response_id].append(StoredAnswer(question, choice, None, False, None))
+    members = [
+        response_id
+        for response_id, found in chosen.items()
+        if group in groups_in(dimension, ids, found)
+    ]
+    # Written into the statement: a large group would exceed SQLite's bound-parameter limit.
+    listed = bindparam("members", members, expanding=True, literal_execute=True)
+    return select(responses.c.id).where(responses.c.id.in_(listed))
