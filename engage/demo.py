@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from analysis.sentiment import SentimentCutoffs
 from engage import db
 from engage.auth import create_user
+from surveys.corrections import record_review
 from surveys.definition import (
     LIKERT,
     LONG_TEXT,
@@ -36,24 +37,26 @@ from surveys.demographics import (
     WG_SOME_DIFFICULTY,
     area_question,
 )
-from surveys.intake import check_counts, complete_tally
+from surveys.group_sessions import (
+    FeedbackInput,
+    SessionInput,
+    add_session,
+    check_counts,
+    complete_tally,
+)
 from surveys.models import (
     CHANNEL_PAPER,
     CHANNEL_WEB,
     RESPONSE_FLAGGED,
     RESPONSE_VERIFIED,
     SURVEY_OPEN,
-    AuditEvent,
-    GroupDemographic,
-    GroupFeedback,
     GroupSession,
-    GroupTally,
     PopulationBenchmark,
     Survey,
     User,
 )
 from surveys.questions import LIKERT_CHOICES, LIKERT_LABELS
-from surveys.recording import Provenance, apply_sentiment, record_response
+from surveys.recording import Provenance, record_response
 from surveys.responses import validate_submission
 from surveys.store import save_definition, set_texts, survey_by_slug
 
@@ -761,24 +764,11 @@ def ensure_paper_entries(session: Session, survey: Survey, cutoffs: SentimentCut
         added += 1
         response.submitted_at = collected + timedelta(days=3, minutes=4 * number)
         if number <= 12 or number == 13:
-            # Staff checked the first dozen against the paper and flagged one.
+            # Staff checked the first dozen against the paper a day later and flagged one.
             status = RESPONSE_VERIFIED if number <= 12 else RESPONSE_FLAGGED
             note = None if number <= 12 else "Two boxes ticked for the age group; ask the broker."
-            response.status, response.review_note = status, note
-            response.reviewed_by_id, response.reviewed_at = staff.id, response.submitted_at
-            session.add(
-                AuditEvent(
-                    at=response.submitted_at + timedelta(days=1),
-                    user_id=staff.id,
-                    action=f"response.{'verify' if number <= 12 else 'flag'}",
-                    entity="response",
-                    entity_id=response.public_id,
-                    survey_id=survey.id,
-                    old={"status": "submitted", "review_note": None},
-                    new={"status": status, "review_note": note},
-                    reason=note,
-                )
-            )
+            at = response.submitted_at + timedelta(days=1)
+            record_review(session, survey, response, status, note, user_id=staff.id, at=at)
     session.commit()
     return added
 
@@ -786,7 +776,6 @@ def ensure_paper_entries(session: Session, survey: Survey, cutoffs: SentimentCut
 def ensure_group_sessions(session: Session, survey: Survey, cutoffs: SentimentCutoffs) -> int:
     """Add the demo elder circle, focus group and community meeting when missing."""
     broker = session.exec(select(User).where(User.email == DEMO_ACCOUNTS[2][1])).one()
-    questions = {question.name: question for question in survey.questions}
     added = 0
     for spec in DEMO_SESSIONS:
         exists = session.exec(
@@ -794,54 +783,43 @@ def ensure_group_sessions(session: Session, survey: Survey, cutoffs: SentimentCu
         ).first()
         if exists:
             continue
-        group = GroupSession(
-            public_id=spec["public_id"],
-            survey_id=survey.id,
+        participants = spec["participants"]
+        for counts in spec["demographics"].values():
+            check_counts(participants, counts, multiple=False)
+        data = SessionInput(
             kind=spec["kind"],
             facilitator=spec["facilitator"],
             held_on=(datetime.now(UTC) - timedelta(days=spec["days_ago"])).date(),
             place=spec["place"],
             languages=spec["languages"],
-            participants=spec["participants"],
+            participants=participants,
             consent=spec["consent"],
             attribution=spec["attribution"],
-            entered_by_id=broker.id,
+            demographics=spec["demographics"],
+            tallies={
+                name: complete_tally(participants, counts, False)
+                for name, counts in spec["tallies"].items()
+            },
+            feedback=[
+                FeedbackInput(
+                    kind=kind,
+                    text=text,
+                    question=question,
+                    theme=theme,
+                    language=language,
+                    speaker=speaker,
+                )
+                for kind, language, text, question, theme, speaker in spec["feedback"]
+            ],
         )
-        session.add(group)
-        session.flush()
-        for name, counts in spec["demographics"].items():
-            check_counts(group.participants, counts, multiple=False)
-            for choice_name, count in counts.items():
-                session.add(
-                    GroupDemographic(
-                        session_id=group.id,
-                        question_id=questions[name].id,
-                        choice=choice_name,
-                        count=count,
-                    )
-                )
-        for name, counts in spec["tallies"].items():
-            for choice_name, count in complete_tally(group.participants, counts, False).items():
-                session.add(
-                    GroupTally(
-                        session_id=group.id,
-                        question_id=questions[name].id,
-                        choice=choice_name,
-                        count=count,
-                    )
-                )
-        for kind, language, text, question, theme, speaker in spec["feedback"]:
-            row = GroupFeedback(
-                session_id=group.id,
-                kind=kind,
-                language=language,
-                text=text,
-                question_id=questions[question].id if question else None,
-                theme=theme,
-                speaker=speaker,
-            )
-            apply_sentiment(row, text, language, cutoffs)
-            session.add(row)
+        add_session(
+            session,
+            survey,
+            data,
+            entered_by_id=broker.id,
+            cutoffs=cutoffs,
+            public_id=spec["public_id"],
+        )
         added += 1
     session.commit()
     return added

@@ -14,7 +14,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -45,30 +45,26 @@ from analysis.sentiment import SentimentCutoffs
 from engage import db
 from engage.auth import role_required
 from engage.i18n import babel_locale_id, interface_language
-from surveys import report_counts
+from surveys.corrections import EntryInput, apply_correction, record_review, stored_answers
 from surveys.definition import PREFER_NOT_TO_ANSWER
-from surveys.intake import (
-    CHANNEL_COLUMN,
-    COLLECTED_AT_COLUMN,
-    LANGUAGE_COLUMN,
-    PAPER_ID_COLUMN,
-    PLACE_COLUMN,
-    CsvFormatError,
-    NumberedQuestion,
+from surveys.group_sessions import (
+    FeedbackInput,
+    SessionInput,
+    add_session,
     check_counts,
+    complete_tally,
+    correct_session,
+    parse_count,
+)
+from surveys.intake import (
+    NumberedQuestion,
     codes_for_values,
     collected_at_from_date,
-    complete_tally,
     condition_note,
     normalize_paper_id,
     option_label,
     paper_numbering,
-    parse_collected_at,
-    parse_count,
-    plan_columns,
-    raw_answers,
-    read_csv,
-    row_keys,
+    today,
     values_from_codes,
 )
 from surveys.languages import (
@@ -100,34 +96,23 @@ from surveys.models import (
     SURVEY_CLOSED,
     SURVEY_DRAFT,
     SURVEY_OPEN,
-    Answer,
     AuditEvent,
     GroupDemographic,
     GroupFeedback,
     GroupSession,
     GroupTally,
-    Question,
     Response,
     Survey,
     User,
-    utcnow,
 )
-from surveys.questions import AnswerError, AnswerValue
-from surveys.recording import (
-    AREA_DIMENSION,
-    Provenance,
-    answer_rows,
-    answered_area,
-    apply_sentiment,
-    record_response,
-)
-from surveys.responses import validate_submission, value_as_text
+from surveys.questions import AnswerError
+from surveys.recording import ENTRY_CHANNELS, IMPORT_CHANNELS, Provenance, record_response
+from surveys.response_import import ImportProblem, Message, RejectedImportError, import_responses
+from surveys.responses import validate_submission
 from surveys.store import hint_key, label_key, load_texts, survey_by_slug
 
 bp = Blueprint("intake", __name__, url_prefix="/intake")
 
-ENTRY_CHANNELS = (CHANNEL_PAPER, CHANNEL_PHONE, CHANNEL_IN_PERSON)
-IMPORT_CHANNELS = (*ENTRY_CHANNELS, CHANNEL_WEB)
 PAGE_SIZE = 50
 NEW_FEEDBACK_ROWS = 3
 MAX_FEEDBACK_ROWS = 200
@@ -183,11 +168,6 @@ def error_text(error: Any) -> str:
 def is_staff() -> bool:
     """Return whether the signed-in user sees everyone's entries."""
     return current_user.is_authenticated and current_user.has_role(ROLE_ADMIN, ROLE_STAFF)
-
-
-def today() -> date:
-    """Return today's date in UTC (never behind the date in Ontario)."""
-    return datetime.now(UTC).date()
 
 
 class SurveyTexts:
@@ -247,31 +227,6 @@ def user_names(user_ids: set[int | None]) -> dict[int, str]:
         return {}
     users = db.get_session().exec(select(User).where(User.id.in_(ids))).all()
     return {user.id: user.name or user.email for user in users}
-
-
-def write_audit(
-    session: Session,
-    action: str,
-    entity: str,
-    entity_id: str,
-    survey_id: int,
-    old: dict,
-    new: dict,
-    reason: str | None = None,
-) -> None:
-    """Add an audit event for the signed-in user (committed with the change it records)."""
-    session.add(
-        AuditEvent(
-            user_id=current_user.id,
-            action=action,
-            entity=entity,
-            entity_id=entity_id,
-            survey_id=survey_id,
-            old=old,
-            new=new,
-            reason=reason,
-        )
-    )
 
 
 AUDIT_FIELD_NAMES = {
@@ -495,18 +450,6 @@ class EntryState:
         return {item.code_for(value) for value in self.raw.get(item.name, [])} - {None}
 
 
-@dataclass(frozen=True)
-class EntryInput:
-    """A valid entry, ready to store."""
-
-    channel: str
-    language: str
-    collected_on: date
-    place: str | None
-    paper_id: str | None
-    answers: dict[str, list[AnswerValue]]
-
-
 def new_entry_key() -> str:
     """Return a fresh idempotency key for one entry form."""
     return f"entry-{uuid.uuid4().hex}"
@@ -556,7 +499,7 @@ def state_from_form(numbering: Sequence[NumberedQuestion], form: Mapping) -> Ent
 
 def state_from_response(numbering: Sequence[NumberedQuestion], response: Response) -> EntryState:
     """Return a stored entry as the form shows it, for correction."""
-    raw = stored_answers(response)
+    raw = stored_answers(db.get_session(), response)
     codes = {
         item.name: codes_for_values(item, raw.get(item.name, []))
         for item in answerable(numbering)
@@ -570,22 +513,6 @@ def state_from_response(numbering: Sequence[NumberedQuestion], response: Respons
         "paper_id": response.paper_id or "",
     }
     return EntryState(meta, raw, codes, response.idempotency_key)
-
-
-def stored_answers(response: Response) -> dict[str, list[str]]:
-    """Return a response's answers as form values, by question name, in choice order."""
-    session = db.get_session()
-    rows = session.exec(
-        select(Answer, Question)
-        .join(Question, Answer.question_id == Question.id)
-        .where(Answer.response_id == response.id)
-        .order_by(Question.position, Answer.id)
-    ).all()
-    raw: dict[str, list[str]] = defaultdict(list)
-    for answer, question in rows:
-        value = AnswerValue(choice=answer.choice, number=answer.number, text=answer.text)
-        raw[question.name].append(value_as_text(value))
-    return dict(raw)
 
 
 def read_entry(
@@ -825,115 +752,6 @@ def entries(slug: str):
     )
 
 
-def entry_snapshot(state_meta: Mapping[str, Any], answers: Mapping[str, list[str]]) -> dict:
-    """Return an entry's values as the audit trail records them."""
-    return {
-        "channel": state_meta["channel"],
-        "language": state_meta["language"],
-        "collected_on": state_meta["collected_on"],
-        "place": state_meta["place"] or None,
-        "paper_id": state_meta["paper_id"] or None,
-        "answers": {name: list(values) for name, values in answers.items() if values},
-    }
-
-
-def snapshot_changes(old: dict, new: dict) -> tuple[dict, dict]:
-    """Return only what changed between two snapshots; answers compared per question."""
-    old_changed: dict = {}
-    new_changed: dict = {}
-    for key in old.keys() | new.keys():
-        if key == "answers":
-            continue
-        if old.get(key) != new.get(key):
-            old_changed[key] = old.get(key)
-            new_changed[key] = new.get(key)
-    old_answers = old.get("answers", {})
-    new_answers = new.get("answers", {})
-    changed = sorted(
-        name
-        for name in old_answers.keys() | new_answers.keys()
-        if old_answers.get(name, []) != new_answers.get(name, [])
-    )
-    if changed:
-        old_changed["answers"] = {name: old_answers.get(name, []) for name in changed}
-        new_changed["answers"] = {name: new_answers.get(name, []) for name in changed}
-    return old_changed, new_changed
-
-
-def apply_correction(
-    survey: Survey, response: Response, entry: EntryInput, old_raw: dict[str, list[str]]
-) -> tuple[dict, dict]:
-    """Change a stored entry to ``entry``; return the (old, new) values that changed.
-
-    Only the answers that changed are replaced, so staff's sentiment overrides on
-    untouched comments survive a correction elsewhere in the form.
-    """
-    session = db.get_session()
-    old = entry_snapshot(
-        {
-            "channel": response.channel,
-            "language": response.language,
-            "collected_on": response.collected_at.date().isoformat(),
-            "place": response.place,
-            "paper_id": response.paper_id,
-        },
-        old_raw,
-    )
-    new_raw = {name: [value_as_text(v) for v in values] for name, values in entry.answers.items()}
-    new = entry_snapshot(
-        {
-            "channel": entry.channel,
-            "language": entry.language,
-            "collected_on": entry.collected_on.isoformat(),
-            "place": entry.place,
-            "paper_id": entry.paper_id,
-        },
-        new_raw,
-    )
-    old_changed, new_changed = snapshot_changes(old, new)
-    if not new_changed and not old_changed:
-        return {}, {}
-    questions = {question.name: question for question in survey.questions}
-    changed_names = set(new_changed.get("answers", {}))
-    language_changed = "language" in new_changed
-    if language_changed:
-        # Comments are scored in the form's language: rescore every comment.
-        changed_names |= {name for name in new_raw if questions[name].kind == "long_text"} | {
-            name for name in old_raw if questions[name].kind == "long_text"
-        }
-    if changed_names:
-        ids = [questions[name].id for name in changed_names]
-        for row in session.exec(
-            select(Answer).where(Answer.response_id == response.id, Answer.question_id.in_(ids))
-        ):
-            session.delete(row)
-        session.flush()
-        for row in answer_rows(
-            questions,
-            {name: values for name, values in entry.answers.items() if name in changed_names},
-            entry.language,
-            sentiment_cutoffs(),
-        ):
-            row.response_id = response.id
-            session.add(row)
-        if any(questions[name].dimension == AREA_DIMENSION for name in changed_names):
-            # The area filter reads the response's copy of the ward answer.
-            response.area = answered_area(questions, entry.answers)
-    response.channel = entry.channel
-    response.language = entry.language
-    if "collected_on" in new_changed:
-        response.collected_at = collected_at_from_date(entry.collected_on)
-    response.place = entry.place
-    response.paper_id = entry.paper_id
-    response.updated_at = utcnow()
-    if not is_staff() and response.status != RESPONSE_SUBMITTED:
-        # A broker's correction sends a reviewed entry back for review.
-        old_changed["status"] = response.status
-        new_changed["status"] = RESPONSE_SUBMITTED
-        response.status = RESPONSE_SUBMITTED
-    return old_changed, new_changed
-
-
 @bp.route("/<slug>/entries/<public_id>", methods=["GET", "POST"])
 @role_required(ROLE_ADMIN, ROLE_STAFF, ROLE_BROKER)
 def entry(slug: str, public_id: str):
@@ -957,12 +775,18 @@ def entry(slug: str, public_id: str):
     if entry_input is None:
         return render_entry(survey, numbering, state, response=response, **extra)
     session = db.get_session()
-    with report_counts.recounting(session, survey, [response.id]):
-        old, new = apply_correction(survey, response, entry_input, stored_answers(response))
+    old, new = apply_correction(
+        session,
+        survey,
+        response,
+        entry_input,
+        user_id=current_user.id,
+        by_staff=is_staff(),
+        cutoffs=sentiment_cutoffs(),
+    )
     if not new and not old:
         flash(_("Nothing was changed."))
         return redirect(url_for("intake.entry", slug=slug, public_id=public_id))
-    write_audit(session, "response.correct", "response", response.public_id, survey.id, old, new)
     try:
         session.commit()
     except IntegrityError:
@@ -1001,14 +825,7 @@ def review_entry(slug: str, public_id: str):
             review_values={"decision": decision, "review_note": note},
         )[0], 400
     session = db.get_session()
-    old = {"status": response.status, "review_note": response.review_note}
-    response.status = decision
-    response.review_note = note or None
-    response.reviewed_by_id = current_user.id
-    response.reviewed_at = utcnow()
-    new = {"status": response.status, "review_note": response.review_note}
-    action = "response.verify" if decision == RESPONSE_VERIFIED else "response.flag"
-    write_audit(session, action, "response", response.public_id, survey.id, old, new, note or None)
+    record_review(session, survey, response, decision, note, user_id=current_user.id)
     session.commit()
     flash(
         _(
@@ -1049,23 +866,6 @@ class SessionState:
     counts: dict[str, str]
     feedback: list[dict[str, str]]
     errors: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-
-
-@dataclass(frozen=True)
-class SessionInput:
-    """A valid group session, ready to store."""
-
-    kind: str
-    facilitator: str
-    held_on: date
-    place: str
-    languages: list[str]
-    participants: int
-    consent: str
-    attribution: str
-    demographics: dict[str, dict[str | None, int]]
-    tallies: dict[str, dict[str | None, int]]
-    feedback: list[dict]
 
 
 SESSION_FIELDS = (
@@ -1264,7 +1064,7 @@ def read_session(survey: Survey, numbering, state: SessionState) -> SessionInput
 
 def read_feedback(
     survey: Survey, numbering, state: SessionState, languages: list[str]
-) -> list[dict]:
+) -> list[FeedbackInput]:
     """Validate the feedback rows; blank rows are skipped (or deleted when stored)."""
     errors = state.errors
     question_names = {item.name for item in answerable(numbering)}
@@ -1276,7 +1076,7 @@ def read_feedback(
         if not text:
             if row["theme"].strip() or row["speaker"].strip() or row["question"]:
                 errors[key].append(_("Write the note or quote, or clear this row."))
-            rows.append({"id": row["id"], "delete": True})
+            rows.append(FeedbackInput(id=row["id"], delete=True))
             continue
         if len(text) > MAX_FEEDBACK_LENGTH:
             errors[key].append(
@@ -1305,118 +1105,17 @@ def read_feedback(
         if len(speaker) > 200 or len(row["theme"].strip()) > 200:
             errors[key].append(_("Write 200 characters at most."))
         rows.append(
-            {
-                "id": row["id"],
-                "kind": row["kind"],
-                "text": text,
-                "question": row["question"] or None,
-                "theme": row["theme"].strip() or None,
-                "language": language,
-                "speaker": speaker or None,
-            }
+            FeedbackInput(
+                id=row["id"],
+                kind=row["kind"],
+                text=text,
+                question=row["question"] or None,
+                theme=row["theme"].strip() or None,
+                language=language,
+                speaker=speaker or None,
+            )
         )
     return rows
-
-
-def session_snapshot(group: GroupSession) -> dict:
-    """Return a session with its counts and feedback, as the audit trail records it."""
-    session = db.get_session()
-    questions = {
-        q.id: q.name
-        for q in session.exec(select(Question).where(Question.survey_id == group.survey_id))
-    }
-
-    def counts(model) -> dict:
-        result: dict = defaultdict(dict)
-        for row in session.exec(
-            select(model).where(model.session_id == group.id).order_by(model.id)
-        ):
-            result[questions.get(row.question_id, str(row.question_id))][row.choice or ""] = (
-                row.count
-            )
-        return dict(result)
-
-    return {
-        "kind": group.kind,
-        "facilitator": group.facilitator,
-        "held_on": group.held_on.isoformat(),
-        "place": group.place,
-        "languages": list(group.languages),
-        "participants": group.participants,
-        "consent": group.consent,
-        "attribution": group.attribution,
-        "demographics": counts(GroupDemographic),
-        "tallies": counts(GroupTally),
-        "feedback": [
-            {
-                "kind": row.kind,
-                "text": row.text,
-                "question": questions.get(row.question_id),
-                "theme": row.theme,
-                "language": row.language,
-                "speaker": row.speaker,
-            }
-            for row in session.exec(
-                select(GroupFeedback)
-                .where(GroupFeedback.session_id == group.id)
-                .order_by(GroupFeedback.id)
-            )
-        ],
-    }
-
-
-def store_session(survey: Survey, group: GroupSession, data: SessionInput) -> None:
-    """Write a validated session, its counts and feedback (not committed)."""
-    session = db.get_session()
-    group.kind = data.kind
-    group.facilitator = data.facilitator
-    group.held_on = data.held_on
-    group.place = data.place
-    group.languages = data.languages
-    group.participants = data.participants
-    group.consent = data.consent
-    group.attribution = data.attribution
-    session.add(group)
-    session.flush()
-    questions = {question.name: question for question in survey.questions}
-    for model, blocks in ((GroupDemographic, data.demographics), (GroupTally, data.tallies)):
-        for row in session.exec(select(model).where(model.session_id == group.id)):
-            session.delete(row)
-        for name, counts in blocks.items():
-            for choice, count in counts.items():
-                session.add(
-                    model(
-                        session_id=group.id,
-                        question_id=questions[name].id,
-                        choice=choice,
-                        count=count,
-                    )
-                )
-    existing = {
-        str(row.id): row
-        for row in session.exec(select(GroupFeedback).where(GroupFeedback.session_id == group.id))
-    }
-    cutoffs = sentiment_cutoffs()
-    for item in data.feedback:
-        row = existing.get(item["id"]) if item["id"] else None
-        if item.get("delete"):
-            if row is not None:
-                session.delete(row)
-            continue
-        if row is None:
-            row = GroupFeedback(session_id=group.id, text="")
-        rescore = row.text != item["text"] or row.language != item["language"]
-        row.kind = item["kind"]
-        row.text = item["text"]
-        row.question_id = questions[item["question"]].id if item["question"] else None
-        row.theme = item["theme"]
-        row.language = item["language"]
-        row.speaker = item["speaker"]
-        if rescore:
-            apply_sentiment(row, row.text, row.language, cutoffs)
-            row.sentiment_override = row.override_by_id = row.override_at = None
-        session.add(row)
-    session.flush()
 
 
 def visible_sessions(survey: Survey):
@@ -1535,17 +1234,9 @@ def new_session(slug: str):
     if data is None:
         return render_session_form(survey, numbering, state)
     session = db.get_session()
-    group = GroupSession(
-        survey_id=survey.id,
-        kind=data.kind,
-        facilitator=data.facilitator,
-        held_on=data.held_on,
-        participants=data.participants,
-        consent=data.consent,
-        attribution=data.attribution,
-        entered_by_id=current_user.id,
+    group = add_session(
+        session, survey, data, entered_by_id=current_user.id, cutoffs=sentiment_cutoffs()
     )
-    store_session(survey, group, data)
     session.commit()
     flash(_("The session is saved."))
     return redirect(url_for("intake.session_detail", slug=slug, public_id=group.public_id))
@@ -1577,20 +1268,16 @@ def edit_session(slug: str, public_id: str):
             select(GroupFeedback).where(GroupFeedback.session_id == group.id)
         )
     }
-    if any(item["id"] and item["id"] not in stored_ids for item in data.feedback):
+    if any(item.id and item.id not in stored_ids for item in data.feedback):
         abort(400)
     session = db.get_session()
-    before = session_snapshot(group)
-    store_session(survey, group, data)
-    after = session_snapshot(group)
-    old, new = snapshot_changes(before, after)
+    old, new = correct_session(
+        session, survey, group, data, user_id=current_user.id, cutoffs=sentiment_cutoffs()
+    )
     if not old and not new:
         session.rollback()
         flash(_("Nothing was changed."))
     else:
-        write_audit(
-            session, "group_session.correct", "group_session", group.public_id, survey.id, old, new
-        )
         session.commit()
         flash(_("The correction is saved. The earlier values are kept in the history below."))
     return redirect(url_for("intake.session_detail", slug=slug, public_id=public_id))
@@ -1639,208 +1326,20 @@ def session_detail(slug: str, public_id: str):
 # --- CSV import -----------------------------------------------------------------------
 
 
-class RejectedImportError(Exception):
-    """The file was refused; ``problems`` says why, one line each. Nothing was written."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(problems))
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    """What an import stored."""
-
-    imported: int
-    already_imported: int
-    ignored_columns: tuple[str, ...]
+def message_text(message: Message) -> str:
+    """Translate a message of the importer, and the messages among its values."""
+    params = {
+        name: message_text(value) if isinstance(value, Message) else value
+        for name, value in message.params.items()
+    }
+    return message.prefix + _(message.text, **params)
 
 
-def import_responses(
-    session: Session,
-    survey: Survey,
-    text: str,
-    *,
-    channel: str = CHANNEL_PAPER,
-    entered_by_id: int | None = None,
-    cutoffs: SentimentCutoffs,
-) -> ImportResult:
-    """Validate every row of a Kobo/ODK CSV export, then store them all in one commit.
-
-    Raises ``RejectedImportError`` listing every bad row (with its line number; the
-    header is line 1) when any row is invalid; nothing is written then. Rows
-    imported before (same idempotency key) are skipped, so a file can be imported
-    twice safely.
-    """
-    try:
-        table = read_csv(text)
-    except CsvFormatError as error:
-        raise RejectedImportError([error_text(error)]) from None
-    questions = list(survey.questions)
-    plan = plan_columns(table.headers, questions)
-    if not plan.questions:
-        raise RejectedImportError(
-            [_("No column is named after a question of survey %(slug)s.", slug=survey.slug)]
-        )
-    keys = row_keys(table.rows, plan)
-    problems: list[tuple[int, str]] = []
-    prepared: list[tuple[str, dict, Provenance]] = []
-    paper_lines: dict[str, int] = {}
-    for row, key in zip(table.rows, keys, strict=True):
-        provenance, row_problems = import_provenance(survey, row.cells, key, channel, paper_lines)
-        provenance = Provenance(**{**provenance.__dict__, "entered_by_id": entered_by_id})
-        if provenance.paper_id and provenance.paper_id not in paper_lines:
-            paper_lines[provenance.paper_id] = row.line
-        validated = validate_submission(questions, raw_answers(row, plan, survey_questions(survey)))
-        row_problems += [question_problem(survey, error) for error in validated.errors]
-        if row.extra_cells:
-            row_problems.append(
-                _(
-                    "the row has %(count)s more cells than the header has columns.",
-                    count=row.extra_cells,
-                )
-            )
-        problems += [(row.line, problem) for problem in row_problems]
-        prepared.append((key, validated.answers, provenance))
-    key_by_line = {row.line: key for row, key in zip(table.rows, keys, strict=True)}
-    existing_keys = set()
-    for chunk in chunks(keys):
-        existing_keys |= set(
-            session.exec(
-                select(Response.idempotency_key).where(
-                    Response.survey_id == survey.id, Response.idempotency_key.in_(chunk)
-                )
-            ).all()
-        )
-    for chunk in chunks(list(paper_lines)):
-        for holder in session.exec(
-            select(Response).where(Response.survey_id == survey.id, Response.paper_id.in_(chunk))
-        ):
-            line = paper_lines[holder.paper_id]
-            if holder.idempotency_key != key_by_line[line]:
-                problems.append(
-                    (
-                        line,
-                        _(
-                            "_paper_id %(paper_id)s was already entered as entry %(entry)s.",
-                            paper_id=holder.paper_id,
-                            entry=holder.public_id,
-                        ),
-                    )
-                )
-    if problems:
-        raise RejectedImportError(
-            [
-                _("line %(line)s: %(problem)s", line=line, problem=problem)
-                for line, problem in sorted(problems, key=lambda item: item[0])
-            ]
-        )
-    imported = 0
-    for key, answers, provenance in prepared:
-        if key in existing_keys:
-            continue
-        _response, created = record_response(
-            session, survey, answers, provenance, cutoffs=cutoffs, commit=False
-        )
-        if not created:
-            # Only a concurrent import can get here; record_response rolled back.
-            session.rollback()
-            raise RejectedImportError(
-                [
-                    _(
-                        "Another import of the same rows ran at the same time; nothing was "
-                        "imported. Run the import again."
-                    )
-                ]
-            )
-        imported += 1
-    session.commit()
-    return ImportResult(imported, len(prepared) - imported, plan.ignored)
-
-
-def chunks(values: list[str], size: int = 500) -> list[list[str]]:
-    """Split values for ``IN`` queries of a bounded size."""
-    return [values[start : start + size] for start in range(0, len(values), size)]
-
-
-def survey_questions(survey: Survey) -> dict[str, Question]:
-    """Return a survey's questions by name."""
-    return {question.name: question for question in survey.questions}
-
-
-def question_problem(survey: Survey, error: Any) -> str:
-    """Describe an answer error of an imported row, naming the question's number and name."""
-    numbers = {item.name: item.number for item in paper_numbering(survey.questions)}
-    return _(
-        "question %(number)s (%(name)s): %(message)s",
-        number=numbers.get(error.question, "?"),
-        name=error.question,
-        message=_(error.message, **error.params),
-    )
-
-
-def import_provenance(
-    survey: Survey, cells: Mapping[str, str], key: str, channel: str, paper_lines: Mapping[str, int]
-) -> tuple[Provenance, list[str]]:
-    """Read a row's ``_channel``, ``_language``, ``_collected_at``, ``_paper_id`` and ``_place``."""
-    problems: list[str] = []
-    row_channel = cells.get(CHANNEL_COLUMN, "").strip() or channel
-    if row_channel not in IMPORT_CHANNELS:
-        problems.append(
-            _(
-                "_channel “%(value)s” is not one of %(allowed)s.",
-                value=row_channel,
-                allowed=", ".join(IMPORT_CHANNELS),
-            )
-        )
-    languages = {normalize_tag(tag): tag for tag in survey.languages}
-    language = survey.default_language
-    language_cell = cells.get(LANGUAGE_COLUMN, "").strip()
-    if language_cell:
-        found = languages.get(normalize_tag(language_cell)) if is_valid_tag(language_cell) else None
-        if found is None:
-            problems.append(
-                _(
-                    "_language “%(value)s” is not a language of this survey (%(allowed)s).",
-                    value=language_cell,
-                    allowed=", ".join(survey.languages),
-                )
-            )
-        else:
-            language = found
-    collected_at = None
-    collected_cell = cells.get(COLLECTED_AT_COLUMN, "").strip()
-    if collected_cell:
-        try:
-            collected_at = parse_collected_at(collected_cell)
-        except AnswerError as error:
-            problems.append("_collected_at: " + error_text(error))
-        else:
-            if collected_at.date() > today():
-                problems.append(_("_collected_at: the date cannot be in the future."))
-    paper_id = normalize_paper_id(cells.get(PAPER_ID_COLUMN, ""))
-    if paper_id and len(paper_id) > 100:
-        problems.append(_("_paper_id: write 100 characters at most."))
-    elif paper_id in paper_lines:
-        problems.append(
-            _(
-                "_paper_id %(paper_id)s is also on line %(line)s.",
-                paper_id=paper_id,
-                line=paper_lines[paper_id],
-            )
-        )
-    place = cells.get(PLACE_COLUMN, "").strip() or None
-    if place and len(place) > 200:
-        problems.append(_("_place: write 200 characters at most."))
-    provenance = Provenance(
-        channel=row_channel,
-        language=language,
-        idempotency_key=key,
-        collected_at=collected_at,
-        paper_id=paper_id,
-        place=place,
-    )
-    return provenance, problems
+def problem_text(problem: ImportProblem) -> str:
+    """Translate an import problem, naming its line when it is a row's."""
+    if problem.line is None:
+        return message_text(problem.message)
+    return _("line %(line)s: %(problem)s", line=problem.line, problem=message_text(problem.message))
 
 
 @click.command("import-responses")
@@ -1881,19 +1380,19 @@ def import_responses_command(slug: str, file: Path, channel: str, entered_by: st
                 raise click.ClickException(f"there is no account {entered_by!r}")
             entered_by_id = user.id
         try:
+            result = import_responses(
+                session,
+                survey,
+                text,
+                channel=channel,
+                entered_by_id=entered_by_id,
+                cutoffs=sentiment_cutoffs(),
+            )
+        except RejectedImportError as rejected:
             # The command line has no request to pick a language from.
             with force_locale(babel_locale_id(current_app.config["DEFAULT_LANGUAGE"])):
-                result = import_responses(
-                    session,
-                    survey,
-                    text,
-                    channel=channel,
-                    entered_by_id=entered_by_id,
-                    cutoffs=sentiment_cutoffs(),
-                )
-        except RejectedImportError as rejected:
-            for problem in rejected.problems:
-                click.echo(problem, err=True)
+                for problem in rejected.problems:
+                    click.echo(problem_text(problem), err=True)
             raise click.ClickException(
                 f"{file.name} was not imported: {len(rejected.problems)} problem(s). "
                 "Nothing was stored."

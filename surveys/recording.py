@@ -6,7 +6,7 @@ the response already stored instead of creating a second one.
 """
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -162,8 +162,3 @@ def record_response(
             raise
         return earlier, False
     return response, True
-
-
-def today() -> date:
-    """Return today's date in UTC (never behind the date in Ontario): no collection after it."""
-    return datetime.now(UTC).date()

@@ -4,6 +4,15 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from surveys.csv_rows import (
+    ColumnPlan,
+    CsvFormatError,
+    CsvRow,
+    plan_columns,
+    raw_answers,
+    read_csv,
+    row_keys,
+)
 from surveys.definition import (
     LIKERT,
     LONG_TEXT,
@@ -20,26 +29,17 @@ from surveys.definition import (
     Condition,
     QuestionDefinition,
 )
+from surveys.group_sessions import check_counts, complete_tally, parse_count
 from surveys.intake import (
-    ColumnPlan,
-    CsvFormatError,
-    CsvRow,
-    check_counts,
     codes_for_values,
     collected_at_from_date,
-    complete_tally,
     condition_note,
     normalize_paper_id,
     option_codes,
     option_label,
     paper_numbering,
     parse_collected_at,
-    parse_count,
-    plan_columns,
     prefer_not_code,
-    raw_answers,
-    read_csv,
-    row_keys,
     values_from_codes,
 )
 from surveys.questions import AnswerError
