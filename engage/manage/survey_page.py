@@ -47,6 +47,7 @@ SUGGESTED_LANGUAGES = (
     "cr",
     "iu",
 )
+
 # Untranslated texts listed per language on the survey page.
 MISSING_SHOWN = 25
 
