@@ -90,7 +90,7 @@ def measure(database: str, view: str, repeat: int, keep: bool) -> dict:
     """Request one view ``repeat + 1`` times in this process; return the timings."""
     import shutil
 
-    import engage.reports as reports
+    import engage.reports.dashboard as reports
     from engage.report_cache import FOLDER
 
     app = make_app(database, keep)

@@ -1,0 +1,228 @@
+"""The survey list and the equity dashboard, with the plotly.js it draws with."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import UTC, datetime
+from functools import cache
+from types import SimpleNamespace
+
+from flask import abort, current_app, g, render_template, request, send_file, url_for
+from flask_babel import format_date, format_datetime
+from sqlalchemy import func, select
+
+from engage import db, exports, formatting, report_cache
+from engage.auth import role_required
+from engage.charts.dashboard import build_dashboard, report_values
+from engage.i18n import select_locale
+from engage.labels import (
+    SENTIMENT_NAMES,
+    SESSION_KIND_NAMES,
+    STATUS_NAMES,
+    channel_name,
+    language_name,
+    short_label,
+)
+from engage.reports.blueprint import bp
+from engage.reports.forms import current_url, filter_args, filter_form, view_from_args
+from surveys.aggregates import Filters, Options, collect, dimension_infos, report_queries, run
+from surveys.languages import resolve_text, text_direction
+from surveys.models import ROLE_ADMIN, ROLE_STAFF, Survey
+from surveys.models import Response as ResponseRow
+from surveys.report_counts import kept_rows
+from surveys.store import load_texts, survey_by_slug
+
+STAFF_ROLES = (ROLE_ADMIN, ROLE_STAFF)
+
+# Plotly's assets are versioned in their address, so browsers may keep them a year.
+ASSET_MAX_AGE = 365 * 24 * 3600
+
+
+@bp.context_processor
+def report_helpers() -> dict:
+    """Give the report templates their formatting helpers."""
+
+    def view_url(**changes) -> str:
+        return current_url("reports.dashboard", **changes)
+
+    def download_url(what: str, extension: str) -> str:
+        return url_for(
+            "reports.download",
+            slug=request.view_args["slug"],
+            what=what,
+            extension=extension,
+            **filter_args(),
+        )
+
+    return {
+        "direction": text_direction,
+        "count_text": formatting.count_text,
+        "ratio_text": formatting.ratio_text,
+        "short": short_label,
+        "language_name": language_name,
+        "channel_name": channel_name,
+        "sentiment_names": SENTIMENT_NAMES,
+        "session_kind_names": SESSION_KIND_NAMES,
+        "format_date": format_date,
+        "format_datetime": format_datetime,
+        "view_url": view_url,
+        "download_url": download_url,
+        "filter_args": filter_args() if (request.view_args or {}).get("slug") else {},
+    }
+
+
+def interface_tag() -> str:
+    """Return the interface language, for survey labels in the report."""
+    select_locale()
+    return g.interface_language
+
+
+def survey_or_404(slug: str) -> Survey:
+    """Return the survey with this slug, or answer 404."""
+    survey = survey_by_slug(db.get_session(), slug)
+    if survey is None:
+        abort(404)
+    return survey
+
+
+def build_page_report(survey: Survey, filters: Filters, pair: tuple[str, str] | None):
+    """Build the report a dashboard shows: no weighting, only the chosen intersection.
+
+    Crossing every pair of dimensions costs a query (and a suppressed table) per
+    pair; the dashboard shows one pair, so only that one is asked of the database.
+    """
+    from analysis.report import build_report
+    from engage.survey_reports import report_settings, titled_derived_dimensions
+
+    session = db.get_session()
+    settings = replace(report_settings(current_app.config, survey), weighting_dimensions=())
+    kept = kept_rows(session, survey, filters)
+    options = Options(intersections=False, language=interface_tag())
+    data = titled_derived_dimensions(collect(session, survey, filters, options, kept))
+    if pair:
+        data = replace(data, intersections=one_intersection(session, survey, filters, pair, kept))
+    return build_report(
+        data, settings, title=data.labels.get("title"), generated_at=datetime.now().astimezone()
+    )
+
+
+def one_intersection(
+    session, survey: Survey, filters: Filters, pair: tuple[str, str], kept=None
+) -> dict:
+    """Return the counts of two dimensions crossed, as ``collect`` would give them.
+
+    From the ``kept`` counts (``surveys.report_counts``) when they hold them;
+    else ``report_queries`` is asked about the survey cut down to the two
+    dimensions' questions, so it builds a handful of statements instead of the
+    whole report's.
+    """
+    order = list(dimension_infos(survey))
+    first, second = sorted(pair, key=order.index)
+    wanted = {first, second}
+    cut = SimpleNamespace(
+        id=survey.id,
+        slug=survey.slug,
+        settings=survey.settings,
+        default_language=survey.default_language,
+        questions=[q for q in survey.questions if q.dimension in wanted],
+    )
+    name = ("intersection", first, second)
+    queries = [
+        query
+        for query in report_queries(session, cut, filters, Options(intersections=True))
+        if query.name == name
+    ]
+    return {(first, second): run(session, queries, kept)[name]}
+
+
+@bp.get("/")
+@role_required(*STAFF_ROLES)
+def index():
+    """List the surveys with their response counts."""
+    session = db.get_session()
+    counts = dict(
+        session.exec(
+            select(ResponseRow.survey_id, func.count()).group_by(ResponseRow.survey_id)
+        ).all()
+    )
+    surveys = session.exec(select(Survey).order_by(Survey.created_at.desc())).scalars().all()
+    tag = interface_tag()
+    rows = []
+    for survey in surveys:
+        title = resolve_text(
+            load_texts(session, survey.id).get("title", {}), tag, survey.default_language
+        )
+        rows.append((survey, title, counts.get(survey.id, 0)))
+    return render_template("reports/index.html", rows=rows, status_names=STATUS_NAMES)
+
+
+@bp.get("/<slug>/")
+@role_required(*STAFF_ROLES)
+def dashboard(slug: str):
+    """Show the equity dashboard of one survey under the filters in the query string."""
+    survey = survey_or_404(slug)
+    form = filter_form(survey)
+    if not form.validate():
+        return render_template("reports/dashboard.html", survey=survey, form=form, board=None), 400
+    view = view_from_args()
+    keys = list(dimension_infos(survey))
+    first = view.dimension if view.dimension in keys else (keys[0] if keys else None)
+    second = view.by if view.by in keys and view.by != first else None
+    if second is None:
+        second = next((key for key in keys if key != first), None)
+    pair = (first, second) if first and second else None
+    filters = form.filters()
+    kept = report_cache.kept_report(
+        db.get_session(),
+        survey,
+        {
+            "kind": "dashboard",
+            "filters": filters.to_dict(),
+            "pair": pair,
+            "language": interface_tag(),
+        },
+        lambda: build_page_report(survey, filters, pair),
+        refresh=request.args.get("refresh") == "1",
+    )
+    board = build_dashboard(report_values(kept.report), view)
+    return render_template(
+        "reports/dashboard.html",
+        survey=survey,
+        form=form,
+        board=board,
+        kept=kept,
+        built_at=datetime.fromtimestamp(kept.built_at, UTC),
+        refresh_url=current_url("reports.dashboard", refresh="1"),
+        title=kept.report.survey.get("title") or survey.slug,
+        plotly_url=url_for("reports.plotly", version=exports.plotly_version()),
+        style_guards=plotly_style_guards(),
+    )
+
+
+@bp.get("/assets/plotly-<version>.min.js")
+def plotly(version: str):
+    """Serve plotly.js from the installed plotly package, cacheable for a year."""
+    if version != exports.plotly_version():
+        abort(404)
+    response = send_file(
+        exports.plotly_path(), mimetype="text/javascript", max_age=ASSET_MAX_AGE, conditional=True
+    )
+    response.cache_control.immutable = True
+    response.cache_control.public = True
+    return response
+
+
+@cache
+def plotly_style_guards() -> tuple[str, ...]:
+    """Return the ids plotly.js checks before injecting a ``<style>`` element.
+
+    plotly.js bundles MapLibre's style sheet and adds it as an inline
+    ``<style>``, which a strict CSP refuses (a console error), unless an
+    element with this id is already in the page. Charts here use no maps, so
+    an empty marker element is all it needs. The id is read from the
+    installed bundle, so an upgrade keeps working.
+    """
+    text = exports.plotly_path().read_text(encoding="utf-8")
+    pattern = r'getElementById\("([0-9a-f]{16,})"\)\)\{var \w+=document\.createElement\("style"\)'
+    return tuple(dict.fromkeys(re.findall(pattern, text)))
