@@ -7,7 +7,8 @@ from typing import Any
 from flask_login import current_user
 from sqlmodel import Session
 
-from surveys.models import AuditEvent, Question, Survey, utcnow
+from surveys.audit import write_audit
+from surveys.models import Question, Survey, utcnow
 
 
 def snapshot(question: Question) -> dict:
@@ -36,15 +37,5 @@ def audit(
 ) -> None:
     """Record who changed what, with old and new values; the caller commits."""
     user_id = current_user.id if current_user and current_user.is_authenticated else None
-    session.add(
-        AuditEvent(
-            user_id=user_id,
-            action=action,
-            entity=entity,
-            entity_id=str(entity_id),
-            survey_id=survey.id,
-            old=old or {},
-            new=new or {},
-        )
-    )
+    write_audit(session, user_id, action, entity, str(entity_id), survey.id, old or {}, new or {})
     survey.updated_at = utcnow()

@@ -10,8 +10,9 @@ from sqlmodel import Session
 
 from engage.manage.forms import SLUG_PATTERN
 from surveys import store
+from surveys.audit import write_audit
 from surveys.messages import N_
-from surveys.models import AuditEvent, Survey
+from surveys.models import Survey
 from surveys.xlsform import XLSFormError, read_xlsform
 
 
@@ -62,16 +63,8 @@ def import_xlsform(
     try:
         survey = store.save_definition(session, definition)
         survey.created_by_id = user_id
-        session.add(
-            AuditEvent(
-                user_id=user_id,
-                action="survey.import",
-                entity="survey",
-                entity_id=str(survey.id),
-                survey_id=survey.id,
-                new={"slug": survey.slug, "questions": len(definition.questions)},
-            )
-        )
+        new = {"slug": survey.slug, "questions": len(definition.questions)}
+        write_audit(session, user_id, "survey.import", "survey", str(survey.id), survey.id, {}, new)
         session.commit()
     except IntegrityError:
         # Another import or request took the slug between the check and the write.
