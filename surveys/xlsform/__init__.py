@@ -34,7 +34,6 @@ with warnings), ``writer`` (export).
 """
 
 from surveys.xlsform.importer import ImportResult, ImportWarning, read_xlsform
-from surveys.xlsform.language_columns import language_header, language_tag
 from surveys.xlsform.reader import XLSFormError
 from surveys.xlsform.writer import write_xlsform
 
@@ -42,8 +41,6 @@ __all__ = [
     "ImportResult",
     "ImportWarning",
     "XLSFormError",
-    "language_header",
-    "language_tag",
     "read_xlsform",
     "write_xlsform",
 ]

@@ -31,14 +31,8 @@ from surveys.definition import (
     SurveyDefinition,
 )
 from surveys.questions import LIKERT_CHOICES
-from surveys.xlsform import (
-    ImportWarning,
-    XLSFormError,
-    language_header,
-    language_tag,
-    read_xlsform,
-    write_xlsform,
-)
+from surveys.xlsform import ImportWarning, XLSFormError, read_xlsform, write_xlsform
+from surveys.xlsform.language_columns import language_header, language_tag
 
 XLSFORMS = FIXTURES / "xlsform"
 
