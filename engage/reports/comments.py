@@ -24,8 +24,9 @@ from engage.reports.forms import (
     current_url,
     filter_form,
 )
-from surveys.aggregates import QuoteConsent, dimension_infos, group_members, question_infos
+from surveys.aggregates import QuoteConsent, dimension_infos, question_infos
 from surveys.aggregates import labels as survey_labels
+from surveys.counting import group_members
 from surveys.definition import LONG_TEXT
 from surveys.demographics import bank_entries
 from surveys.languages import text_direction
@@ -155,7 +156,7 @@ def find_comments(
     conditions = exports.response_conditions(survey.id, form.filters())
     if form.group.data:
         key, group = form.group.data.split(":", 1)
-        members = group_members(survey, key, group)
+        members = group_members(session, survey, key, group)
         size = session.exec(
             select(func.count())
             .select_from(ResponseRow)

@@ -6,7 +6,6 @@ import re
 from dataclasses import replace
 from datetime import UTC, datetime
 from functools import cache
-from types import SimpleNamespace
 
 from flask import abort, current_app, g, render_template, request, send_file, url_for
 from flask_babel import format_date, format_datetime
@@ -26,7 +25,7 @@ from engage.labels import (
 )
 from engage.reports.blueprint import bp
 from engage.reports.forms import current_url, filter_args, filter_form, view_from_args
-from surveys.aggregates import Filters, Options, collect, dimension_infos, report_queries, run
+from surveys.aggregates import Filters, Options, collect, dimension_infos, one_intersection
 from surveys.languages import resolve_text, text_direction
 from surveys.models import ROLE_ADMIN, ROLE_STAFF, Survey
 from surveys.models import Response as ResponseRow
@@ -105,35 +104,6 @@ def build_page_report(survey: Survey, filters: Filters, pair: tuple[str, str] | 
     return build_report(
         data, settings, title=data.labels.get("title"), generated_at=datetime.now().astimezone()
     )
-
-
-def one_intersection(
-    session, survey: Survey, filters: Filters, pair: tuple[str, str], kept=None
-) -> dict:
-    """Return the counts of two dimensions crossed, as ``collect`` would give them.
-
-    From the ``kept`` counts (``surveys.report_counts``) when they hold them;
-    else ``report_queries`` is asked about the survey cut down to the two
-    dimensions' questions, so it builds a handful of statements instead of the
-    whole report's.
-    """
-    order = list(dimension_infos(survey))
-    first, second = sorted(pair, key=order.index)
-    wanted = {first, second}
-    cut = SimpleNamespace(
-        id=survey.id,
-        slug=survey.slug,
-        settings=survey.settings,
-        default_language=survey.default_language,
-        questions=[q for q in survey.questions if q.dimension in wanted],
-    )
-    name = ("intersection", first, second)
-    queries = [
-        query
-        for query in report_queries(session, cut, filters, Options(intersections=True))
-        if query.name == name
-    ]
-    return {(first, second): run(session, queries, kept)[name]}
 
 
 @bp.get("/")
