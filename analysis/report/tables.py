@@ -12,7 +12,7 @@ from collections.abc import Hashable, Mapping, Sequence
 from analysis.linked_suppression import LinkedTable, Margin, suppress_linked
 from analysis.report.shapes import CountRow, ReportSettings
 from analysis.sentiment import NEGATIVE, NEUTRAL, POSITIVE
-from analysis.suppression import SuppressedCounts, SuppressedTable, is_small
+from analysis.suppression import is_small
 from surveys.aggregates import DimensionInfo, QuestionInfo, SurveyAggregates
 from surveys.definition import PREFER_NOT_TO_ANSWER
 from surveys.messages import N_
@@ -50,9 +50,7 @@ class ReportTables:
         ]
         self.comment_questions = list(data.sentiment_by_question)
         self.margins, linked = _declare_tables(data, self.outcome_questions, self.comment_questions)
-        shown_margins, shown_tables = suppress_linked(self.margins, linked, self.min_cell)
-        self.shown_margins: dict[Hashable, SuppressedCounts] = shown_margins
-        self.shown_tables: dict[Hashable, SuppressedTable] = shown_tables
+        self.shown_margins, self.shown_tables = suppress_linked(self.margins, linked, self.min_cell)
         self.reference_groups = {
             key: reference_group(data, settings, dimension)
             for key, dimension in data.dimensions.items()
