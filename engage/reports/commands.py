@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import click
@@ -10,7 +12,10 @@ from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from engage import analysis_commands, db, exports
+from engage import analysis_commands, db
+from engage.exports.open_data import open_data_files, write_open_data
+from engage.exports.report_tables import report_xlsx
+from engage.exports.responses import responses_csv, responses_xlsx
 from engage.labels import CHANNEL_NAMES
 from engage.reports.downloads import full_report, standalone_html
 from surveys.store import survey_by_slug
@@ -59,8 +64,8 @@ def export_command(
                 raise click.ClickException(_("No survey has the address “%(slug)s”.", slug=slug))
             if what == "open-data":
                 target = Path(output or f"{slug}-open-data")
-                files = exports.open_data_files(session, survey, full_report(survey), CHANNEL_NAMES)
-                exports.write_open_data(files, target)
+                files = open_data_files(session, survey, full_report(survey), CHANNEL_NAMES)
+                write_open_data(files, target)
                 click.echo(
                     ngettext(
                         "Wrote %(num)s file to %(folder)s.",
@@ -72,19 +77,33 @@ def export_command(
                 return
             target = Path(output or f"{slug}-report.html")
             if what == "responses" and extension == "csv":
-                content = "".join(exports.responses_csv(session, survey)).encode("utf-8")
+                content = "".join(responses_csv(session, survey)).encode("utf-8")
             elif what == "responses":
-                content = exports.responses_xlsx(session, survey)
+                content = responses_xlsx(session, survey)
             elif what == "tables" and extension == "csv":
                 from analysis.report_formats import to_csv
 
                 content = ("\ufeff" + to_csv(full_report(survey))).encode("utf-8")
             elif what == "tables":
-                content = exports.report_xlsx(full_report(survey))
+                content = report_xlsx(full_report(survey))
             else:
                 content = standalone_html(survey, full_report(survey)).encode("utf-8")
-            exports.write_file(content, target)
+            write_file(content, target)
             click.echo(_("Wrote %(file)s.", file=str(target)))
+
+
+def write_file(content: bytes, target: Path) -> None:
+    """Write a file whole: a temporary file beside it, then renamed over it."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".engage-")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 # Commands this module adds to `engage` (registered by engage.commands.init_app).

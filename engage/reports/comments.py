@@ -12,8 +12,9 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms import SelectChoice
 
-from engage import db, exports, report_cache
+from engage import db, report_cache
 from engage.auth import role_required, safe_next
+from engage.exports.responses import response_conditions
 from engage.labels import SENTIMENT_NAMES, short_label
 from engage.reports.blueprint import bp
 from engage.reports.dashboard import STAFF_ROLES, interface_tag, survey_or_404
@@ -153,7 +154,7 @@ def find_comments(
         question_ids = {q.id: q.name for q in questions if q.name == form.question.data}
     if not question_ids:
         return CommentResults([], 0, 1, 1)
-    conditions = exports.response_conditions(survey.id, form.filters())
+    conditions = response_conditions(survey.id, form.filters())
     if form.group.data:
         key, group = form.group.data.split(":", 1)
         members = group_members(session, survey, key, group)

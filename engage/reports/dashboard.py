@@ -11,9 +11,10 @@ from flask import abort, current_app, g, render_template, request, send_file, ur
 from flask_babel import format_date, format_datetime
 from sqlalchemy import func, select
 
-from engage import db, exports, formatting, report_cache
+from engage import db, formatting, report_cache
 from engage.auth import role_required
 from engage.charts.dashboard import build_dashboard, report_values
+from engage.exports.html_report import plotly_path, plotly_version
 from engage.i18n import select_locale
 from engage.labels import (
     SENTIMENT_NAMES,
@@ -165,7 +166,7 @@ def dashboard(slug: str):
         built_at=datetime.fromtimestamp(kept.built_at, UTC),
         refresh_url=current_url("reports.dashboard", refresh="1"),
         title=kept.report.survey.get("title") or survey.slug,
-        plotly_url=url_for("reports.plotly", version=exports.plotly_version()),
+        plotly_url=url_for("reports.plotly", version=plotly_version()),
         style_guards=plotly_style_guards(),
     )
 
@@ -173,10 +174,10 @@ def dashboard(slug: str):
 @bp.get("/assets/plotly-<version>.min.js")
 def plotly(version: str):
     """Serve plotly.js from the installed plotly package, cacheable for a year."""
-    if version != exports.plotly_version():
+    if version != plotly_version():
         abort(404)
     response = send_file(
-        exports.plotly_path(), mimetype="text/javascript", max_age=ASSET_MAX_AGE, conditional=True
+        plotly_path(), mimetype="text/javascript", max_age=ASSET_MAX_AGE, conditional=True
     )
     response.cache_control.immutable = True
     response.cache_control.public = True
@@ -193,6 +194,6 @@ def plotly_style_guards() -> tuple[str, ...]:
     an empty marker element is all it needs. The id is read from the
     installed bundle, so an upgrade keeps working.
     """
-    text = exports.plotly_path().read_text(encoding="utf-8")
+    text = plotly_path().read_text(encoding="utf-8")
     pattern = r'getElementById\("([0-9a-f]{16,})"\)\)\{var \w+=document\.createElement\("style"\)'
     return tuple(dict.fromkeys(re.findall(pattern, text)))

@@ -7,9 +7,13 @@ from datetime import date, datetime
 from flask import Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from engage import db, exports, report_cache
+from engage import db, report_cache
 from engage.auth import role_required
 from engage.charts.dashboard import View, build_dashboard, report_values
+from engage.exports.html_report import inline_assets
+from engage.exports.open_data import open_data_files, zip_bytes
+from engage.exports.report_tables import report_xlsx
+from engage.exports.responses import responses_csv, responses_xlsx
 from engage.labels import CHANNEL_NAMES
 from engage.reports.blueprint import bp
 from engage.reports.dashboard import STAFF_ROLES, interface_tag, report_helpers, survey_or_404
@@ -98,12 +102,12 @@ def download(slug: str, what: str, extension: str):
         body = streamed_responses_csv(db.engine(), survey.id, filters)
         return attachment(body, "text/csv; charset=utf-8", filename)
     if what == "responses":
-        return attachment(exports.responses_xlsx(session, survey, filters), XLSX, filename)
+        return attachment(responses_xlsx(session, survey, filters), XLSX, filename)
     report = full_report(survey, filters)
     if extension == "csv":
         return attachment("\ufeff" + to_csv(report), "text/csv; charset=utf-8", filename)
     if extension == "xlsx":
-        return attachment(exports.report_xlsx(report), XLSX, filename)
+        return attachment(report_xlsx(report), XLSX, filename)
     if extension == "json":
         return attachment(to_json(report), "application/json", filename)
     return attachment(standalone_html(survey, report), "text/html; charset=utf-8", filename)
@@ -113,7 +117,7 @@ def streamed_responses_csv(engine, survey_id: int, filters: Filters):
     """Yield the responses CSV from a session of its own: it outlives the request's."""
     with db.Session(engine) as session:
         survey = session.get(Survey, survey_id)
-        yield from exports.responses_csv(session, survey, filters)
+        yield from responses_csv(session, survey, filters)
 
 
 def standalone_html(survey: Survey, report) -> str:
@@ -124,7 +128,7 @@ def standalone_html(survey: Survey, report) -> str:
         survey=survey,
         board=board,
         title=report.survey.get("title") or survey.slug,
-        assets=exports.inline_assets(),
+        assets=inline_assets(),
         interface_direction=text_direction(interface_tag()),
         **report_helpers(),
     )
@@ -132,5 +136,5 @@ def standalone_html(survey: Survey, report) -> str:
 
 def open_data_zip(survey: Survey) -> bytes:
     """Return the open-data bundle of the whole survey as a ZIP archive."""
-    files = exports.open_data_files(db.get_session(), survey, full_report(survey), CHANNEL_NAMES)
-    return exports.zip_bytes(files, f"{survey.slug}-open-data")
+    files = open_data_files(db.get_session(), survey, full_report(survey), CHANNEL_NAMES)
+    return zip_bytes(files, f"{survey.slug}-open-data")

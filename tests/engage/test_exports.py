@@ -19,7 +19,7 @@ from dashboard_support import (
 )
 from openpyxl import load_workbook
 
-from engage import exports
+from engage.exports import responses, spreadsheets
 
 FORMULA_STARTS = ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"]
 
@@ -47,23 +47,23 @@ def read_csv(data: bytes) -> list[dict]:
 
 @pytest.mark.parametrize("text", FORMULA_STARTS)
 def test_text_that_a_spreadsheet_would_run_gets_an_apostrophe(text):
-    assert exports.neutralise(text) == "'" + text
-    assert exports.csv_cell(text) == "'" + text
-    assert exports.xlsx_cell(text) == "'" + text
+    assert spreadsheets.neutralise(text) == "'" + text
+    assert spreadsheets.csv_cell(text) == "'" + text
+    assert spreadsheets.xlsx_cell(text) == "'" + text
 
 
 def test_numbers_and_ordinary_text_are_left_alone():
-    assert exports.neutralise(-5) == -5
-    assert exports.neutralise(0.25) == 0.25
-    assert exports.neutralise("Bus 5 is late - again") == "Bus 5 is late - again"
+    assert spreadsheets.neutralise(-5) == -5
+    assert spreadsheets.neutralise(0.25) == 0.25
+    assert spreadsheets.neutralise("Bus 5 is late - again") == "Bus 5 is late - again"
 
 
 def test_every_formula_start_is_neutralised_in_a_written_csv_and_workbook():
-    text = exports.csv_text(["value"], [[value] for value in FORMULA_STARTS])
+    text = spreadsheets.csv_text(["value"], [[value] for value in FORMULA_STARTS])
     cells = [row[0] for row in csv.reader(io.StringIO(text, newline=""))][1:]
     assert cells == ["'" + value for value in FORMULA_STARTS]
-    sheet = exports.Sheet("s", ["value"], [[value] for value in FORMULA_STARTS])
-    workbook = load_workbook(io.BytesIO(exports.xlsx_bytes([sheet])))
+    sheet = spreadsheets.Sheet("s", ["value"], [[value] for value in FORMULA_STARTS])
+    workbook = load_workbook(io.BytesIO(spreadsheets.xlsx_bytes([sheet])))
     values = [row[0] for row in workbook["s"].iter_rows(min_row=2, values_only=True)]
     # XML reads a carriage return back as a line feed; what matters is the apostrophe first.
     assert values == ["'" + value.replace("\r", "\n") for value in FORMULA_STARTS]
@@ -76,7 +76,7 @@ def test_responses_csv_has_provenance_and_never_contact_details(client, staff, s
     rows = read_csv(reply.data)
 
     assert len(rows) == 75
-    assert list(rows[0])[:12] == list(exports.PROVENANCE_COLUMNS)
+    assert list(rows[0])[:12] == list(responses.PROVENANCE_COLUMNS)
     paper = next(row for row in rows if row["paper_id"] == PAPER_ID)
     assert paper["channel"] == "paper"
     assert paper["entered_by"] == "Broker"
@@ -108,7 +108,7 @@ def test_responses_workbook_has_provenance_quotable_feedback_and_questions(clien
     assert workbook.sheetnames == ["responses", "group_feedback", "questions"]
     sheet = workbook["responses"]
     header = [cell.value for cell in sheet[1]]
-    assert header[:12] == list(exports.PROVENANCE_COLUMNS)
+    assert header[:12] == list(responses.PROVENANCE_COLUMNS)
     values = [cell.value for row in sheet.iter_rows() for cell in row]
     assert "'" + FORMULA_COMMENT in values and FORMULA_COMMENT not in values
     assert not any(isinstance(v, str) and ("jane.doe" in v or "555-0199" in v) for v in values)

@@ -15,8 +15,8 @@ from dashboard_support import (
 )
 from sqlmodel import select
 
-from engage import exports
 from engage.charts.representation import representation_figure
+from engage.exports.html_report import plotly_path, plotly_version
 from engage.security import CONTENT_SECURITY_POLICY
 from surveys.models import Answer, AuditEvent, Question
 
@@ -126,15 +126,15 @@ def test_report_pages_have_no_inline_script_and_keep_the_strict_policy(client, l
     for tag in re.findall(r"<script[^>]*>", html):
         assert ' src="' in tag or 'type="application/json"' in tag, tag
     assert " style=" not in html and "<style" not in html
-    assert f"/reports/assets/plotly-{exports.plotly_version()}.min.js" in html
+    assert f"/reports/assets/plotly-{plotly_version()}.min.js" in html
     assert 'id="plotly.js-style-global" class="no-inline-styles"' in html
 
 
 def test_plotly_comes_from_the_installed_package_and_is_cached_for_a_year(client, survey):
-    reply = client.get(f"/reports/assets/plotly-{exports.plotly_version()}.min.js")
+    reply = client.get(f"/reports/assets/plotly-{plotly_version()}.min.js")
 
     assert reply.status_code == 200
-    assert reply.data == exports.plotly_path().read_bytes()
+    assert reply.data == plotly_path().read_bytes()
     assert reply.mimetype == "text/javascript"
     cache = reply.headers["Cache-Control"]
     assert "max-age=31536000" in cache and "immutable" in cache

@@ -1,0 +1,403 @@
+"""The open-data bundle: suppressed aggregate tables, a data dictionary and metadata.
+
+Open data holds no record-level rows at all, and free text only when the
+survey's settings publish comments (``open_data_comments``) and the quoting
+rule allows each one.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import and_, func, select
+from sqlmodel import Session
+
+from engage.exports.data_dictionary import DICTIONARY_COLUMNS, data_dictionary, dictionary_rows
+from engage.exports.responses import feedback_rows
+from engage.exports.spreadsheets import csv_text
+from surveys.aggregates import QuoteConsent
+from surveys.definition import LONG_TEXT
+from surveys.intake import paper_numbering
+from surveys.models import Answer, Response, Survey
+from surveys.store import load_texts
+
+if TYPE_CHECKING:
+    from analysis.report import Report
+
+# The survey setting that lets open data carry comments (default: it does not).
+OPEN_DATA_COMMENTS = "open_data_comments"
+
+OPEN_DATA_FILES = {
+    "responses_by_channel.csv": "Responses by channel (web, paper, phone, in person).",
+    "responses_by_language.csv": "Responses by the language the survey was answered in.",
+    "responses_by_day.csv": "Responses by day collected (UTC).",
+    "representation.csv": (
+        "Respondents per group of each equity dimension against the population: share, "
+        "95% Wilson interval, population share, disproportionality index and flag."
+    ),
+    "answers.csv": "How all respondents answered each closed question.",
+    "outcomes.csv": (
+        "Favourable rate and mean per group of each dimension, with 95% interval, disparity "
+        "index and rate difference against the reference group, and the test used."
+    ),
+    "outcome_distributions.csv": "Answers to each closed question per group of each dimension.",
+    "sentiment.csv": "Comment sentiment by question, channel, language and group.",
+    "group_sessions.csv": (
+        "Group sessions (elder circles, focus groups, community meetings), their own source: "
+        "tallies, participants' demographics and feedback sentiment. Never added to responses."
+    ),
+    "comments.csv": (
+        "Comments the survey's settings publish, from respondents whose answers allow quoting "
+        "and group sessions that allowed quotes. No names."
+    ),
+    "data_dictionary.csv": "Question and choice texts in every language, with codes.",
+    "data_dictionary.json": "The same dictionary, files, channels and codes as JSON.",
+    "metadata.json": "Survey, date generated, minimum cell size and thresholds.",
+}
+
+
+def open_data_files(
+    session: Session,
+    survey: Survey,
+    report: Report,
+    channel_names: Mapping[str, str],
+) -> dict[str, bytes]:
+    """Return the open-data bundle as {file name: bytes} (UTF-8 CSV and JSON).
+
+    ``report`` must cover the whole survey (no filters). No file holds a row per
+    person: every figure comes from the suppressed report.
+    """
+    from analysis.report import report_dict
+
+    data = report_dict(report)
+    texts = load_texts(session, survey.id)
+    files: dict[str, bytes] = {}
+
+    def add_csv(name: str, header: Sequence[str], rows: Iterable[Sequence]) -> None:
+        files[name] = csv_text(header, rows).encode("utf-8")
+
+    totals = data["totals"]
+    for key, name in (
+        ("by_channel", "channel"),
+        ("by_language", "language"),
+        ("by_day", "day"),
+    ):
+        add_csv(
+            f"responses_{key}.csv",
+            (name, "responses", "suppressed", "share"),
+            ([row["group"], row["n"], row["suppressed"], row["share"]] for row in totals[key]),
+        )
+    add_csv(
+        "representation.csv",
+        (
+            "dimension",
+            "group",
+            "group_label",
+            "kind",
+            "respondents",
+            "suppressed",
+            "share",
+            "ci_low",
+            "ci_high",
+            "population",
+            "population_share",
+            "disproportionality_index",
+            "index_ci_low",
+            "index_ci_high",
+            "flag",
+        ),
+        (
+            [
+                row["dimension"],
+                row["group"],
+                row["label"],
+                row["kind"],
+                row["n"],
+                row["suppressed"],
+                row["share"],
+                *_pair(row["ci"]),
+                row["population"],
+                row["population_share"],
+                row["index"],
+                *_pair(row["index_ci"]),
+                row["flag"],
+            ]
+            for table in data["representation"]
+            for row in table["rows"]
+        ),
+    )
+    codes = {
+        item.question.name: {option.name: option.code for option in item.options}
+        for item in paper_numbering(survey.questions)
+    }
+    seen_overall: set[str] = set()
+    answer_rows, outcome_rows, distribution_rows = [], [], []
+    for table in data["outcomes"]:
+        question = table["question"]
+        if question not in seen_overall:
+            seen_overall.add(question)
+            for choice in table["overall"]["distribution"]:
+                answer_rows.append(
+                    [
+                        question,
+                        choice["choice"],
+                        codes.get(question, {}).get(choice["choice"]),
+                        choice["label"],
+                        choice["n"],
+                        choice["suppressed"],
+                        choice["share"],
+                    ]
+                )
+        for row in table["rows"]:
+            outcome_rows.append(
+                [
+                    question,
+                    table["dimension"],
+                    row["group"],
+                    row["label"],
+                    row["kind"],
+                    row["n"],
+                    row["suppressed"],
+                    row["rate"],
+                    *_pair(row["ci"]),
+                    row["mean"],
+                    row["index"],
+                    row["rate_difference"],
+                    table["reference_group"],
+                    row["test"] or table["test"]["test"],
+                    row["p_value"] if row["test"] else table["test"]["p_value"],
+                ]
+            )
+            for choice in row["distribution"]:
+                distribution_rows.append(
+                    [
+                        question,
+                        table["dimension"],
+                        row["group"],
+                        choice["choice"],
+                        choice["n"],
+                        choice["suppressed"],
+                        choice["share"],
+                    ]
+                )
+    add_csv(
+        "answers.csv",
+        ("question", "choice", "code", "choice_label", "respondents", "suppressed", "share"),
+        answer_rows,
+    )
+    add_csv(
+        "outcomes.csv",
+        (
+            "question",
+            "dimension",
+            "group",
+            "group_label",
+            "kind",
+            "answered",
+            "suppressed",
+            "favourable_rate",
+            "ci_low",
+            "ci_high",
+            "mean",
+            "disparity_index",
+            "rate_difference",
+            "reference_group",
+            "test",
+            "p_value",
+        ),
+        outcome_rows,
+    )
+    add_csv(
+        "outcome_distributions.csv",
+        ("question", "dimension", "group", "choice", "respondents", "suppressed", "share"),
+        distribution_rows,
+    )
+    sentiment = data["sentiment"]
+    add_csv(
+        "sentiment.csv",
+        (
+            "question",
+            "breakdown",
+            "group",
+            "comments",
+            "suppressed",
+            "negative",
+            "neutral",
+            "positive",
+            "unscored",
+            "negative_share",
+            "neutral_share",
+            "positive_share",
+        ),
+        (
+            [
+                row["question"],
+                row["dimension"],
+                row["group"],
+                row["n"],
+                row["suppressed"],
+                row["counts"].get("negative"),
+                row["counts"].get("neutral"),
+                row["counts"].get("positive"),
+                row["counts"].get("unscored"),
+                row["shares"].get("negative"),
+                row["shares"].get("neutral"),
+                row["shares"].get("positive"),
+            ]
+            for key in ("by_question", "by_channel", "by_language", "by_group")
+            for row in sentiment[key]
+        ),
+    )
+    sessions = data["group_sessions"]
+    add_csv(
+        "group_sessions.csv",
+        ("table", "question_or_dimension", "group", "count", "suppressed", "share"),
+        [
+            ["sessions", None, None, sessions["sessions"], False, None],
+            [
+                "participants",
+                None,
+                None,
+                sessions["participants"],
+                sessions["participants_suppressed"],
+                None,
+            ],
+            *(
+                [table, row["dimension"], row["group"], row["n"], row["suppressed"], row["share"]]
+                for table in ("tallies", "demographics", "sentiment")
+                for row in sessions[table]
+            ),
+        ],
+    )
+    if survey_publishes_comments(survey):
+        add_csv(
+            "comments.csv",
+            ("source", "question", "language", "sentiment", "text"),
+            open_comment_rows(session, survey, report),
+        )
+    add_csv("data_dictionary.csv", DICTIONARY_COLUMNS, dictionary_rows(survey, texts))
+    described = {name: text for name, text in OPEN_DATA_FILES.items() if name in files}
+    described["data_dictionary.json"] = OPEN_DATA_FILES["data_dictionary.json"]
+    described["metadata.json"] = OPEN_DATA_FILES["metadata.json"]
+    dictionary = data_dictionary(survey, texts, described, channel_names, report)
+    files["data_dictionary.json"] = _json_bytes(dictionary)
+    files["metadata.json"] = _json_bytes(
+        {
+            "survey": survey.slug,
+            "title": dict(texts.get("title", {})),
+            "generated_at": data["generated_at"],
+            "respondents": totals["respondents"],
+            "min_cell": data["settings"]["min_cell"],
+            "under_representation_below": data["settings"]["under_representation_below"],
+            "over_representation_above": data["settings"]["over_representation_above"],
+            "reference_groups": data["settings"]["reference_groups"],
+            "comments_published": "comments.csv" in files,
+            "privacy": (
+                "Aggregate tables only. Counts from 1 to min_cell - 1 are suppressed, with "
+                "complementary suppression. No names, contact details or record-level rows."
+            ),
+        }
+    )
+    return files
+
+
+def survey_publishes_comments(survey: Survey) -> bool:
+    """Return whether the survey's settings allow comments in open data (default: no)."""
+    return (survey.settings or {}).get(OPEN_DATA_COMMENTS) is True
+
+
+def open_comment_rows(session: Session, survey: Survey, report: Report) -> Iterator[list]:
+    """Yield the comments open data may carry: quotable, from questions with enough comments.
+
+    A respondent's comment needs the survey's quoting rule to allow it (every
+    comment, or only respondents who said yes to the consent question); group
+    feedback comes from ``quotable_feedback`` and is published without names.
+    Nothing links a comment to the respondent's other answers.
+    """
+    from analysis.report import report_dict
+
+    consent = QuoteConsent.from_settings(survey.settings or {})
+    shown = {
+        row["question"]
+        for row in report_dict(report)["sentiment"]["by_question"]
+        if row["n"] is not None
+    }
+    ids = {question.name: question.id for question in survey.questions}
+    names = {question.id: question.name for question in survey.questions}
+    comment_ids = [
+        question.id
+        for question in survey.questions
+        if question.kind == LONG_TEXT and question.name in shown
+    ]
+    if consent.policy != "none" and comment_ids:
+        label = func.coalesce(Answer.sentiment_override, Answer.sentiment_label)
+        statement = (
+            select(Answer.question_id, Response.language, label, Answer.text)
+            .join(Response, Response.id == Answer.response_id)
+            .where(
+                Response.survey_id == survey.id,
+                Answer.question_id.in_(comment_ids),
+                Answer.text.is_not(None),
+            )
+            .order_by(Answer.question_id, Answer.id)
+        )
+        if consent.policy == "consent_question":
+            consent_id = ids.get(consent.question)
+            consenting = select(Answer.response_id).where(
+                and_(Answer.question_id == consent_id, Answer.choice.in_(consent.choices))
+            )
+            statement = statement.where(Response.id.in_(consenting))
+        for question_id, language, sentiment, text in session.exec(statement):
+            yield ["response", names[question_id], language, sentiment, text]
+    for row in feedback_rows(session, survey, speakers=False):
+        yield ["group_session", row[4], row[6], row[7], row[9]]
+
+
+def _pair(values) -> list:
+    return [values[0], values[1]] if values else [None, None]
+
+
+def _json_bytes(value) -> bytes:
+    return (json.dumps(value, ensure_ascii=False, indent=2, default=str) + "\n").encode("utf-8")
+
+
+def write_open_data(files: Mapping[str, bytes], directory: Path) -> None:
+    """Write the bundle into ``directory`` whole: all new files appear together.
+
+    Files are written to a temporary folder beside it first. Bundle files left
+    from an earlier export that this one does not contain (``comments.csv``
+    after comments stopped being published) are removed.
+    """
+    directory = Path(directory)
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".engage-open-data-", dir=directory.parent))
+    try:
+        for name, content in files.items():
+            (staging / name).write_bytes(content)
+        if not directory.exists():
+            os.replace(staging, directory)
+            return
+        for name in files:
+            os.replace(staging / name, directory / name)
+        for name in OPEN_DATA_FILES:
+            if name not in files:
+                (directory / name).unlink(missing_ok=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def zip_bytes(files: Mapping[str, bytes], folder: str) -> bytes:
+    """Return the files in a ZIP archive, inside ``folder``."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, content in files.items():
+            archive.writestr(f"{folder}/{name}", content)
+    return buffer.getvalue()

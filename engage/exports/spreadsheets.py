@@ -1,0 +1,96 @@
+"""CSV and XLSX writing, with the one guard against spreadsheet formulas (``neutralise``).
+
+Every CSV and XLSX cell passes through ``neutralise``: text that a spreadsheet
+would run as a formula (it starts with ``=``, ``+``, ``-``, ``@``, a tab or a
+carriage return) gets a leading apostrophe, as OWASP advises against CSV
+injection. Numbers stay numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """Return ``value`` safe for a spreadsheet: formula-like text gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def csv_cell(value) -> str | int | float:
+    """Return a CSV cell: None empty, booleans true/false, times in ISO 8601 UTC."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return _utc(value).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return neutralise(value)
+
+
+def xlsx_cell(value):
+    """Return an XLSX cell value: text neutralised and stripped of characters XML forbids."""
+    if isinstance(value, datetime):
+        return _utc(value).replace(tzinfo=None)
+    if isinstance(value, str):
+        return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
+    return value
+
+
+def _utc(moment: datetime) -> datetime:
+    """Return a timestamp in UTC; SQLite hands back naive UTC times."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def iter_csv(header: Sequence[str], rows: Iterable[Sequence]) -> Iterator[str]:
+    """Yield a CSV file line by line (for streaming large exports)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([csv_cell(value) for value in header])
+    yield buffer.getvalue()
+    for row in rows:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow([csv_cell(value) for value in row])
+        yield buffer.getvalue()
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence]) -> str:
+    """Return a whole CSV file as text."""
+    return "".join(iter_csv(header, rows))
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One worksheet: a title (at most 31 characters), a header row and rows."""
+
+    title: str
+    header: Sequence[str]
+    rows: Iterable[Sequence]
+
+
+def xlsx_bytes(sheets: Iterable[Sheet]) -> bytes:
+    """Return a workbook with one sheet per ``Sheet``, written row by row (low memory)."""
+    workbook = Workbook(write_only=True)
+    for sheet in sheets:
+        worksheet = workbook.create_sheet(title=sheet.title[:31])
+        worksheet.append([xlsx_cell(value) for value in sheet.header])
+        for row in sheet.rows:
+            worksheet.append([xlsx_cell(value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
