@@ -21,7 +21,7 @@ from wtforms.validators import Length, Optional, ValidationError
 
 from engage import db
 from engage.charts.dashboard import View
-from engage.labels import channel_name, language_name
+from engage.labels import SENTIMENT_NAMES, channel_name, language_name
 from surveys.aggregates import Filters
 from surveys.models import CHANNELS, SENTIMENT_LABELS, Survey
 from surveys.models import Response as ResponseRow
@@ -136,9 +136,7 @@ class OverrideForm(FlaskForm):
         _l("Sentiment label"),
         choices=[
             SelectChoice("", _l("As scored")),
-            SelectChoice("negative", _l("Negative")),
-            SelectChoice("neutral", _l("Neutral")),
-            SelectChoice("positive", _l("Positive")),
+            *(SelectChoice(name, SENTIMENT_NAMES[name]) for name in SENTIMENT_LABELS),
         ],
         validate_choice=True,
     )
