@@ -2,9 +2,11 @@
 
 A report on 200,000 responses takes tens of seconds of GROUP BY queries (see
 ``docs/benchmarks.md``); staff open the dashboard, change a filter, come back.
-Each built report is kept in the instance folder (shared by every worker
-process of the app) under a key naming the survey, the filters, the view and
-the settings. It is used again
+Each built report is kept in the database (table ``stored_reports``), so every
+worker process and every app server behind a load balancer sees the same ones,
+under a key naming the survey, the filters, the view, the settings and the code
+that built it (the Engage version and a digest of the reporting packages). It is
+used again
 
 - as long as nothing it was built from has changed (the *fingerprint*: the
   survey's responses, corrections and overrides in the audit trail, group
@@ -22,23 +24,29 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import pickle
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from surveys.models import AuditEvent, GroupSession, PopulationBenchmark, Response, Survey
+from surveys.models import (
+    AuditEvent,
+    GroupSession,
+    PopulationBenchmark,
+    Response,
+    StoredReport,
+    Survey,
+)
 
 DEFAULT_MAX_AGE = 600
-FOLDER = "report-cache"
 
 
 @dataclass(frozen=True)
@@ -81,13 +89,8 @@ def fingerprint(session: Session, survey: Survey) -> list:
     )
 
 
-def folder() -> Path:
-    """Return the instance folder's report cache."""
-    return Path(current_app.instance_path) / FOLDER
-
-
 def cache_key(survey: Survey, parts: dict) -> str:
-    """Return the file name for a survey's report built with ``parts`` (filters, view)."""
+    """Return the key of a survey's report built with ``parts`` (filters, view)."""
     settings = {
         name: current_app.config.get(name)
         for name in (
@@ -103,15 +106,32 @@ def cache_key(survey: Survey, parts: dict) -> str:
         sort_keys=True,
         default=str,
     )
-    return f"{survey.id}-{hashlib.sha256(text.encode()).hexdigest()[:32]}.pickle"
+    return f"{survey.id}-{hashlib.sha256(text.encode()).hexdigest()[:48]}"
 
 
 @cache
 def report_code_version() -> str:
-    """Return a digest of the report builder's code: a new version never reads old reports."""
-    import analysis.report
+    """Return the Engage version and a digest of the code a report is built by.
 
-    return hashlib.sha256(Path(analysis.report.__file__).read_bytes()).hexdigest()[:16]
+    A fix anywhere in the reporting path (counting, suppression, statistics, the
+    report's sections) gives new keys, so no report built by older code is read.
+    """
+    import analysis
+    import surveys
+
+    digest = hashlib.sha256(engage_version().encode())
+    for package in (analysis, surveys):
+        for path in sorted(Path(package.__file__).parent.rglob("*.py")):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def engage_version() -> str:
+    """Return the installed Engage version ("unknown" in a checkout that was never installed)."""
+    try:
+        return version("engage")
+    except PackageNotFoundError:
+        return "unknown"
 
 
 def kept_report(
@@ -124,46 +144,58 @@ def kept_report(
 ) -> KeptReport:
     """Return the kept report for ``parts``, building (and keeping) it when needed."""
     max_age = float(current_app.config.get("REPORT_CACHE_SECONDS", DEFAULT_MAX_AGE))
-    path = folder() / cache_key(survey, parts)
-    current = fingerprint(session, survey)
+    key = cache_key(survey, parts)
+    current = json.dumps(fingerprint(session, survey), sort_keys=True)
+    engine = session.get_bind()
     if not refresh and max_age > 0:
-        kept = _read(path)
+        kept = _read(engine, key)
         if kept is not None:
-            if kept["fingerprint"] == current:
-                return KeptReport(kept["report"], kept["built_at"], stale=False)
-            if time.time() - kept["built_at"] < max_age:
-                return KeptReport(kept["report"], kept["built_at"], stale=True)
+            report, kept_fingerprint, built_at = kept
+            if kept_fingerprint == current:
+                return KeptReport(report, built_at, stale=False)
+            if time.time() - built_at < max_age:
+                return KeptReport(report, built_at, stale=True)
     report = build()
     built_at = time.time()
     if max_age > 0:
-        _write(path, {"fingerprint": current, "built_at": built_at, "report": report})
+        _write(engine, key, survey.id, current, built_at, report)
     return KeptReport(report, built_at, stale=False)
 
 
-def forget_survey(survey_id: int) -> None:
+def forget_survey(session: Session, survey_id: int) -> None:
     """Drop every kept report of a survey (after a change its pages must show at once)."""
-    for path in folder().glob(f"{survey_id}-*.pickle"):
-        path.unlink(missing_ok=True)
+    with Session(session.get_bind()) as own:
+        own.execute(delete(StoredReport).where(StoredReport.survey_id == survey_id))
+        own.commit()
 
 
-def _read(path: Path) -> dict | None:
-    """Return a kept entry, or None when there is none or it cannot be read."""
-    try:
-        with path.open("rb") as handle:
-            return pickle.load(handle)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
-        # Missing, half-written by a crash, or written by another version of Engage.
-        return None
+def _read(engine, key: str) -> tuple[object, str, float] | None:
+    """Return a kept (report, fingerprint, built_at), or None when none can be read."""
+    with Session(engine) as own:
+        stored = own.get(StoredReport, key)
+        if stored is None:
+            return None
+        try:
+            return pickle.loads(stored.payload), stored.fingerprint, stored.built_at
+        except (EOFError, pickle.UnpicklingError, AttributeError, ImportError):
+            return None  # written by code that no longer exists
 
 
-def _write(path: Path, entry: dict) -> None:
-    """Keep an entry whole: written beside it, then renamed over it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".report-")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            pickle.dump(entry, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+def _write(engine, key: str, survey_id: int, fingerprint_: str, built_at: float, report) -> None:
+    """Keep a built report, replacing an older one under the same key, in one short write."""
+    payload = pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL)
+    with Session(engine) as own:
+        own.execute(delete(StoredReport).where(StoredReport.key == key))
+        own.add(
+            StoredReport(
+                key=key,
+                survey_id=survey_id,
+                fingerprint=fingerprint_,
+                built_at=built_at,
+                payload=payload,
+            )
+        )
+        try:
+            own.commit()
+        except IntegrityError:  # another process kept the same report meanwhile
+            own.rollback()

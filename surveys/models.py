@@ -8,7 +8,7 @@ modules are a known source of import cycles. Schema changes go through Alembic
 import secrets
 from datetime import UTC, date, datetime
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
 # Where a response came from.
@@ -338,9 +338,9 @@ class PopulationBenchmark(SQLModel, table=True):
 class ReportCount(SQLModel, table=True):
     """One grouped count of a survey's unfiltered report, kept as answers are written.
 
-    ``query`` and ``key`` are JSON lists: the name of a GROUP BY statement of
-    ``surveys.aggregates.report_queries`` and the values of one of its rows
-    (``surveys.report_counts`` keeps them).
+    ``query`` and ``key`` are JSON lists: the name of a statement of the report and
+    the values of one of its rows (``surveys.counting`` defines them,
+    ``surveys.report_counts`` keeps them).
     """
 
     __tablename__ = "report_counts"
@@ -359,3 +359,19 @@ class ReportCountState(SQLModel, table=True):
     survey_id: int = Field(foreign_key="surveys.id", primary_key=True, ondelete="CASCADE")
     structure: str = Field(max_length=64)
     built_at: datetime = Field(default_factory=utcnow)
+
+
+class StoredReport(SQLModel, table=True):
+    """A built report kept for a while, where every app server sees it (``engage.report_cache``).
+
+    ``key`` names the survey, filters, view, settings and code it was built with;
+    ``fingerprint`` the data it was built from; ``payload`` the pickled report.
+    """
+
+    __tablename__ = "stored_reports"
+
+    key: str = Field(primary_key=True, max_length=64)
+    survey_id: int = Field(foreign_key="surveys.id", index=True, ondelete="CASCADE")
+    fingerprint: str
+    built_at: float
+    payload: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

@@ -343,7 +343,7 @@ def save_override(survey: Survey, comment: Answer | GroupFeedback, anchor: str) 
         flash(_("The label was not changed: %(errors)s", errors=str(error.message)))
         return redirect(back)
     # Kept reports would show the old label (and counts) until they expire.
-    report_cache.forget_survey(survey.id)
+    report_cache.forget_survey(session, survey.id)
     if form.label.data:
         flash(_("Sentiment label set to %(label)s.", label=SENTIMENT_NAMES[form.label.data]))
     else:
