@@ -300,14 +300,16 @@ def rebuild(session: Session, survey: Survey) -> bool:
     """
     engine = session.get_bind()
     shape = kept_shape(survey)
+    token = _claim(engine, survey.id)
+    if token is None:
+        return False
     for _attempt in range(_REBUILD_ATTEMPTS):
-        token = _claim(engine, survey.id)
-        if token is None:
-            return False
         with engine.connect() as connection:
             tally, counted_ids, audited = _count_snapshot(connection, survey.id, shape)
-        if _swap(engine, survey.id, shape, token, tally, counted_ids, audited):
-            return True
+        swapped = _swap(engine, survey.id, shape, token, tally, counted_ids, audited)
+        if swapped is not None:
+            return swapped
+    _release(engine, survey.id, token)
     return False
 
 
@@ -326,6 +328,17 @@ def _claim(engine, survey_id: int) -> str | None:
         own.add(ReportCountState(survey_id=survey_id, structure=token, built_at=utcnow()))
         own.commit()
     return token
+
+
+def _release(engine, survey_id: int, token: str) -> None:
+    """Withdraw a rebuild that gave up, so that the next reader tries again."""
+    with Session(engine) as own:
+        own.execute(
+            delete(states_table).where(
+                states_table.c.survey_id == survey_id, states_table.c.structure == token
+            )
+        )
+        own.commit()
 
 
 def _aware(moment: datetime) -> datetime:
@@ -366,8 +379,12 @@ def _swap(
     tally: Tally,
     counted_ids: set[int],
     audited: int | None,
-) -> bool:
-    """Replace the kept rows with a snapshot's count plus the responses stored since it."""
+) -> bool | None:
+    """Replace the kept rows with a snapshot's count plus the responses stored since it.
+
+    False when the rebuild was forgotten or taken over meanwhile; None when a stored
+    response changed since the snapshot (a correction, an override), to count again.
+    """
     with Session(engine) as own:
         _lock(own, survey_id, exclusive=True)
         connection = own.connection()
@@ -377,9 +394,12 @@ def _swap(
             .where(states_table.c.survey_id == survey_id)
             .values(structure=states_table.c.structure)
         )
-        if _state(connection, survey_id) != token or _last_audit(connection, survey_id) != audited:
-            own.rollback()  # forgotten, taken over, or a stored response changed meanwhile
+        if _state(connection, survey_id) != token:
+            own.rollback()
             return False
+        if _last_audit(connection, survey_id) != audited:
+            own.rollback()
+            return None
         stored = connection.execute(
             select(responses.c.id).where(responses.c.survey_id == survey_id)
         ).scalars()

@@ -16,7 +16,7 @@ from report_support import (
     make_survey,
     rating,
 )
-from sqlalchemy import func, insert
+from sqlalchemy import delete, func, insert
 from sqlmodel import Session, select
 
 from analysis.sentiment import SentimentCutoffs
@@ -24,7 +24,7 @@ from surveys import aggregates, report_counts
 from surveys.aggregates import Filters, Options, collect
 from surveys.definition import PREFER_NOT_TO_ANSWER, SurveyDefinition
 from surveys.demographics import WASHINGTON_GROUP_QUESTIONS
-from surveys.models import Answer, Question, ReportCount, Response, Survey
+from surveys.models import Answer, AuditEvent, Question, ReportCount, Response, Survey
 from surveys.questions import question_type
 from surveys.recording import Provenance, record_response
 from surveys.responses import validate_submission
@@ -322,3 +322,42 @@ def test_residents_submit_while_a_rebuild_counts(app, session, survey, monkeypat
     counted = kept_counts(session, survey)
     assert counted[("respondents",)] == {(): 35}
     assert counted == grouped_rows_afresh(session, survey)
+
+
+def test_a_correction_while_a_rebuild_counts_is_not_lost(app, session, survey, monkeypatch):
+    rng = random.Random(19)
+    stored = [submit(session, survey, random_answers(rng, survey), seed=seed) for seed in range(20)]
+    report_counts.forget(session, survey.id)
+    session.commit()
+    engine = app.extensions["engage.engine"]
+    paused, corrected = threading.Event(), threading.Event()
+    read = report_counts.stored_responses
+
+    def slow_read(connection, survey_id, shape, *args, **kwargs):
+        for position, item in enumerate(read(connection, survey_id, shape, *args, **kwargs)):
+            if position == 3 and not kwargs.get("response_ids") and not paused.is_set():
+                paused.set()
+                assert corrected.wait(30)
+            yield item
+
+    monkeypatch.setattr(report_counts, "stored_responses", slow_read)
+    thread = threading.Thread(
+        target=lambda: report_counts.rebuild(session, session.get(Survey, survey.id))
+    )
+    with Session(engine) as own:
+        thread.start()
+        assert paused.wait(30)
+        mine = own.get(Survey, survey.id)
+        age = next(q for q in mine.questions if q.name == "age")
+        # A broker's correction: the answer changes and the change is audited.
+        own.exec(
+            delete(Answer).where(Answer.response_id == stored[0].id, Answer.question_id == age.id)
+        )
+        own.add(Answer(response_id=stored[0].id, question_id=age.id, choice="old"))
+        own.add(AuditEvent(action="correct", entity="response", entity_id="1", survey_id=mine.id))
+        own.commit()
+    corrected.set()
+    thread.join(60)
+
+    assert report_counts.trusted(session, survey)
+    assert kept_counts(session, survey) == grouped_rows_afresh(session, survey)
