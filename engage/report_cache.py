@@ -121,7 +121,9 @@ def report_code_version() -> str:
 
     digest = hashlib.sha256(engage_version().encode())
     for package in (analysis, surveys):
-        for path in sorted(Path(package.__file__).parent.rglob("*.py")):
+        folder = Path(package.__file__).parent
+        # Code, and data files the reports read (the demographic bank's texts).
+        for path in sorted([*folder.rglob("*.py"), *folder.rglob("*.json")]):
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 

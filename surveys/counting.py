@@ -38,6 +38,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 
 from sqlalchemy import Connection, bindparam, func, select
 from sqlalchemy.sql import Select
@@ -79,7 +80,16 @@ class SurveyShape:
     dimension_question_ids: dict[str, tuple[int, ...]]
     weighting: tuple[str, ...] = ()
 
-    @property
+    @cached_property
+    def dimension_positions(self) -> dict[int, tuple[int, ...]]:
+        """Return, for each dimension question, the positions of the dimensions it belongs to."""
+        positions: dict[int, list[int]] = defaultdict(list)
+        for position, ids in enumerate(self.dimension_question_ids.values()):
+            for question in ids:
+                positions[question].append(position)
+        return {question: tuple(found) for question, found in positions.items()}
+
+    @cached_property
     def counted_ids(self) -> frozenset[int]:
         """Return the questions whose answers count in some statement."""
         return (
@@ -213,29 +223,35 @@ class Tally:
     def add(self, response: StoredResponse) -> None:
         """Count one response."""
         shape = self.shape
-        self.provenance[
-            (response.channel, response.language, response.area, utc_day(response.collected_at))
-        ] += 1
-        profile: Groups = tuple(
-            groups_in(dimension, shape.dimension_question_ids[key], response.answers)
-            for key, dimension in shape.dimensions.items()
-        )
-        self.profiles[profile] += 1
-        outcomes = self.outcomes[profile]
-        answered = set()
+        channel, language = response.channel, response.language
+        self.provenance[(channel, language, response.area, utc_day(response.collected_at))] += 1
+        found: list[list[StoredAnswer]] = [[] for _ in shape.dimensions]
+        outcome_rows, comment_rows = [], []
         for answer in response.answers:
             question = answer.question_id
+            for position in shape.dimension_positions.get(question, ()):
+                found[position].append(answer)
             if question in shape.outcome_ids:
-                outcomes[(question, answer.choice, answer.number)] += 1
-                if question in shape.multi_outcome_ids:
-                    answered.add(question)
+                outcome_rows.append(answer)
             elif question in shape.comment_ids and answer.has_text:
-                self.comments[profile][(question, answer.label)] += 1
-                self.comment_context[
-                    (question, response.channel, response.language, answer.label)
-                ] += 1
-        if answered:
-            self.multi_answered[profile].update(answered)
+                comment_rows.append(answer)
+        profile: Groups = tuple(
+            groups_in(dimension, shape.dimension_question_ids[key], rows)
+            for (key, dimension), rows in zip(shape.dimensions.items(), found, strict=True)
+        )
+        self.profiles[profile] += 1
+        if outcome_rows:
+            outcomes = self.outcomes[profile]
+            answered = set()
+            for answer in outcome_rows:
+                outcomes[(answer.question_id, answer.choice, answer.number)] += 1
+                if answer.question_id in shape.multi_outcome_ids:
+                    answered.add(answer.question_id)
+            if answered:
+                self.multi_answered[profile].update(answered)
+        for answer in comment_rows:
+            self.comments[profile][(answer.question_id, answer.label)] += 1
+            self.comment_context[(answer.question_id, channel, language, answer.label)] += 1
 
     def rows(self) -> Counter:
         """Return every statement row with its count, keyed ``(statement name, row key)``."""
