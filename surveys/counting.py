@@ -40,12 +40,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 
-from sqlalchemy import Connection, bindparam, func, select
+from sqlalchemy import Connection, and_, bindparam, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql import Select
 from sqlmodel import Session
 
 from surveys.demographics import DISABILITY_DIMENSION, disability_status_of_choices
-from surveys.models import Answer, Response, Survey
+from surveys.models import Answer, Response, ResponseFacts, Survey
 from surveys.report_records import DimensionInfo, Filters
 from surveys.report_structure import (
     comment_names,
@@ -65,6 +66,7 @@ BATCH = 2000
 
 answers = Answer.__table__
 responses = Response.__table__
+facts_table = ResponseFacts.__table__
 
 Groups = tuple[tuple[str | None, ...], ...]
 
@@ -204,6 +206,44 @@ def utc_day(moment: datetime) -> str:
     return moment.date().isoformat()
 
 
+@dataclass(frozen=True)
+class Facts:
+    """What one response brings to a report, before expanding: the one place groups are given.
+
+    ``profile`` is its groups in every dimension (JSON), ``answers`` its counted
+    closed answers ``[question, choice, number]`` and comment labels ``[question,
+    label]`` (JSON), ``day`` the UTC day it was collected. Kept per response
+    (``response_facts``) so that a report reads one row per response.
+    """
+
+    profile: str
+    answers: str
+    day: str
+
+
+def facts_of(shape: SurveyShape, response: StoredResponse) -> Facts:
+    """Return a response's facts from its stored answers."""
+    found: list[list[StoredAnswer]] = [[] for _ in shape.dimensions]
+    counted: list[list] = []
+    for answer in response.answers:
+        question = answer.question_id
+        for position in shape.dimension_positions.get(question, ()):
+            found[position].append(answer)
+        if question in shape.outcome_ids:
+            counted.append([question, answer.choice, answer.number])
+        elif question in shape.comment_ids and answer.has_text:
+            counted.append([question, answer.label])
+    profile = [
+        list(groups_in(dimension, shape.dimension_question_ids[key], rows))
+        for (key, dimension), rows in zip(shape.dimensions.items(), found, strict=True)
+    ]
+    return Facts(_compact(profile), _compact(counted), utc_day(response.collected_at))
+
+
+def _compact(value: list) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
 def _counters() -> defaultdict:
     return defaultdict(Counter)
 
@@ -220,38 +260,29 @@ class Tally:
     comments: defaultdict = field(default_factory=_counters)
     comment_context: Counter = field(default_factory=Counter)
 
-    def add(self, response: StoredResponse) -> None:
-        """Count one response."""
-        shape = self.shape
-        channel, language = response.channel, response.language
-        self.provenance[(channel, language, response.area, utc_day(response.collected_at))] += 1
-        found: list[list[StoredAnswer]] = [[] for _ in shape.dimensions]
-        outcome_rows, comment_rows = [], []
-        for answer in response.answers:
-            question = answer.question_id
-            for position in shape.dimension_positions.get(question, ()):
-                found[position].append(answer)
-            if question in shape.outcome_ids:
-                outcome_rows.append(answer)
-            elif question in shape.comment_ids and answer.has_text:
-                comment_rows.append(answer)
-        profile: Groups = tuple(
-            groups_in(dimension, shape.dimension_question_ids[key], rows)
-            for (key, dimension), rows in zip(shape.dimensions.items(), found, strict=True)
-        )
+    def add(self, response: StoredResponse) -> Facts:
+        """Count one response from its stored answers; return its facts."""
+        facts = facts_of(self.shape, response)
+        self.add_facts(response.channel, response.language, response.area, facts)
+        return facts
+
+    def add_facts(self, channel: str, language: str, area: str | None, facts: Facts) -> None:
+        """Count one response from its facts (profiles stay JSON until ``rows``)."""
+        profile = facts.profile
+        self.provenance[(channel, language, area, facts.day)] += 1
         self.profiles[profile] += 1
-        if outcome_rows:
-            outcomes = self.outcomes[profile]
-            answered = set()
-            for answer in outcome_rows:
-                outcomes[(answer.question_id, answer.choice, answer.number)] += 1
-                if answer.question_id in shape.multi_outcome_ids:
-                    answered.add(answer.question_id)
-            if answered:
-                self.multi_answered[profile].update(answered)
-        for answer in comment_rows:
-            self.comments[profile][(answer.question_id, answer.label)] += 1
-            self.comment_context[(answer.question_id, channel, language, answer.label)] += 1
+        answered = set()
+        multi = self.shape.multi_outcome_ids
+        for item in json.loads(facts.answers):
+            if len(item) == 3:
+                self.outcomes[profile][tuple(item)] += 1
+                if item[0] in multi:
+                    answered.add(item[0])
+            else:
+                self.comments[profile][tuple(item)] += 1
+                self.comment_context[(item[0], channel, language, item[1])] += 1
+        if answered:
+            self.multi_answered[profile].update(answered)
 
     def rows(self) -> Counter:
         """Return every statement row with its count, keyed ``(statement name, row key)``."""
@@ -270,10 +301,11 @@ class Tally:
             rows[(("sentiment", "channel"), (question, channel, label))] += count
             rows[(("sentiment", "language"), (question, language, label))] += count
         weighting = [keys.index(key) for key in shape.weighting]
-        for profile, people in self.profiles.items():
-            outcomes = self.outcomes.get(profile, {})
-            answered = self.multi_answered.get(profile, {})
-            comments = self.comments.get(profile, {})
+        for encoded, people in self.profiles.items():
+            outcomes = self.outcomes.get(encoded, {})
+            answered = self.multi_answered.get(encoded, {})
+            comments = self.comments.get(encoded, {})
+            profile: Groups = tuple(tuple(groups) for groups in json.loads(encoded))
             for key, found in zip(keys, profile, strict=True):
                 for group in found:
                     rows[(("representation", key), (group,))] += people
@@ -379,13 +411,89 @@ def _with_answers(
 
 
 def count(
-    session: Session, survey: Survey, shape: SurveyShape, filters: Filters = Filters()
+    session: Session,
+    survey: Survey,
+    shape: SurveyShape,
+    filters: Filters = Filters(),
+    *,
+    use_facts: bool = True,
 ) -> Counter:
-    """Count the survey's responses that ``filters`` covers: ``{(name, key): count}``."""
+    """Count the survey's responses that ``filters`` covers: ``{(name, key): count}``.
+
+    One row per response: its kept facts, or, where they are missing or were worked
+    out for another shape of the survey (or ``use_facts`` is false), its answers.
+    """
+    connection = session.connection()
     tally = Tally(shape)
-    for _id, response in stored_responses(session.connection(), survey.id, shape, filters):
+    missing = []
+    kept = and_(
+        facts_table.c.response_id == responses.c.id,
+        facts_table.c.structure == (structure_key(shape) if use_facts else ""),
+    )
+    statement = (
+        select(
+            responses.c.id,
+            responses.c.channel,
+            responses.c.language,
+            responses.c.area,
+            facts_table.c.profile,
+            facts_table.c.answers,
+            facts_table.c.day,
+        )
+        .select_from(responses.outerjoin(facts_table, kept))
+        .where(*filter_conditions(survey.id, filters))
+    )
+    for response_id, channel, language, area, profile, answers_, day in connection.execute(
+        statement
+    ):
+        if profile is None:
+            missing.append(response_id)
+        else:
+            tally.add_facts(channel, language, area, Facts(profile, answers_, day))
+    for _id, response in stored_responses(connection, survey.id, shape, response_ids=missing):
         tally.add(response)
     return tally.rows()
+
+
+def keep_facts(
+    connection: Connection,
+    shape: SurveyShape,
+    found: Iterable[tuple[int, Facts]],
+    *,
+    replace: bool = True,
+) -> None:
+    """Store responses' facts; with ``replace=False`` only where none for this shape exist.
+
+    ``replace=False`` is for a rebuild's snapshot, which must not overwrite the facts a
+    correction wrote after the snapshot was taken.
+    """
+    structure = structure_key(shape)
+    values = [
+        {
+            "response_id": response_id,
+            "structure": structure,
+            "profile": facts.profile,
+            "answers": facts.answers,
+            "day": facts.day,
+        }
+        for response_id, facts in found
+    ]
+    if not values:
+        return
+    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+    statement = insert(facts_table)
+    excluded = statement.excluded
+    statement = statement.on_conflict_do_update(
+        index_elements=[facts_table.c.response_id],
+        set_={
+            "structure": excluded.structure,
+            "profile": excluded.profile,
+            "answers": excluded.answers,
+            "day": excluded.day,
+        },
+        where=None if replace else facts_table.c.structure != excluded.structure,
+    )
+    connection.execute(statement, values)
 
 
 def rows_by_statement(counted: Counter, names: Iterable[tuple]) -> dict[tuple, list[tuple]]:

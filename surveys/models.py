@@ -361,6 +361,22 @@ class ReportCountState(SQLModel, table=True):
     built_at: datetime = Field(default_factory=utcnow)
 
 
+class ResponseFacts(SQLModel, table=True):
+    """What one response brings to a report (``surveys.counting.Facts``), for a survey shape.
+
+    ``structure`` is the ``surveys.counting.structure_key`` it was worked out for; facts
+    of another shape are not read (the response's answers are, until a rebuild).
+    """
+
+    __tablename__ = "response_facts"
+
+    response_id: int = Field(foreign_key="responses.id", primary_key=True, ondelete="CASCADE")
+    structure: str = Field(max_length=64)
+    profile: str
+    answers: str
+    day: str = Field(max_length=10)
+
+
 class StoredReport(SQLModel, table=True):
     """A built report kept for a while, where every app server sees it (``engage.report_cache``).
 

@@ -23,6 +23,7 @@ import secrets
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, delete, func, select, text, update
@@ -30,12 +31,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from surveys.counting import (
+    Facts,
     StoredAnswer,
     StoredResponse,
     SurveyShape,
     Tally,
-    contributions,
     count,
+    keep_facts,
     rows_by_statement,
     statement_names,
     stored_responses,
@@ -48,6 +50,7 @@ from surveys.models import (
     ReportCount,
     ReportCountState,
     Response,
+    ResponseFacts,
     Survey,
     utcnow,
 )
@@ -74,6 +77,8 @@ _LOCK_NAMESPACE = 7_110_301
 _REBUILDING = "rebuilding-"
 _REBUILD_GIVEN_UP_AFTER = timedelta(minutes=15)
 _REBUILD_ATTEMPTS = 3
+# Facts a rebuild stores per short write transaction.
+FACTS_BATCH = 2000
 
 counts_table = ReportCount.__table__
 states_table = ReportCountState.__table__
@@ -101,8 +106,6 @@ def count_response(
     """
     _lock(session, survey.id, exclusive=False)
     shape = kept_shape(survey)
-    if not _counted(session, survey, shape):
-        return
     stored = StoredResponse(
         response.channel,
         response.language,
@@ -120,7 +123,10 @@ def count_response(
             if row.question_id in shape.counted_ids
         ),
     )
-    _add(session, survey.id, contributions(shape, stored))
+    tally = Tally(shape)
+    keep_facts(session.connection(), shape, [(response.id, tally.add(stored))])
+    if _counted(session, survey, shape):
+        _add(session, survey.id, tally.rows())
 
 
 @contextmanager
@@ -135,37 +141,59 @@ def recounting(session: Session, survey: Survey, response_ids: Iterable[int]) ->
     session.flush()
     _lock(session, survey.id, exclusive=False)
     shape = kept_shape(survey)
-    if not _counted(session, survey, shape):
-        yield
-        return
-    before = _part_of(session.connection(), survey.id, shape, ids)
+    counted = _counted(session, survey, shape)
+    before = _part_of(session.connection(), survey.id, shape, ids) if counted else None
     yield
     session.flush()
     after = _part_of(session.connection(), survey.id, shape, ids)
-    change = {key: after[key] - before[key] for key in after.keys() | before.keys()}
-    _add(session, survey.id, {key: value for key, value in change.items() if value})
+    keep_facts(session.connection(), shape, after.facts)
+    if before is not None:
+        old, new = before.rows(), after.rows()
+        change = {key: new[key] - old[key] for key in new.keys() | old.keys()}
+        _add(session, survey.id, {key: value for key, value in change.items() if value})
+
+
+@dataclass
+class _Part:
+    """What some responses contribute, and their facts."""
+
+    tally: Tally
+    facts: list[tuple[int, Facts]]
+
+    def rows(self) -> Counter:
+        """Return their statement rows."""
+        return self.tally.rows()
 
 
 def _part_of(
     connection: Connection, survey_id: int, shape: SurveyShape, response_ids: Sequence[int]
-) -> Counter:
+) -> _Part:
     """Return what some stored responses contribute, as they are now."""
-    tally = Tally(shape)
-    for _id, response in stored_responses(connection, survey_id, shape, response_ids=response_ids):
-        tally.add(response)
-    return tally.rows()
+    part = _Part(Tally(shape), [])
+    for response_id, response in stored_responses(
+        connection, survey_id, shape, response_ids=response_ids
+    ):
+        part.facts.append((response_id, part.tally.add(response)))
+    return part
 
 
 def forget(session: Session, survey_id: int | None = None) -> None:
-    """Mark a survey's kept counts (all surveys' without ``survey_id``) as untrusted.
+    """Drop a survey's kept counts and response facts (all surveys' without ``survey_id``).
 
-    For writes that change many responses at once (rescoring every comment):
-    the next unfiltered report rebuilds them.
+    For writes that change many responses at once (rescoring every comment): the
+    next unfiltered report rebuilds them, and filtered ones read the answers meanwhile.
     """
-    statement = delete(ReportCountState)
+    states = delete(ReportCountState)
+    facts = delete(ResponseFacts)
     if survey_id is not None:
-        statement = statement.where(ReportCountState.survey_id == survey_id)
-    session.execute(statement)
+        states = states.where(ReportCountState.survey_id == survey_id)
+        facts = facts.where(
+            ResponseFacts.response_id.in_(
+                select(responses.c.id).where(responses.c.survey_id == survey_id)
+            )
+        )
+    session.execute(states)
+    session.execute(facts)
 
 
 def _counted(session: Session, survey: Survey, shape: SurveyShape) -> bool:
@@ -357,11 +385,23 @@ def _count_snapshot(
     audited = _last_audit(connection, survey_id)
     tally = Tally(shape)
     counted: set[int] = set()
+    batch: list[tuple[int, Facts]] = []
     for response_id, response in stored_responses(connection, survey_id, shape):
-        tally.add(response)
+        batch.append((response_id, tally.add(response)))
         counted.add(response_id)
+        if len(batch) >= FACTS_BATCH:
+            _keep_facts_apart(connection.engine, shape, batch)
+            batch = []
+    _keep_facts_apart(connection.engine, shape, batch)
     connection.rollback()
     return tally, counted, audited
+
+
+def _keep_facts_apart(engine, shape: SurveyShape, batch: list[tuple[int, Facts]]) -> None:
+    """Store a batch of a snapshot's facts in a short transaction of its own."""
+    if batch:
+        with engine.begin() as writer:
+            keep_facts(writer, shape, batch, replace=False)
 
 
 def _last_audit(connection: Connection, survey_id: int) -> int | None:
@@ -404,8 +444,10 @@ def _swap(
             select(responses.c.id).where(responses.c.survey_id == survey_id)
         ).scalars()
         since = sorted(set(stored) - counted_ids)
-        for _id, response in stored_responses(connection, survey_id, shape, response_ids=since):
-            tally.add(response)
+        for response_id, response in stored_responses(
+            connection, survey_id, shape, response_ids=since
+        ):
+            keep_facts(connection, shape, [(response_id, tally.add(response))], replace=False)
         connection.execute(delete(counts_table).where(counts_table.c.survey_id == survey_id))
         _add(own, survey_id, tally.rows())
         connection.execute(
@@ -418,21 +460,33 @@ def _swap(
 
 
 def differences(session: Session, survey: Survey) -> list[tuple]:
-    """Return the names of the statements whose kept rows differ from a fresh count.
+    """Return the names of the statements that kept rows or facts give otherwise than the answers.
 
-    For ``engage counts check``: every row is compared, not only the totals;
-    nothing is rebuilt, and untrusted counts are compared as they are.
+    For ``engage counts check``: every row of the kept counts, and every row that
+    counting the kept response facts gives, is compared with counting the answers
+    themselves; nothing is rebuilt, and untrusted counts are compared as they are.
     """
-    afresh: dict[tuple, dict] = {}
-    for (name, key), value in count(session, survey, kept_shape(survey)).items():
-        if value:
-            afresh.setdefault(name, {})[_decoded(key)] = value
+    shape = kept_shape(survey)
+    afresh = _by_name(count(session, survey, shape, use_facts=False).items())
+    from_facts = _by_name(count(session, survey, shape).items())
     kept: dict[tuple, dict] = {}
     for name, key, value in _stored(session.connection(), survey.id):
         kept.setdefault(name, {})[key] = value
+    names = afresh.keys() | kept.keys() | from_facts.keys()
     return sorted(
-        name for name in afresh.keys() | kept.keys() if afresh.get(name) != kept.get(name)
+        name
+        for name in names
+        if afresh.get(name) != kept.get(name) or afresh.get(name) != from_facts.get(name)
     )
+
+
+def _by_name(rows: Iterable[tuple[tuple, int]]) -> dict[tuple, dict]:
+    """Return counted rows as ``{statement name: {row key as kept: count}}``."""
+    found: dict[tuple, dict] = {}
+    for (name, key), value in rows:
+        if value:
+            found.setdefault(name, {})[_decoded(key)] = value
+    return found
 
 
 def _decoded(key: tuple) -> tuple:

@@ -1,4 +1,4 @@
-"""stored reports: the report cache moves from each server's instance folder to the database
+"""stored reports (the report cache, in the database) and response facts (counting)
 
 Revision ID: 0003
 Revises: 0002
@@ -29,8 +29,18 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('key')
     )
     op.create_index(op.f('ix_stored_reports_survey_id'), 'stored_reports', ['survey_id'], unique=False)
+    op.create_table('response_facts',
+    sa.Column('response_id', sa.Integer(), nullable=False),
+    sa.Column('structure', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('profile', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('answers', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('day', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.ForeignKeyConstraint(['response_id'], ['responses.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('response_id')
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('response_facts')
     op.drop_index(op.f('ix_stored_reports_survey_id'), table_name='stored_reports')
     op.drop_table('stored_reports')
