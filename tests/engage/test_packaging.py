@@ -32,6 +32,13 @@ def test_wheel_ships_templates_translations_and_migrations_and_runs(tmp_path):
     assert "engage/translations/fr/LC_MESSAGES/messages.mo" in names
     assert "engage/migrations/versions/0001_initial_schema.py" in names
     assert "engage/static/engage.css" in names
+    modules = [
+        path.relative_to(REPO).as_posix()
+        for package in ("engage", "surveys", "analysis")
+        for path in (REPO / package).rglob("*.py")
+    ]
+    assert "engage/intake/entries.py" in modules
+    assert [module for module in modules if module not in names] == []
 
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
