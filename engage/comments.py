@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from analysis.sentiment import SentimentCutoffs, label_with, score_comment
 from surveys import report_counts
+from surveys.audit import write_audit
 from surveys.definition import LONG_TEXT
 from surveys.models import (
     SENTIMENT_LABELS,
@@ -71,19 +72,19 @@ def override_sentiment(
         comment.override_by_id = user.id if label is not None else None
         comment.override_at = when if label is not None else None
         session.add(comment)
-    event = AuditEvent(
-        at=when,
-        user_id=user.id,
-        action=SENTIMENT_OVERRIDE,
-        entity="answer" if isinstance(comment, Answer) else "group_feedback",
-        entity_id=str(comment.id),
-        survey_id=survey_id,
-        old=old,
-        new={"sentiment_label": comment.sentiment_label, "sentiment_override": label},
-        reason=reason,
-    )
     session.add(comment)
-    session.add(event)
+    event = write_audit(
+        session,
+        user.id,
+        SENTIMENT_OVERRIDE,
+        "answer" if isinstance(comment, Answer) else "group_feedback",
+        str(comment.id),
+        survey_id,
+        old,
+        {"sentiment_label": comment.sentiment_label, "sentiment_override": label},
+        reason=reason,
+        at=when,
+    )
     session.commit()
     return event
 

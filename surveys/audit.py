@@ -2,8 +2,7 @@
 
 Every correction, review and override adds one ``AuditEvent`` in the transaction
 of the change it records, so the trail never says more or less than was stored.
-``write_audit`` is the one writer (engage.comments' sentiment override still builds
-its own event and should call it).
+``write_audit`` is the one writer.
 """
 
 from __future__ import annotations
