@@ -283,7 +283,7 @@ def signed_visits(count: int, database_url: str, instance: Path) -> list[tuple[s
     from flask import session
 
     from engage import create_app
-    from engage.respond import new_form_token
+    from engage.respond.tokens import new_form_token
 
     app = create_app(
         {"DATABASE_URL": database_url, "INSTANCE_PATH": str(instance), "SECRET_KEY": SECRET_KEY}

@@ -52,8 +52,10 @@ def demo_command() -> None:
 
 def init_app(app: Flask) -> None:
     """Register these commands and those the blueprint modules declare on ``app.cli``."""
-    from engage import intake, manage, reports, respond
+    from engage.intake import commands as intake
+    from engage.manage import commands as manage
+    from engage.reports import commands as reports
 
     own = (init_db_command, create_user_command, demo_command, catalogs.translations)
-    for command in own + manage.commands + intake.commands + reports.commands + respond.commands:
+    for command in own + manage.commands + intake.commands + reports.commands:
         app.cli.add_command(command)

@@ -14,8 +14,4 @@ without importing this package first; importing them here registers their routes
 from engage.intake import entries, paper, sessions  # noqa: F401  (their routes register on bp)
 from engage.intake.blueprint import bp
 
-# The tuple engage.commands.init_app registers (this name then means the tuple, not the
-# commands module, as engage.commands expects of every blueprint).
-from engage.intake.commands import commands
-
-__all__ = ["bp", "commands"]
+__all__ = ["bp"]

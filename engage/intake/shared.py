@@ -14,10 +14,11 @@ from sqlmodel import select
 
 from analysis.sentiment import SentimentCutoffs
 from engage import db
+from engage.loading import survey_or_404
 from surveys.intake import NumberedQuestion, option_label, today
 from surveys.languages import ResolvedText, resolve_text
 from surveys.models import ROLE_ADMIN, ROLE_STAFF, SURVEY_DRAFT, Survey, User
-from surveys.store import hint_key, label_key, load_texts, survey_by_slug
+from surveys.store import hint_key, label_key, load_texts
 
 
 def sentiment_cutoffs() -> SentimentCutoffs:
@@ -75,9 +76,7 @@ def survey_texts(survey: Survey, language: str) -> SurveyTexts:
 
 def find_survey(slug: str, *, for_entry: bool = False) -> Survey:
     """Return the survey, or 404; drafts are shown to staff only and never take entries."""
-    survey = survey_by_slug(db.get_session(), slug)
-    if survey is None:
-        abort(404)
+    survey = survey_or_404(slug)
     if survey.status == SURVEY_DRAFT and (for_entry or not is_staff()):
         abort(404)
     return survey

@@ -23,8 +23,4 @@ from engage.manage import (  # noqa: F401  (each view module registers its route
 )
 from engage.manage.blueprint import bp
 
-# The tuple engage.commands.init_app registers (this name then means the tuple, not the
-# commands module, as engage.commands expects of every blueprint).
-from engage.manage.commands import commands
-
-__all__ = ["bp", "commands"]
+__all__ = ["bp"]

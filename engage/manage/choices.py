@@ -6,10 +6,11 @@ from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
 from engage import db
+from engage.loading import survey_or_404
 from engage.manage.audit import audit, snapshot
 from engage.manage.blueprint import bp
 from engage.manage.forms import CHOICE_KINDS, AddChoiceForm, add_error, has_errors
-from engage.manage.loading import answered_ids, is_locked, load_choice, load_question, load_survey
+from engage.manage.loading import answered_ids, is_locked, load_choice, load_question
 from engage.manage.question_page import render_question
 from engage.manage.questions import derive_name
 from engage.manage.skip_logic import dependents
@@ -22,7 +23,7 @@ from surveys.models import Choice
 @bp.post("/<slug>/questions/<name>/choices")
 def add_choice(slug: str, name: str):
     """Add an option to a single or multiple choice question (allowed even with answers)."""
-    survey = load_survey(slug)
+    survey = survey_or_404(slug)
     question = load_question(survey, name)
     if question.kind not in CHOICE_KINDS:
         abort(404)
@@ -56,7 +57,7 @@ def add_choice(slug: str, name: str):
 @bp.post("/<slug>/questions/<name>/choices/<int:choice_id>/move")
 def move_choice(slug: str, name: str, choice_id: int):
     """Move an option one place up or down."""
-    survey = load_survey(slug)
+    survey = survey_or_404(slug)
     question = load_question(survey, name)
     choice = load_choice(question, choice_id)
     order = list(question.choices)
@@ -78,7 +79,7 @@ def move_choice(slug: str, name: str, choice_id: int):
 @bp.post("/<slug>/questions/<name>/choices/<int:choice_id>/remove")
 def remove_choice(slug: str, name: str, choice_id: int):
     """Remove an option, unless the question has answers or skip logic uses the option."""
-    survey = load_survey(slug)
+    survey = survey_or_404(slug)
     question = load_question(survey, name)
     choice = load_choice(question, choice_id)
     problems = []

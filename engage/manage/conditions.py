@@ -6,10 +6,11 @@ from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 
 from engage import db
+from engage.loading import survey_or_404
 from engage.manage.audit import audit, snapshot
 from engage.manage.blueprint import bp
 from engage.manage.forms import add_error, has_errors
-from engage.manage.loading import load_question, load_survey
+from engage.manage.loading import load_question
 from engage.manage.question_page import render_question
 from engage.manage.skip_logic import condition_form, condition_values
 from surveys.definition import Condition
@@ -20,7 +21,7 @@ from surveys.messages import N_
 @bp.post("/<slug>/questions/<name>/condition")
 def save_condition(slug: str, name: str):
     """Set or remove a question's skip logic, checked against the earlier questions."""
-    survey = load_survey(slug)
+    survey = survey_or_404(slug)
     question = load_question(survey, name)
     form = condition_form(survey, question, bind=True)
     form.validate_on_submit()

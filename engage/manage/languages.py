@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from engage import db
+from engage.loading import survey_or_404
 from engage.manage.audit import audit
 from engage.manage.blueprint import bp
 from engage.manage.display import (
@@ -17,7 +18,6 @@ from engage.manage.display import (
     text_in,
 )
 from engage.manage.forms import AddLanguageForm, SurveyTextsForm, add_error, has_errors
-from engage.manage.loading import load_survey
 from engage.manage.survey_page import render_survey
 from surveys import store
 from surveys.languages import text_direction
@@ -44,7 +44,7 @@ def change_languages(survey: Survey, languages: list[str]) -> None:
 @bp.post("/<slug>/languages")
 def add_language(slug: str):
     """Add a language (any BCP 47 tag) to the survey."""
-    survey = load_survey(slug)
+    survey = survey_or_404(slug)
     form = AddLanguageForm(prefix="language")
     if form.validate_on_submit() and form.tag.data in survey.languages:
         add_error(form.tag, _("The survey already has this language."))
@@ -58,7 +58,7 @@ def add_language(slug: str):
 @bp.post("/<slug>/languages/<tag>/default")
 def set_default_language(slug: str, tag: str):
     """Make one of the survey's languages its default (the fallback and translation source)."""
-    survey = load_survey(slug)
+    survey = survey_or_404(slug)
     if tag not in survey.languages:
         abort(404)
     session = db.get_session()
@@ -81,7 +81,7 @@ def set_default_language(slug: str, tag: str):
 @bp.post("/<slug>/languages/<tag>/remove")
 def remove_language(slug: str, tag: str):
     """Stop offering a language; its texts are kept in case it is added again."""
-    survey = load_survey(slug)
+    survey = survey_or_404(slug)
     if tag not in survey.languages:
         abort(404)
     if tag == survey.default_language:
@@ -129,14 +129,14 @@ def render_survey_texts(
 @bp.get("/<slug>/texts")
 def survey_texts(slug: str):
     """Edit the title, description, notice of collection and thanks in one language."""
-    survey = load_survey(slug)
+    survey = survey_or_404(slug)
     return render_survey_texts(survey, editing_language(survey))
 
 
 @bp.post("/<slug>/texts")
 def save_survey_texts(slug: str):
     """Save the survey's own texts in one language."""
-    survey = load_survey(slug)
+    survey = survey_or_404(slug)
     form = SurveyTextsForm(prefix="texts")
     language = editing_language(survey, form.language.data or "")
     if form.language.data != language:

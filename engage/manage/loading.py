@@ -3,25 +3,10 @@
 from __future__ import annotations
 
 from flask import abort
-from sqlalchemy.orm import selectinload
-from sqlmodel import select
 
 from engage import db
 from surveys import store
 from surveys.models import Choice, Question, Survey
-
-
-def load_survey(slug: str) -> Survey:
-    """Return the survey with ``slug``, its questions and choices loaded, or answer 404."""
-    statement = (
-        select(Survey)
-        .where(Survey.slug == slug)
-        .options(selectinload(Survey.questions).selectinload(Question.choices))
-    )
-    survey = db.get_session().exec(statement).first()
-    if survey is None:
-        abort(404)
-    return survey
 
 
 def load_question(survey: Survey, name: str) -> Question:

@@ -10,10 +10,11 @@ from flask_babel import gettext as _
 from sqlmodel import Session
 
 from engage import db
+from engage.loading import survey_or_404
 from engage.manage.audit import audit, snapshot
 from engage.manage.blueprint import bp
 from engage.manage.forms import CHOICE_KINDS, QuestionSettingsForm, add_error, has_errors
-from engage.manage.loading import answered_ids, is_locked, load_question, load_survey
+from engage.manage.loading import answered_ids, is_locked, load_question
 from engage.manage.question_page import render_question
 from engage.manage.questions import check_name, likert_texts
 from engage.manage.skip_logic import dependents
@@ -126,7 +127,7 @@ def read_constraints(form: QuestionSettingsForm, kind: str, choice_count: int) -
 @bp.post("/<slug>/questions/<name>/settings")
 def save_question_settings(slug: str, name: str):
     """Save a question's structure; refuse locked changes on a question with answers."""
-    survey = load_survey(slug)
+    survey = survey_or_404(slug)
     question = load_question(survey, name)
     form = QuestionSettingsForm(prefix="settings")
     form.validate_on_submit()

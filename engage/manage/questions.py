@@ -10,6 +10,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from engage import db
+from engage.loading import survey_or_404
 from engage.manage.audit import audit, snapshot
 from engage.manage.blueprint import bp
 from engage.manage.display import editing_language, language_label, shown_text
@@ -20,7 +21,7 @@ from engage.manage.forms import (
     has_errors,
     question_texts_form,
 )
-from engage.manage.loading import answered_ids, is_locked, load_question, load_survey
+from engage.manage.loading import answered_ids, is_locked, load_question
 from engage.manage.question_page import render_question
 from engage.manage.skip_logic import dependents, order_problems
 from engage.manage.survey_page import render_survey
@@ -67,7 +68,7 @@ def check_name(name: str, survey: Survey, field, current: Question | None = None
 @bp.post("/<slug>/questions")
 def add_question(slug: str):
     """Add a question at the end, with its text (and options) in the default language."""
-    survey = load_survey(slug)
+    survey = survey_or_404(slug)
     form = AddQuestionForm(prefix="question")
     form.validate_on_submit()
     kind = form.kind.data
@@ -118,7 +119,7 @@ def add_question(slug: str):
 @bp.post("/<slug>/bank/<entry_id>")
 def add_bank_entry(slug: str, entry_id: str):
     """Add a demographic bank entry's questions (texts in every built-in language)."""
-    survey = load_survey(slug)
+    survey = survey_or_404(slug)
     definitions = DEMOGRAPHIC_BANK.get(entry_id)
     if definitions is None:
         abort(404)
@@ -148,7 +149,7 @@ def add_bank_entry(slug: str, entry_id: str):
 @bp.post("/<slug>/questions/<name>/move")
 def move_question(slug: str, name: str):
     """Move a question one place up or down."""
-    survey = load_survey(slug)
+    survey = survey_or_404(slug)
     question = load_question(survey, name)
     direction = request.form.get("direction")
     order = list(survey.questions)
@@ -196,7 +197,7 @@ def delete_problems(survey: Survey, question: Question) -> list[str]:
 @bp.route("/<slug>/questions/<name>/delete", methods=["GET", "POST"])
 def delete_question(slug: str, name: str):
     """Ask for confirmation, then delete a question with its choices and texts."""
-    survey = load_survey(slug)
+    survey = survey_or_404(slug)
     question = load_question(survey, name)
     problems = delete_problems(survey, question)
     if request.method == "GET" or problems:
@@ -226,14 +227,14 @@ def delete_question(slug: str, name: str):
 @bp.get("/<slug>/questions/<name>")
 def question(slug: str, name: str):
     """Show a question's texts (in the chosen language), settings, options and skip logic."""
-    survey = load_survey(slug)
+    survey = survey_or_404(slug)
     return render_question(survey, load_question(survey, name))
 
 
 @bp.post("/<slug>/questions/<name>/texts")
 def save_question_texts(slug: str, name: str):
     """Save a question's label, hint and option labels in one language."""
-    survey = load_survey(slug)
+    survey = survey_or_404(slug)
     question = load_question(survey, name)
     session = db.get_session()
     texts = store.load_texts(session, survey.id)

@@ -12,6 +12,7 @@ from sqlmodel import select
 
 from engage import db
 from engage.auth import csrf
+from engage.loading import survey_or_404
 from engage.manage.audit import audit
 from engage.manage.blueprint import bp
 from engage.manage.display import (
@@ -30,7 +31,6 @@ from engage.manage.forms import (
     add_error,
     has_errors,
 )
-from engage.manage.loading import load_survey
 from engage.manage.survey_page import SUGGESTED_LANGUAGES, render_survey, respond_preview_url
 from engage.manage.uploads import accept_upload
 from engage.manage.xlsform_import import ImportRefusedError, import_xlsform
@@ -137,7 +137,7 @@ def upload_xlsform():
 @bp.get("/<slug>/")
 def survey(slug: str):
     """Show a survey: life cycle, languages, questions, translations."""
-    return render_survey(load_survey(slug))
+    return render_survey(survey_or_404(slug))
 
 
 def publish_problems(survey: Survey) -> list[str]:
@@ -167,7 +167,7 @@ TRANSITIONS = {
 @bp.post("/<slug>/status")
 def change_status(slug: str):
     """Publish a draft, close an open survey or reopen a closed one."""
-    survey = load_survey(slug)
+    survey = survey_or_404(slug)
     action = request.form.get("action", "")
     if action not in TRANSITIONS:
         return render_survey(survey, 400, [_("Choose publish, close or reopen.")])
@@ -216,7 +216,7 @@ def change_status(slug: str):
 @bp.post("/<slug>/duplicate")
 def duplicate(slug: str):
     """Copy the survey (questions, texts, settings) into a new draft."""
-    survey = load_survey(slug)
+    survey = survey_or_404(slug)
     form = DuplicateForm(prefix="duplicate")
     session = db.get_session()
     if form.validate_on_submit() and store.survey_by_slug(session, form.slug.data):
@@ -240,7 +240,7 @@ def duplicate(slug: str):
         # Another request took the slug between the check and the write.
         session.rollback()
         add_error(form.slug, _("A survey with this web address name already exists."))
-        return render_survey(load_survey(slug), 400, duplicate_form=form)
+        return render_survey(survey_or_404(slug), 400, duplicate_form=form)
     flash(_("This is a draft copy of “%(slug)s”.", slug=survey.slug))
     return redirect(url_for(".survey", slug=copy.slug))
 
@@ -248,7 +248,7 @@ def duplicate(slug: str):
 @bp.get("/<slug>/preview")
 def preview(slug: str):
     """Show every text of the survey in one language, marking what falls back untranslated."""
-    survey = load_survey(slug)
+    survey = survey_or_404(slug)
     language = editing_language(survey)
     texts = store.load_texts(db.get_session(), survey.id)
 

@@ -9,11 +9,11 @@ from flask_babel import gettext as _
 
 from engage import db
 from engage.auth import csrf
+from engage.loading import survey_or_404
 from engage.manage.audit import audit
 from engage.manage.blueprint import bp
 from engage.manage.display import language_label
 from engage.manage.forms import add_error, has_errors, translation_upload_form
-from engage.manage.loading import load_survey
 from engage.manage.survey_page import render_survey, survey_text_keys
 from engage.manage.uploads import accept_upload
 from surveys import store, translation_io
@@ -26,7 +26,7 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 @bp.get("/<slug>/xlsform.xlsx")
 def export_xlsform(slug: str):
     """Download the survey as an XLSForm workbook."""
-    survey = load_survey(slug)
+    survey = survey_or_404(slug)
     buffer = io.BytesIO()
     write_xlsform(store.to_definition(db.get_session(), survey), buffer)
     buffer.seek(0)
@@ -49,7 +49,7 @@ def expected_translation(survey: Survey, language: str) -> translation_io.Transl
 @bp.get("/<slug>/translations/<language>.<fmt>")
 def export_translation(slug: str, language: str, fmt: str):
     """Download one language's texts for a translator, as XLSX or PO."""
-    survey = load_survey(slug)
+    survey = survey_or_404(slug)
     if language not in survey.languages or language == survey.default_language:
         abort(404)
     translation = expected_translation(survey, language)
@@ -76,7 +76,7 @@ def export_translation(slug: str, language: str, fmt: str):
 def import_translation(slug: str):
     """Import a translator's file into one language, all of it or nothing."""
     accept_upload()
-    survey = load_survey(slug)
+    survey = survey_or_404(slug)
     form = translation_upload_form(survey, bind=True)
     form.validate_on_submit()
     language = form.language.data or ""

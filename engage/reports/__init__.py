@@ -20,8 +20,4 @@ from engage.reports import (  # noqa: F401  (each view module registers its rout
 )
 from engage.reports.blueprint import bp
 
-# The tuple engage.commands.init_app registers (this name then means the tuple, not the
-# commands module, as engage.commands expects of every blueprint).
-from engage.reports.commands import commands
-
-__all__ = ["bp", "commands"]
+__all__ = ["bp"]

@@ -16,8 +16,9 @@ from engage import db, report_cache
 from engage.auth import role_required, safe_next
 from engage.exports.responses import response_conditions
 from engage.labels import SENTIMENT_NAMES, short_label
+from engage.loading import survey_or_404
 from engage.reports.blueprint import bp
-from engage.reports.dashboard import STAFF_ROLES, interface_tag, survey_or_404
+from engage.reports.dashboard import STAFF_ROLES, interface_tag
 from engage.reports.forms import (
     SENTIMENT_FILTERS,
     CommentFilterForm,

@@ -24,6 +24,7 @@ from engage.labels import (
     language_name,
     short_label,
 )
+from engage.loading import survey_or_404
 from engage.reports.blueprint import bp
 from engage.reports.forms import current_url, filter_args, filter_form, view_from_args
 from surveys.aggregates import Filters, Options, collect, dimension_infos, one_intersection
@@ -31,7 +32,7 @@ from surveys.languages import resolve_text, text_direction
 from surveys.models import ROLE_ADMIN, ROLE_STAFF, Survey
 from surveys.models import Response as ResponseRow
 from surveys.report_counts import kept_rows
-from surveys.store import load_texts, survey_by_slug
+from surveys.store import load_texts
 
 STAFF_ROLES = (ROLE_ADMIN, ROLE_STAFF)
 
@@ -76,14 +77,6 @@ def interface_tag() -> str:
     """Return the interface language, for survey labels in the report."""
     select_locale()
     return g.interface_language
-
-
-def survey_or_404(slug: str) -> Survey:
-    """Return the survey with this slug, or answer 404."""
-    survey = survey_by_slug(db.get_session(), slug)
-    if survey is None:
-        abort(404)
-    return survey
 
 
 def build_page_report(survey: Survey, filters: Filters, pair: tuple[str, str] | None):

@@ -15,8 +15,9 @@ from engage.exports.open_data import open_data_files, zip_bytes
 from engage.exports.report_tables import report_xlsx
 from engage.exports.responses import responses_csv, responses_xlsx
 from engage.labels import CHANNEL_NAMES
+from engage.loading import survey_or_404
 from engage.reports.blueprint import bp
-from engage.reports.dashboard import STAFF_ROLES, interface_tag, report_helpers, survey_or_404
+from engage.reports.dashboard import STAFF_ROLES, interface_tag, report_helpers
 from engage.reports.forms import filter_form
 from surveys.aggregates import Filters
 from surveys.languages import text_direction

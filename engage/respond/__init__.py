@@ -32,7 +32,4 @@ importing this package first; importing ``views`` here registers its routes.
 from engage.respond import views  # noqa: F401  (registers the routes on bp)
 from engage.respond.blueprint import bp
 
-# Commands this blueprint adds to `engage` (registered by engage.commands.init_app).
-commands: tuple = ()
-
-__all__ = ["bp", "commands"]
+__all__ = ["bp"]

@@ -5,24 +5,13 @@ from __future__ import annotations
 from flask import abort, g, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
-from sqlmodel import select
 
 from engage import db
 from engage.errors import render_error
+from engage.loading import load_survey
 from engage.respond.content import Shown, SurveyContent, survey_language
-from surveys.models import ROLE_ADMIN, ROLE_STAFF, SURVEY_CLOSED, SURVEY_DRAFT, Question, Survey
+from surveys.models import ROLE_ADMIN, ROLE_STAFF, SURVEY_CLOSED, SURVEY_DRAFT, Survey
 from surveys.store import load_texts
-
-
-def load_survey(slug: str) -> Survey | None:
-    """Return the survey with its questions and choices loaded in three queries."""
-    statement = (
-        select(Survey)
-        .where(Survey.slug == slug)
-        .options(selectinload(Survey.questions).selectinload(Question.choices))
-    )
-    return db.get_session().exec(statement).first()
 
 
 def wants_preview() -> bool:
