@@ -3,12 +3,15 @@
 Generates a synthetic survey with bulk inserts (SQLite, or PostgreSQL with
 COPY), then measures, each in a fresh process, the time and peak memory of
 
-- ``raw``: the report's GROUP BY statements (``surveys.aggregates.report_queries``)
-  executed and fetched, nothing else;
-- ``report``: the full report as ``engage report --format json`` builds it:
-  the kept counts (``surveys.report_counts``) for the statements they hold,
-  the others (quotes, weighting) on the answers, then suppression,
-  statistics, weighting and JSON.
+- ``raw``: the one statement a counting pass cannot do without: fetching every
+  answer it reads (``surveys.counting``), nothing else;
+- ``report``: the full report as ``engage report --format json`` builds it: the
+  kept counts (``surveys.report_counts``, weighting cells included), the quotes,
+  then suppression, statistics, weighting and JSON;
+- ``raw_month`` and ``month``: the same for the report filtered to one month
+  (the dashboard's most common filter), counted in one pass over its responses;
+- ``rebuild``: counting the kept rows afresh from a snapshot (what a change to
+  the survey's questions costs), holding no write lock.
 
 Usage::
 
@@ -41,6 +44,7 @@ sys.path.insert(0, str(HERE.parent.parent))
 
 DEFAULT_SQLITE = "sqlite:////tmp/engage-bench/report-scale.sqlite3"
 SLUG = "report-scale"
+MODES = ("raw", "report", "raw_month", "month", "rebuild")
 LIKERT_QUESTIONS = ("safe", "reliable", "affordable", "respectful", "informed")
 WARDS = [f"ward_{n}" for n in range(1, 11)]
 CHANNEL_WEIGHTS = {"web": 70, "paper": 15, "phone": 8, "in_person": 7}
@@ -540,13 +544,16 @@ def add_group_sessions(engine, survey_id: int, ids: dict, rng: random.Random) ->
 
 def measure(database: str, mode: str) -> dict:
     """Time one raw or full report run; return seconds and memory in MB."""
+    from sqlalchemy import func, select
     from sqlmodel import Session
 
     from analysis.report import build_report
     from analysis.report_formats import to_json
     from engage.survey_reports import report_settings
-    from surveys.aggregates import Filters, Options, collect, report_queries
-    from surveys.report_counts import kept_rows
+    from surveys import counting, report_counts
+    from surveys.aggregates import Filters, Options, collect
+    from surveys.models import Answer, Response
+    from surveys.report_structure import filter_conditions
     from surveys.store import survey_by_slug
 
     app = make_app(database)
@@ -560,22 +567,45 @@ def measure(database: str, mode: str) -> dict:
         cpu_before = _cpu_seconds()
         parts: dict = {}
         started = time.perf_counter()
-        if mode == "raw":
-            options = Options(weighting_dimensions=settings.weighting_dimensions)
-            queries = report_queries(session, survey, Filters(), options)
-            rows = 0
-            for query in queries:
-                rows += len(session.connection().execute(query.statement).all())
-            size = rows
+        month = Filters(start=date(2025, 4, 1), end=date(2025, 4, 30))
+        filters = month if mode in ("raw_month", "month") else Filters()
+        if mode in ("raw", "raw_month"):
+            shape = counting.survey_shape(survey, settings.weighting_dimensions)
+            answers, responses = Answer.__table__, Response.__table__
+            statement = (
+                select(
+                    answers.c.response_id,
+                    answers.c.question_id,
+                    answers.c.choice,
+                    answers.c.number,
+                    answers.c.text.is_not(None),
+                    func.coalesce(answers.c.sentiment_override, answers.c.sentiment_label),
+                    responses.c.channel,
+                    responses.c.language,
+                    responses.c.area,
+                    responses.c.collected_at,
+                )
+                .join(responses, responses.c.id == answers.c.response_id)
+                .where(
+                    *filter_conditions(survey.id, filters),
+                    answers.c.question_id.in_(sorted(shape.counted_ids)),
+                )
+            )
+            size = len(session.connection().execute(statement).all())
+        elif mode == "rebuild":
+            report_counts.forget(session, survey.id)
+            session.commit()
+            assert report_counts.rebuild(session, survey)
+            size = len(report_counts.differences(session, survey))
+            assert size == 0
         else:
-            # What survey_report does, timed in two parts: the kept counts, then the
-            # statements they do not hold (quotes, raking) run on the answers.
+            # What survey_report does, timed in two parts: the counts, then the report.
             data = collect(
                 session,
                 survey,
-                Filters(),
+                filters,
                 Options(weighting_dimensions=settings.weighting_dimensions),
-                kept_rows(session, survey, Filters()),
+                report_counts.kept_rows(session, survey, filters),
             )
             collected = time.perf_counter()
             report = build_report(data, settings, title=data.labels.get("title"))
@@ -615,10 +645,10 @@ def measure_in_subprocess(database: str, mode: str) -> dict:
 
 
 def benchmark(database: str, repeat: int) -> dict:
-    """Measure raw and full runs alternately; return the medians."""
-    runs = {"raw": [], "report": []}
+    """Measure each mode in turn, ``repeat`` times; return the medians."""
+    runs: dict[str, list] = {mode: [] for mode in MODES}
     for _ in range(repeat):
-        for mode in ("raw", "report"):
+        for mode in MODES:
             runs[mode].append(measure_in_subprocess(database, mode))
     summary = {}
     for mode, results in runs.items():
@@ -632,6 +662,8 @@ def benchmark(database: str, repeat: int) -> dict:
         summary[mode]["rss_before_mb"] = max(r["rss_before_mb"] for r in results)
     summary["load_average"] = os.getloadavg()
     summary["ratio"] = summary["report"]["seconds"] / summary["raw"]["seconds"]
+    summary["month_ratio"] = summary["month"]["seconds"] / summary["raw_month"]["seconds"]
+    summary["rebuild_ratio"] = summary["rebuild"]["seconds"] / summary["raw"]["seconds"]
     return summary
 
 
@@ -642,7 +674,7 @@ def main() -> None:
     parser.add_argument("--generate-only", action="store_true")
     parser.add_argument("--fresh", action="store_true", help="delete and regenerate the survey")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--measure", choices=("raw", "report"), help=argparse.SUPPRESS)
+    parser.add_argument("--measure", choices=MODES, help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.measure:
@@ -659,13 +691,16 @@ def main() -> None:
             continue
         summary = benchmark(database, args.repeat)
         name = database.split(":")[0]
-        raw, report = summary["raw"], summary["report"]
+        for mode in MODES:
+            found = summary[mode]
+            print(
+                f"{name} {mode:<10} {found['seconds']:7.2f} s  "
+                f"peak RSS {found['max_rss_mb']:5.0f} MB",
+                flush=True,
+            )
         print(
-            f"{name}: raw queries {raw['seconds']:.2f} s (peak RSS {raw['max_rss_mb']:.0f} MB), "
-            f"full report {report['seconds']:.2f} s (peak RSS {report['max_rss_mb']:.0f} MB, "
-            f"{report['rss_before_mb']:.0f} MB before building; "
-            f"{report['build_seconds']:.2f} s of it after the queries), "
-            f"ratio {summary['ratio']:.2f}",
+            f"{name}: report/raw {summary['ratio']:.2f}, month/raw_month "
+            f"{summary['month_ratio']:.2f}, rebuild/raw {summary['rebuild_ratio']:.2f}",
             flush=True,
         )
         print(json.dumps(summary), flush=True)
