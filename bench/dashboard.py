@@ -14,8 +14,9 @@ Each view is measured twice, each time in a fresh process:
 
 - ``built``: kept reports off (``REPORT_CACHE_SECONDS=0``), so every request
   builds the report: from the survey's kept counts (``surveys.report_counts``,
-  kept up to date as responses are written) when unfiltered, else the SQL
-  GROUP BY queries over the answers; then suppression and statistics. This is
+  kept up to date as responses are written) when unfiltered, else one counting
+  pass over the filtered responses' facts (``surveys.counting``); then suppression
+  and statistics. This is
   what the first visitor after a change waits for;
 - ``kept``: the app's default, where the first request builds the report and
   keeps it (``engage.report_cache``) and the requests after it reuse it.
@@ -88,13 +89,15 @@ def make_app(database: str, keep: bool = True):
 
 def measure(database: str, view: str, repeat: int, keep: bool) -> dict:
     """Request one view ``repeat + 1`` times in this process; return the timings."""
-    import shutil
+    from sqlmodel import Session, delete
 
     import engage.reports.dashboard as reports
-    from engage.report_cache import FOLDER
+    from surveys.models import StoredReport
 
     app = make_app(database, keep)
-    shutil.rmtree(Path(app.instance_path) / FOLDER, ignore_errors=True)
+    with Session(app.extensions["engage.engine"]) as session:  # no report kept from a last run
+        session.exec(delete(StoredReport))
+        session.commit()
     client = app.test_client()
     reply = client.post("/auth/login", data={"email": STAFF_EMAIL, "password": STAFF_PASSWORD})
     if reply.status_code != 302:

@@ -5,18 +5,19 @@ group, intersections, sentiment, weighting cells) is defined here and nowhere el
 Kept counts (``surveys.report_counts``: each write adds what one response
 contributes), filtered reports and rebuilds all count through ``Tally``:
 
-- ``Tally.add`` reads one response once: its provenance, its group in every
-  dimension (the Washington Group status derived by
-  ``surveys.demographics.disability_status_of_choices``), its closed answers and
-  its comments' sentiment labels;
-- ``Tally.rows`` expands that into the rows of each report statement, keyed
+- ``facts_of`` reads one response once: its group in every dimension (the
+  Washington Group status derived by
+  ``surveys.demographics.disability_status_of_choices``), its closed answers, its
+  comments' sentiment labels and its UTC day; these *facts* are also kept per
+  response (``response_facts``), so a filtered report reads one row per response;
+- ``Tally.add_facts`` sums responses by their combination of groups, and
+  ``Tally.rows`` expands the sums into the rows of each report statement, keyed
   ``(statement name, row key)``.
 
-Responses that share a combination of groups are summed before expanding, so a
-pass over many responses costs a few dictionary updates per response, not one per
-statement row. ``contributions`` (one response) and ``count`` (a filtered pass
-over the database) are the same two steps, so kept, filtered and rebuilt counts
-cannot disagree.
+Summing before expanding makes a pass over many responses cost a few dictionary
+updates per response, not one per statement row. One response (a submission) and a
+million (a filtered report, a rebuild) go through the same steps, so kept, filtered
+and rebuilt counts cannot disagree.
 
 Conventions of the rows (see ``surveys.aggregates`` for how reports read them):
 
@@ -334,13 +335,6 @@ class Tally:
                             count
                         )
         return rows
-
-
-def contributions(shape: SurveyShape, response: StoredResponse) -> Counter:
-    """Return the rows one response adds to, keyed ``(statement name, row key)``."""
-    tally = Tally(shape)
-    tally.add(response)
-    return tally.rows()
 
 
 def stored_responses(
