@@ -14,6 +14,7 @@ import json
 from collections.abc import Iterator
 
 from analysis.report import Report, report_dict
+from surveys.formula_guard import neutralise
 
 CSV_COLUMNS = (
     "table",
@@ -51,8 +52,6 @@ CSV_COLUMNS = (
     "source",
 )
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
 
 def to_json(report: Report) -> str:
     """Return the report as JSON (no NaN); compact, so that the fast C encoder writes it."""
@@ -75,9 +74,7 @@ def _cell(value):
         return "true" if value else "false"
     if value is None:
         return ""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
+    return neutralise(value)
 
 
 def _ci(ci, prefix: str = "ci") -> dict:

@@ -1,7 +1,7 @@
 """Downloads: responses with provenance, report tables, open data and the one-file HTML report.
 
 One module per format; every CSV and XLSX cell passes through
-``spreadsheets.neutralise``. Privacy rules, whatever the format:
+``surveys.formula_guard.neutralise``. Privacy rules, whatever the format:
 
 - Contact details (``response_contacts``) are never read here.
 - Group feedback text comes only from ``surveys.intake.quotable_feedback``,

@@ -1,10 +1,4 @@
-"""CSV and XLSX writing, with the one guard against spreadsheet formulas (``neutralise``).
-
-Every CSV and XLSX cell passes through ``neutralise``: text that a spreadsheet
-would run as a formula (it starts with ``=``, ``+``, ``-``, ``@``, a tab or a
-carriage return) gets a leading apostrophe, as OWASP advises against CSV
-injection. Numbers stay numbers.
-"""
+"""CSV and XLSX writing; every cell passes the one formula guard, ``surveys.formula_guard``."""
 
 from __future__ import annotations
 
@@ -17,14 +11,7 @@ from datetime import UTC, date, datetime
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    """Return ``value`` safe for a spreadsheet: formula-like text gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+from surveys.formula_guard import neutralise
 
 
 def csv_cell(value) -> str | int | float:
