@@ -27,7 +27,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import func, literal, select
@@ -285,32 +284,6 @@ def counted_rows(
     if kept is not None and all(name in kept for name in names):
         return {name: list(kept[name]) for name in names}
     return counting.rows_by_statement(counting.count(session, survey, shape, filters), names)
-
-
-def one_intersection(
-    session: Session,
-    survey: Survey,
-    filters: Filters,
-    pair: tuple[str, str],
-    kept: Rows | None = None,
-) -> dict:
-    """Return two dimensions crossed, as ``collect`` gives them: from ``kept`` rows, else counted.
-
-    Counting reads only the two dimensions' questions (the survey cut down to them).
-    """
-    order = list(dimension_infos(survey))
-    first, second = sorted(pair, key=order.index)
-    name = ("intersection", first, second)
-    if kept is not None and name in kept:
-        return {(first, second): _triples(kept[name])}
-    cut = SimpleNamespace(
-        id=survey.id,
-        settings=survey.settings,
-        questions=[q for q in survey.questions if q.dimension in (first, second)],
-    )
-    shape = counting.survey_shape(cut)
-    rows = counting.rows_by_statement(counting.count(session, cut, shape, filters), [name])
-    return {(first, second): _triples(rows[name])}
 
 
 def collect(

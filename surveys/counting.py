@@ -37,7 +37,7 @@ import itertools
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cached_property
 
@@ -135,6 +135,11 @@ def structure_key(shape: SurveyShape) -> str:
         list(shape.weighting),
     ]
     return hashlib.sha256(json.dumps(described).encode()).hexdigest()
+
+
+def facts_key(shape: SurveyShape) -> str:
+    """Return the key of the facts this shape reads: its structure, whatever it weights by."""
+    return structure_key(replace(shape, weighting=()))
 
 
 def statement_names(shape: SurveyShape, intersections: bool = True) -> list[tuple]:
@@ -422,7 +427,7 @@ def count(
     missing = []
     kept = and_(
         facts_table.c.response_id == responses.c.id,
-        facts_table.c.structure == (structure_key(shape) if use_facts else ""),
+        facts_table.c.structure == (facts_key(shape) if use_facts else ""),
     )
     statement = (
         select(
@@ -461,7 +466,7 @@ def keep_facts(
     ``replace=False`` is for a rebuild's snapshot, which must not overwrite the facts a
     correction wrote after the snapshot was taken.
     """
-    structure = structure_key(shape)
+    structure = facts_key(shape)
     values = [
         {
             "response_id": response_id,

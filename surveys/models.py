@@ -364,7 +364,7 @@ class ReportCountState(SQLModel, table=True):
 class ResponseFacts(SQLModel, table=True):
     """What one response brings to a report (``surveys.counting.Facts``), for a survey shape.
 
-    ``structure`` is the ``surveys.counting.structure_key`` it was worked out for; facts
+    ``structure`` is the ``surveys.counting.facts_key`` it was worked out for; facts
     of another shape are not read (the response's answers are, until a rebuild).
     """
 

@@ -27,7 +27,7 @@ from engage.labels import (
 from engage.loading import survey_or_404
 from engage.reports.blueprint import bp
 from engage.reports.forms import current_url, filter_args, filter_form, view_from_args
-from surveys.aggregates import Filters, Options, collect, dimension_infos, one_intersection
+from surveys.aggregates import Filters, Options, collect, dimension_infos
 from surveys.languages import resolve_text, text_direction
 from surveys.models import ROLE_ADMIN, ROLE_STAFF, Survey
 from surveys.models import Response as ResponseRow
@@ -82,8 +82,9 @@ def interface_tag() -> str:
 def build_page_report(survey: Survey, filters: Filters, pair: tuple[str, str] | None):
     """Build the report a dashboard shows: no weighting, only the chosen intersection.
 
-    Crossing every pair of dimensions costs a query (and a suppressed table) per
-    pair; the dashboard shows one pair, so only that one is asked of the database.
+    Every pair of dimensions comes with the counts (kept, or from the one counting
+    pass of a filter); the dashboard shows one pair, so only that one is built into a
+    suppressed table.
     """
     from analysis.report import build_report
     from engage.survey_reports import report_settings, titled_derived_dimensions
@@ -91,10 +92,14 @@ def build_page_report(survey: Survey, filters: Filters, pair: tuple[str, str] | 
     session = db.get_session()
     settings = replace(report_settings(current_app.config, survey), weighting_dimensions=())
     kept = kept_rows(session, survey, filters)
-    options = Options(intersections=False, language=interface_tag())
+    options = Options(intersections=True, language=interface_tag())
     data = titled_derived_dimensions(collect(session, survey, filters, options, kept))
-    if pair:
-        data = replace(data, intersections=one_intersection(session, survey, filters, pair, kept))
+    order = list(data.dimensions)
+    chosen = tuple(sorted(pair, key=order.index)) if pair else None
+    data = replace(
+        data,
+        intersections={chosen: data.intersections[chosen]} if chosen in data.intersections else {},
+    )
     return build_report(
         data, settings, title=data.labels.get("title"), generated_at=datetime.now().astimezone()
     )
