@@ -22,7 +22,8 @@ def differences_table(report: dict, dimensions: list[tuple[str, str]]) -> Table:
             method, p_value = str(TEST_NAMES[test["test"]]), test["p_value"]
         elif tested:
             method = _("Each group against the rest")
-            p_value = min(row["p_value"] for row in tested if row["p_value"] is not None)
+            found = [row["p_value"] for row in tested if row["p_value"] is not None]
+            p_value = min(found, default=None)
         else:
             method, p_value = str(TEST_NAMES["not_applicable"]), None
         differs = p_value is not None and p_value < 0.05

@@ -156,6 +156,25 @@ def test_filters_live_in_the_address_and_narrow_the_report(client, login_as, sur
     assert 'value="2025-06-02"' in page(client, DASHBOARD + "?start=2025-06-02")
 
 
+def test_a_question_whose_group_tests_all_went_unreported_says_no_test(app):
+    """A filter can leave every group's own test without a p-value (too few people)."""
+    from engage.charts.differences import differences_table
+
+    table = {
+        "question": "satisfied",
+        "label": "Satisfied?",
+        "dimension": "race",
+        "note": None,
+        "test": {"test": "not_applicable", "p_value": None},
+        "rows": [{"group": "black", "test": "fisher", "p_value": None}],
+    }
+    with app.test_request_context("/?lang=en"):
+        shown = differences_table({"outcomes": [table]}, [("race", "Race")])
+
+    (row,) = shown.rows
+    assert [cell.text for cell in row.cells] == ["Race", "Each group against the rest", "", "No"]
+
+
 def test_bad_filters_are_explained_and_nothing_is_shown(client, login_as, survey):
     login_as("staff")
     html = page(client, DASHBOARD + "?start=2025-06-05&end=2025-06-01", status=400)
