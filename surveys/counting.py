@@ -47,6 +47,7 @@ from sqlalchemy.sql import Select
 from sqlmodel import Session
 
 from surveys.demographics import DISABILITY_DIMENSION, disability_status_of_choices
+from surveys.expansion import Axis, Entries, expand
 from surveys.models import Answer, Response, ResponseFacts, Survey
 from surveys.report_records import DimensionInfo, Filters
 from surveys.report_structure import (
@@ -250,20 +251,22 @@ def _compact(value: list) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
-def _counters() -> defaultdict:
-    return defaultdict(Counter)
-
-
 @dataclass
 class Tally:
-    """Responses summed by their combination of groups: enough to give every report row."""
+    """Responses summed by their combination of groups (*profiles*): enough for every row.
+
+    Per profile it keeps how many responses have it and, as matrix entries, their
+    closed answers, the multi-select questions they answered and their comment labels;
+    ``surveys.expansion`` multiplies these by the profiles' groups.
+    """
 
     shape: SurveyShape
     provenance: Counter = field(default_factory=Counter)
-    profiles: Counter = field(default_factory=Counter)
-    outcomes: defaultdict = field(default_factory=_counters)
-    multi_answered: defaultdict = field(default_factory=_counters)
-    comments: defaultdict = field(default_factory=_counters)
+    profiles: Axis = field(default_factory=Axis)
+    people: list[int] = field(default_factory=list)
+    outcomes: Entries = field(default_factory=Entries)
+    answered: Entries = field(default_factory=Entries)
+    comments: Entries = field(default_factory=Entries)
     comment_context: Counter = field(default_factory=Counter)
 
     def add(self, response: StoredResponse) -> Facts:
@@ -273,73 +276,31 @@ class Tally:
         return facts
 
     def add_facts(self, channel: str, language: str, area: str | None, facts: Facts) -> None:
-        """Count one response from its facts (profiles stay JSON until ``rows``)."""
-        profile = facts.profile
+        """Count one response from its facts (profiles stay JSON until expanded)."""
         self.provenance[(channel, language, area, facts.day)] += 1
-        self.profiles[profile] += 1
+        row = self.profiles.of(facts.profile)
+        if row == len(self.people):
+            self.people.append(0)
+        self.people[row] += 1
         answered = set()
         multi = self.shape.multi_outcome_ids
+        outcomes, comments = self.outcomes, self.comments
         for item in json.loads(facts.answers):
             if len(item) == 3:
-                self.outcomes[profile][tuple(item)] += 1
+                outcomes.rows.append(row)
+                outcomes.cells.append(outcomes.columns.of(tuple(item)))
                 if item[0] in multi:
                     answered.add(item[0])
             else:
-                self.comments[profile][tuple(item)] += 1
+                comments.rows.append(row)
+                comments.cells.append(comments.columns.of(tuple(item)))
                 self.comment_context[(item[0], channel, language, item[1])] += 1
-        if answered:
-            self.multi_answered[profile].update(answered)
+        for question in answered:
+            self.answered.add(row, question)
 
     def rows(self) -> Counter:
         """Return every statement row with its count, keyed ``(statement name, row key)``."""
-        shape = self.shape
-        keys = list(shape.dimensions)
-        rows: Counter = Counter()
-        respondents = sum(self.profiles.values())
-        if respondents:
-            rows[(("respondents",), ())] = respondents
-        for (channel, language, area, day), count in self.provenance.items():
-            rows[(("totals", "channel"), (channel,))] += count
-            rows[(("totals", "language"), (language,))] += count
-            rows[(("totals", "area"), (area,))] += count
-            rows[(("totals", "day"), (day,))] += count
-        for (question, channel, language, label), count in self.comment_context.items():
-            rows[(("sentiment", "channel"), (question, channel, label))] += count
-            rows[(("sentiment", "language"), (question, language, label))] += count
-        weighting = [keys.index(key) for key in shape.weighting]
-        for encoded, people in self.profiles.items():
-            outcomes = self.outcomes.get(encoded, {})
-            answered = self.multi_answered.get(encoded, {})
-            comments = self.comments.get(encoded, {})
-            profile: Groups = tuple(tuple(groups) for groups in json.loads(encoded))
-            for key, found in zip(keys, profile, strict=True):
-                for group in found:
-                    rows[(("representation", key), (group,))] += people
-                    for (question, choice, number), count in outcomes.items():
-                        rows[(("outcomes", key), (question, group, choice, number))] += count
-                    for (question, label), count in comments.items():
-                        rows[(("sentiment", "group", key), (question, group, label))] += count
-                for group in set(found):
-                    for question, count in answered.items():
-                        rows[(("outcome_answered", key), (question, group))] += count
-            pairs = itertools.combinations(zip(keys, profile, strict=True), 2)
-            for (first, one), (second, two) in pairs:
-                for pair in itertools.product(one, two):
-                    rows[(("intersection", first, second), pair)] += people
-            for (question, choice, number), count in outcomes.items():
-                rows[(("distribution",), (question, choice, number))] += count
-            for question, count in answered.items():
-                rows[(("answered",), (question,))] += count
-            for (question, label), count in comments.items():
-                rows[(("sentiment", "question"), (question, label))] += count
-            if weighting:
-                for cell in itertools.product(*(profile[index] for index in weighting)):
-                    rows[(("weighting", "cells"), cell)] += people
-                    for (question, choice, number), count in outcomes.items():
-                        rows[(("weighting", "outcomes"), (*cell, question, choice, number))] += (
-                            count
-                        )
-        return rows
+        return expand(self)
 
 
 def stored_responses(

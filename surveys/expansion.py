@@ -1,0 +1,191 @@
+"""Expanding a ``surveys.counting.Tally`` into every statement's rows, as matrix products.
+
+Responses are summed by their *profile* (their groups in every dimension) when counted.
+Each statement's rows are then a product of two matrices over the profiles: which
+groups a profile is in, with the multiplicity ``surveys.counting.groups_in`` gives (a
+select-all dimension puts a respondent in every group chosen), and what the profile's
+responses answered. ``outcome_answered`` counts a respondent once per distinct group,
+so it multiplies by membership without multiplicity. Whole counts are summed in
+floating point, exactly (far below 2**53).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+class Axis:
+    """The distinct keys met along one side of a matrix, each with its column."""
+
+    def __init__(self) -> None:
+        self.index: dict = {}
+
+    def of(self, key) -> int:
+        """Return the column of ``key``, adding it when new."""
+        index = self.index
+        return index[key] if key in index else index.setdefault(key, len(index))
+
+    @property
+    def keys(self) -> list:
+        """Return the keys in column order."""
+        return list(self.index)
+
+
+@dataclass
+class Entries:
+    """The (row, column) cells of a sparse count matrix, one entry per count of one."""
+
+    columns: Axis = field(default_factory=Axis)
+    rows: list[int] = field(default_factory=list)
+    cells: list[int] = field(default_factory=list)
+
+    def add(self, row: int, key) -> None:
+        """Count ``key`` once for profile ``row``."""
+        self.rows.append(row)
+        self.cells.append(self.columns.of(key))
+
+
+def _matrix(rows: Sequence[int], cells: Sequence[int], height: int, width: int) -> np.ndarray:
+    """Return a height × width matrix counting each (row, cell) entry once."""
+    width = max(width, 1)
+    if not rows:
+        return np.zeros((height, width))
+    flat = np.array(rows, dtype=np.int64) * width + np.array(cells, dtype=np.int64)
+    return np.bincount(flat, minlength=height * width).reshape(height, width).astype(float)
+
+
+def _entries(entries: Entries, height: int) -> np.ndarray:
+    """Return the profiles × keys matrix of a tally's entries."""
+    return _matrix(entries.rows, entries.cells, height, len(entries.columns.index))
+
+
+def _emit(rows: Counter, name: tuple, first: list, second: list, matrix: np.ndarray, key) -> None:
+    """Add the non-zero cells of a first × second matrix as rows ``key(a, b)`` of ``name``."""
+    for i, j in zip(*np.nonzero(matrix), strict=True):
+        rows[(name, key(first[i], second[j]))] += int(round(matrix[i, j]))
+
+
+def expand(tally) -> Counter:
+    """Return every statement row of a tally, keyed ``(statement name, row key)``."""
+    shape = tally.shape
+    keys = list(shape.dimensions)
+    rows: Counter = Counter()
+    respondents = sum(tally.people)
+    if respondents:
+        rows[(("respondents",), ())] = respondents
+    for (channel, language, area, day), count in tally.provenance.items():
+        rows[(("totals", "channel"), (channel,))] += count
+        rows[(("totals", "language"), (language,))] += count
+        rows[(("totals", "area"), (area,))] += count
+        rows[(("totals", "day"), (day,))] += count
+    for (question, channel, language, label), count in tally.comment_context.items():
+        rows[(("sentiment", "channel"), (question, channel, label))] += count
+        rows[(("sentiment", "language"), (question, language, label))] += count
+    encoded = tally.profiles.keys
+    if not encoded:
+        return rows
+    height = len(encoded)
+    profiles = [json.loads(text) for text in encoded]
+    people = np.array(tally.people, dtype=float)
+    items, asked, labels = (tally.outcomes.columns, tally.answered.columns, tally.comments.columns)
+    outcomes = _entries(tally.outcomes, height)
+    answered = _entries(tally.answered, height)
+    comments = _entries(tally.comments, height)
+    groups, members = [], []
+    for position in range(len(keys)):
+        member = Entries()
+        for row, profile in enumerate(profiles):
+            for group in profile[position]:
+                member.add(row, group)
+        groups.append(member.columns)
+        members.append(_entries(member, height))
+
+    single = [()]
+    _emit(rows, ("distribution",), single, items.keys, outcomes.sum(axis=0)[None, :], _item)
+    _emit(rows, ("answered",), single, asked.keys, answered.sum(axis=0)[None, :], _question)
+    _emit(
+        rows, ("sentiment", "question"), single, labels.keys, comments.sum(axis=0)[None, :], _item
+    )
+    for key, axis, member in zip(keys, groups, members, strict=True):
+        found = axis.keys
+        _emit(rows, ("representation", key), single, found, (people @ member)[None, :], _group)
+        _emit(rows, ("outcomes", key), found, items.keys, member.T @ outcomes, _outcome)
+        distinct = (member > 0).astype(float)
+        _emit(rows, ("outcome_answered", key), found, asked.keys, distinct.T @ answered, _asked)
+        _emit(rows, ("sentiment", "group", key), found, labels.keys, member.T @ comments, _label)
+    for first, second in itertools.combinations(range(len(keys)), 2):
+        _emit(
+            rows,
+            ("intersection", keys[first], keys[second]),
+            groups[first].keys,
+            groups[second].keys,
+            members[first].T @ (people[:, None] * members[second]),
+            _pair,
+        )
+    if shape.weighting:
+        positions = [keys.index(key) for key in shape.weighting]
+        cells = Entries()
+        for row, profile in enumerate(profiles):
+            for cell in itertools.product(*(profile[position] for position in positions)):
+                cells.add(row, cell)
+        membership = _entries(cells, height)
+        _emit(
+            rows,
+            ("weighting", "cells"),
+            single,
+            cells.columns.keys,
+            (people @ membership)[None, :],
+            _cell,
+        )
+        _emit(
+            rows,
+            ("weighting", "outcomes"),
+            cells.columns.keys,
+            items.keys,
+            membership.T @ outcomes,
+            _cell_item,
+        )
+    return rows
+
+
+# How each statement's row key is made from the two sides of its matrix.
+def _item(_unused, item):
+    return item
+
+
+def _question(_unused, question):
+    return (question,)
+
+
+def _group(_unused, group):
+    return (group,)
+
+
+def _outcome(group, item):
+    return (item[0], group, item[1], item[2])
+
+
+def _asked(group, question):
+    return (question, group)
+
+
+def _label(group, item):
+    return (item[0], group, item[1])
+
+
+def _pair(one, two):
+    return (one, two)
+
+
+def _cell(_unused, cell):
+    return tuple(cell)
+
+
+def _cell_item(cell, item):
+    return (*cell, *item)
