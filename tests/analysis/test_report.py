@@ -12,7 +12,7 @@ from scipy.optimize import linprog
 from analysis.render_html import render_html
 from analysis.report import ReportSettings, build_report, report_dict
 from analysis.report_formats import to_csv, to_json
-from analysis.weighting import rake, rake_cells
+from analysis.weighting import rake_cells
 from surveys.aggregates import (
     DimensionInfo,
     Filters,
@@ -571,30 +571,36 @@ def test_group_tallies_are_their_own_source_and_combined_only_on_request():
 # -- weighting ----------------------------------------------------------------------------------
 
 
-def test_raking_grouped_counts_gives_the_weights_of_raking_each_respondent():
+def test_raking_grouped_counts_meets_each_margin_with_one_factor_per_group():
+    """Raking's solution: weights that meet every margin and are a product of group factors.
+
+    Deming and Stephan (1940): iterative proportional fitting converges to the weights
+    w(age, gender) = a(age) * b(gender) that reproduce both margins; a respondent who did
+    not give a group (prefer not, or no answer) counts in the other margin only.
+    """
     rng = random.Random(3)
-    cells = {
-        (age, gender): rng.randint(1, 40)
-        for age in ("young", "old", PNA)
-        for gender in ("woman", "man", None)
-    }
+    ages, genders = ("young", "old", PNA), ("woman", "man", None)
+    cells = {(age, gender): rng.randint(1, 40) for age in ages for gender in genders}
     margins = {"age": {"young": 45, "old": 55}, "gender": {"woman": 51, "man": 49}}
-    respondents = [
-        {"age": age, "gender": gender}
-        for (age, gender), count in cells.items()
-        for _ in range(count)
-    ]
 
     grouped = rake_cells(cells, ["age", "gender"], margins)
-    single = rake(respondents, margins)
 
-    expanded = [
-        grouped.weights[(age, gender)]
-        for (age, gender), count in cells.items()
-        for _ in range(count)
-    ]
-    assert grouped.converged and single.converged
-    assert expanded == pytest.approx(list(single.weights), abs=1e-9)
+    assert grouped.converged
+    weights = grouped.weights
+
+    def share(position: int, group: str, named: tuple) -> float:
+        weighed = {
+            key: weights[key] * count for key, count in cells.items() if key[position] in named
+        }
+        return sum(w for key, w in weighed.items() if key[position] == group) / sum(
+            weighed.values()
+        )
+
+    assert share(0, "young", ("young", "old")) == pytest.approx(0.45, abs=1e-6)
+    assert share(1, "woman", ("woman", "man")) == pytest.approx(0.51, abs=1e-6)
+    ratio = weights[("young", "woman")] / weights[("old", "woman")]
+    assert weights[("young", "man")] / weights[("old", "man")] == pytest.approx(ratio, rel=1e-6)
+    assert ratio != pytest.approx(1.0, abs=1e-3)
 
 
 def test_weighted_figures_are_reported_beside_unweighted_ones():
