@@ -12,7 +12,7 @@ from analysis.report.shapes import Report, ReportSettings
 from analysis.report.tables import ReportTables
 from analysis.report.totals import representation, settings_dict, totals
 from analysis.report.weighted import weighted
-from surveys.aggregates import SurveyAggregates
+from surveys.report_records import SurveyAggregates
 
 # Frozen, so one shared default is safe (as a default argument evaluated once would be).
 DEFAULT_SETTINGS = ReportSettings()

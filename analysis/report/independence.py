@@ -12,8 +12,8 @@ from dataclasses import replace
 from analysis.report.shapes import Independence, OutcomeRow
 from analysis.report.tables import GROUP, NO_ANSWER_NAME, kind_of
 from analysis.stats import NOT_APPLICABLE, independence_test
-from surveys.aggregates import DimensionInfo, QuestionInfo
 from surveys.definition import PREFER_NOT_TO_ANSWER
+from surveys.report_records import DimensionInfo, QuestionInfo
 
 NOT_SUBSTANTIVE = (PREFER_NOT_TO_ANSWER, NO_ANSWER_NAME)
 

@@ -15,8 +15,8 @@ from analysis.report.independence import table_test, tests_against_the_rest
 from analysis.report.shapes import ChoiceCount, OutcomeRow, OutcomeTable
 from analysis.report.tables import GROUP, MULTI_SELECT_NOTE, NO_ANSWER_NAME, ReportTables, kind_of
 from analysis.stats import rate_difference, rate_ratio, wilson_interval
-from surveys.aggregates import QuestionInfo
 from surveys.definition import PREFER_NOT_TO_ANSWER
+from surveys.report_records import QuestionInfo
 
 # What one row's figures are: n, distribution, favourable rate, its interval, mean.
 RowFigures = tuple[int | None, tuple[ChoiceCount, ...], float | None, tuple | None, float | None]

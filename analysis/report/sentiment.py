@@ -13,7 +13,7 @@ from analysis.report.shapes import QuoteOut, Sentiment, SentimentRow
 from analysis.report.tables import SENTIMENT_COLUMNS, ReportTables
 from analysis.sentiment import POSITIVE, SCORED_LANGUAGES
 from analysis.suppression import SuppressedCounts, SuppressedTable
-from surveys.aggregates import Quote
+from surveys.report_records import Quote
 
 # Negative, neutral, positive: the labels a share of scored comments is taken over.
 SCORED_COLUMNS = SENTIMENT_COLUMNS[:3]

@@ -13,9 +13,9 @@ from analysis.linked_suppression import LinkedTable, Margin, suppress_linked
 from analysis.report.shapes import CountRow, ReportSettings
 from analysis.sentiment import NEGATIVE, NEUTRAL, POSITIVE
 from analysis.suppression import is_small
-from surveys.aggregates import DimensionInfo, QuestionInfo, SurveyAggregates
 from surveys.definition import PREFER_NOT_TO_ANSWER
 from surveys.messages import N_
+from surveys.report_records import DimensionInfo, QuestionInfo, SurveyAggregates
 
 # Row kinds: a group of the dimension, "prefer not to answer", or no answer at all.
 GROUP = "group"

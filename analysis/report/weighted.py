@@ -16,8 +16,8 @@ from analysis.report.shapes import Weighted, WeightedQuestion
 from analysis.report.tables import BENCHMARK_TOTAL, NO_ANSWER_NAME, ReportTables
 from analysis.stats import wilson_interval
 from analysis.weighting import rake_cells
-from surveys.aggregates import QuestionInfo
 from surveys.definition import PREFER_NOT_TO_ANSWER
+from surveys.report_records import QuestionInfo
 
 
 def weighted(tables: ReportTables) -> Weighted | None:

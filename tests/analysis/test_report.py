@@ -13,7 +13,8 @@ from analysis.render_html import render_html
 from analysis.report import ReportSettings, build_report, report_dict
 from analysis.report_formats import to_csv, to_json
 from analysis.weighting import rake_cells
-from surveys.aggregates import (
+from surveys.questions import LIKERT_CHOICES
+from surveys.report_records import (
     DimensionInfo,
     Filters,
     GroupSessionAggregates,
@@ -22,7 +23,6 @@ from surveys.aggregates import (
     QuoteConsent,
     SurveyAggregates,
 )
-from surveys.questions import LIKERT_CHOICES
 
 PNA = "prefer_not_to_answer"
 LIKERT_SCORES = {name: float(index + 1) for index, name in enumerate(LIKERT_CHOICES)}
