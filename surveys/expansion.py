@@ -20,6 +20,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import sparse
 
+# Up to this many profiles, memberships are dense arrays (see ``_membership``).
+DENSE_UP_TO = 64
+
 
 class Axis:
     """The distinct keys met along one side of a matrix, each with its column."""
@@ -69,16 +72,40 @@ def _entries(entries: Entries, height: int) -> np.ndarray:
     return _matrix(entries.rows, entries.cells, height, len(entries.columns.index))
 
 
-def _membership(entries: Entries, height: int) -> sparse.csr_matrix:
-    """Return which groups (or cells) each profile is in, with multiplicity, as a sparse matrix.
+def _membership(entries: Entries, height: int):
+    """Return which groups (or cells) each profile is in, with multiplicity.
 
-    Sparse: a profile is in one or a few of a dimension's groups, and in one of
-    hundreds of weighting cells.
+    Sparse for many profiles (a profile is in one or a few of a dimension's groups, one
+    of hundreds of weighting cells); dense for a few, such as the one response of a
+    submission, where building a sparse matrix would cost more than the product.
     """
+    if height <= DENSE_UP_TO:
+        return _entries(entries, height)
     width = max(len(entries.columns.index), 1)
     rows = np.frombuffer(entries.rows, dtype=np.int64)
     cells = np.frombuffer(entries.cells, dtype=np.int64)
     return sparse.csr_matrix((np.ones(len(rows)), (rows, cells)), shape=(height, width))
+
+
+def _once(member):
+    """Return a membership counting each group once, whatever its multiplicity."""
+    if sparse.issparse(member):
+        distinct = member.copy()
+        distinct.data[:] = 1.0
+        return distinct
+    return (member > 0).astype(float)
+
+
+def _times(people: np.ndarray, member):
+    """Return a membership with each profile's row multiplied by its number of people."""
+    if sparse.issparse(member):
+        return sparse.diags(people) @ member
+    return people[:, None] * member
+
+
+def _array(matrix) -> np.ndarray:
+    """Return a product as a dense array."""
+    return matrix.toarray() if sparse.issparse(matrix) else np.asarray(matrix)
 
 
 def _emit(rows: Counter, name: tuple, first: list, second: list, matrix: np.ndarray, key) -> None:
@@ -132,18 +159,16 @@ def expand(tally) -> Counter:
         found = axis.keys
         _emit(rows, ("representation", key), single, found, (member.T @ people)[None, :], _group)
         _emit(rows, ("outcomes", key), found, items.keys, member.T @ outcomes, _outcome)
-        distinct = member.copy()
-        distinct.data[:] = 1.0  # once per group, whatever the multiplicity
-        _emit(rows, ("outcome_answered", key), found, asked.keys, distinct.T @ answered, _asked)
+        once = _once(member)
+        _emit(rows, ("outcome_answered", key), found, asked.keys, once.T @ answered, _asked)
         _emit(rows, ("sentiment", "group", key), found, labels.keys, member.T @ comments, _label)
-    weighed = sparse.diags(people)
     for first, second in itertools.combinations(range(len(keys)), 2):
         _emit(
             rows,
             ("intersection", keys[first], keys[second]),
             groups[first].keys,
             groups[second].keys,
-            (members[first].T @ weighed @ members[second]).toarray(),
+            _array(members[first].T @ _times(people, members[second])),
             _pair,
         )
     if shape.weighting:
