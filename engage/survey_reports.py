@@ -26,14 +26,16 @@ def report_settings(
 ) -> ReportSettings:
     """Return the report settings: thresholds from the app config, choices from the survey.
 
-    ``Survey.settings`` may hold ``reference_groups`` (``{dimension: group}``)
-    and ``weighting_dimensions`` (used unless ``weighting_dimensions`` is given).
+    ``Survey.settings`` may hold (each set on the survey's analysis settings page):
+    ``reference_groups`` (``{dimension: group}``), ``weighting_dimensions`` (used
+    unless ``weighting_dimensions`` is given), ``min_cell`` (overrides the app's
+    ``MIN_CELL``), ``disclosure_policy`` (a policy name) and ``random_rounding``.
     """
     survey_settings = survey.settings or {}
     if weighting_dimensions is None:
         weighting_dimensions = survey_settings.get("weighting_dimensions") or ()
     return ReportSettings(
-        min_cell=int(config["MIN_CELL"]),
+        min_cell=int(survey_settings.get("min_cell") or config["MIN_CELL"]),
         under_representation_below=float(config["UNDER_REPRESENTATION_BELOW"]),
         over_representation_above=float(config["OVER_REPRESENTATION_ABOVE"]),
         sentiment_negative_below=float(config["SENTIMENT_NEGATIVE_BELOW"]),
@@ -41,6 +43,8 @@ def report_settings(
         reference_groups=dict(survey_settings.get("reference_groups") or {}),
         combined=combined,
         weighting_dimensions=tuple(weighting_dimensions),
+        disclosure_policy=str(survey_settings.get("disclosure_policy") or "survey_estimates"),
+        random_rounding=bool(survey_settings.get("random_rounding")),
     )
 
 

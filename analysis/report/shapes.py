@@ -21,6 +21,11 @@ class ReportSettings:
     reference_groups: Mapping[str, str] = field(default_factory=dict)
     combined: bool = False
     weighting_dimensions: tuple[str, ...] = ()
+    # The disclosure policy of survey estimates and of resident counts, by name
+    # (analysis.suppression documents each), and whether published counts are
+    # randomly rounded to base 5.
+    disclosure_policy: str = "survey_estimates"
+    random_rounding: bool = False
 
 
 @dataclass(frozen=True)
