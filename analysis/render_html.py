@@ -258,6 +258,7 @@ class _Page:
             "over": N_("over-represented"),
             "within": N_("within thresholds"),
             "unknown": N_("no benchmark"),
+            "not_asked": N_("not asked: outside the survey's population"),
         }
         return self.text(names[flag]) if flag in names else ""
 

@@ -39,6 +39,7 @@ FLAG_NAMES = {
     "over": _l("▲ Over-represented"),
     "within": _l("Within the thresholds"),
     "unknown": _l("No population figure"),
+    "not_asked": _l("Not asked: outside the survey's population"),
 }
 
 TEST_NAMES = {

@@ -25,9 +25,6 @@ NO_ANSWER = "no_answer"
 NO_ANSWER_NAME = "no_answer"
 UNSCORED = "unscored"
 SENTIMENT_COLUMNS = (NEGATIVE, NEUTRAL, POSITIVE, UNSCORED)
-# A benchmark group holding the population total, for select-all-that-apply
-# dimensions whose groups overlap (their populations add up to more than it).
-BENCHMARK_TOTAL = "total"
 RESPONDENTS = "respondents"
 
 MULTI_SELECT_NOTE = N_(
@@ -46,7 +43,7 @@ class ReportTables:
         self.outcome_questions = [
             name
             for name, info in data.questions.items()
-            if info.kind != "long_text" and not info.dimension
+            if not info.is_comment and not info.dimension
         ]
         self.comment_questions = list(data.sentiment_by_question)
         self.margins, linked = _declare_tables(data, self.outcome_questions, self.comment_questions)

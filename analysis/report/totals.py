@@ -1,16 +1,17 @@
 """The report's settings, totals (respondents by channel, language, area, day) and representation.
 
 Representation compares each group's share of the respondents with its share of
-the population: the disproportionality index (share / population share),
-flagged against the organisation's thresholds, with Wilson 95% intervals
-(``analysis.stats``).
+the population the survey covers: the disproportionality index (share /
+population share), flagged against the organisation's thresholds, with Wilson
+95% intervals (``analysis.stats``). Benchmark groups the survey did not ask
+(``analysis.population``) are listed as "not asked" and left out of the shares.
 """
 
 from __future__ import annotations
 
+from analysis.population import NOT_ASKED, survey_population
 from analysis.report.shapes import RepresentationRow, RepresentationTable, Totals
 from analysis.report.tables import (
-    BENCHMARK_TOTAL,
     GROUP,
     MULTI_SELECT_NOTE,
     NO_ANSWER_NAME,
@@ -68,18 +69,13 @@ def representation(tables: ReportTables, key: str) -> RepresentationTable:
         base = respondents - sum(
             shown.counts[name] or 0 for name in (PREFER_NOT_TO_ANSWER, NO_ANSWER_NAME)
         )
-    population = {
-        group: count
-        for group, count in data.benchmarks.get(key, {}).items()
-        if group != BENCHMARK_TOTAL
-    }
-    population_total = data.benchmarks.get(key, {}).get(BENCHMARK_TOTAL) or sum(population.values())
+    population = survey_population(data.benchmarks.get(key, {}), dimension)
     rows = []
     for group, count in shown.counts.items():
         kind = kind_of(group)
         share = ci = index = index_ci = flag = None
-        group_population = population.get(group) if kind == GROUP else None
-        population_share = ratio(group_population, population_total)
+        group_population = population.groups.get(group) if kind == GROUP else None
+        population_share = population.share(group) if kind == GROUP else None
         if kind == GROUP and count is not None and base:
             share = count / base
             ci = wilson_interval(count, base)
@@ -109,6 +105,25 @@ def representation(tables: ReportTables, key: str) -> RepresentationTable:
                 flag=flag,
             )
         )
+    rows.extend(
+        RepresentationRow(
+            dimension=key,
+            group=group,
+            kind=NOT_ASKED,
+            label=tables.group_label(key, group),
+            n=None,
+            suppressed=False,
+            share=None,
+            ci=None,
+            share_of_respondents=None,
+            population=count,
+            population_share=None,
+            index=None,
+            index_ci=None,
+            flag=NOT_ASKED,
+        )
+        for group, count in population.not_asked.items()
+    )
     return RepresentationTable(
         dimension=key,
         label=tables.label(f"d.{key}"),
@@ -117,9 +132,7 @@ def representation(tables: ReportTables, key: str) -> RepresentationTable:
         note=MULTI_SELECT_NOTE if dimension.multi_select else None,
         share_base=base,
         benchmark_area=data.benchmark_area,
-        has_benchmark=bool(population),
-        unmatched_benchmark_groups=tuple(
-            group for group in population if group not in dimension.groups
-        ),
+        has_benchmark=bool(population.groups),
+        unmatched_benchmark_groups=tuple(population.not_asked),
         rows=tuple(rows),
     )

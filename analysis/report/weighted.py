@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from analysis.population import survey_population
 from analysis.report.outcomes import overall_row
 from analysis.report.shapes import Weighted, WeightedQuestion
-from analysis.report.tables import BENCHMARK_TOTAL, NO_ANSWER_NAME, ReportTables
+from analysis.report.tables import NO_ANSWER_NAME, ReportTables
 from analysis.stats import wilson_interval
 from analysis.weighting import rake_cells
 from surveys.definition import PREFER_NOT_TO_ANSWER
@@ -33,7 +34,7 @@ def weighted(tables: ReportTables) -> Weighted | None:
             left_out[key] = "not_a_dimension"
         elif info.multi_select:
             left_out[key] = "multi_select"
-        elif not data.benchmarks.get(key):
+        elif not survey_population(data.benchmarks.get(key, {}), info).groups:
             left_out[key] = "no_benchmark"
         else:
             usable.append(key)
@@ -44,9 +45,9 @@ def weighted(tables: ReportTables) -> Weighted | None:
     for combination, count in data.weighting_cells.items():
         key = tuple(combination[p] for p in positions)
         cells[key] = cells.get(key, 0) + count
+    # Rake to the survey's population: benchmark groups it did not ask are left out.
     margins = {
-        key: {g: p for g, p in data.benchmarks[key].items() if g != BENCHMARK_TOTAL}
-        for key in usable
+        key: survey_population(data.benchmarks[key], data.dimensions[key]).groups for key in usable
     }
     raked = rake_cells(cells, usable, margins)
     weight_of = raked.weights

@@ -126,9 +126,23 @@ def representation_figure(table: dict, settings: Mapping, min_cell: int) -> Figu
             },
         ),
     }
+    not_asked = [summary_name(row) for row in table["rows"] if row["kind"] == "not_asked"]
+    if not_asked:
+        summary += " " + _(
+            "Not asked in this survey, so left out of the population shares: %(groups)s.",
+            groups=", ".join(not_asked),
+        )
     rows = []
     for row in table["rows"]:
         suppressed = row["suppressed"]
+        if row["kind"] == "not_asked":
+            rows.append(
+                Row(
+                    group_name(row),
+                    (*[Cell("")] * 6, Cell(str(FLAG_NAMES["not_asked"]), numeric=False)),
+                )
+            )
+            continue
         rows.append(
             Row(
                 group_name(row),
