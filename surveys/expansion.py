@@ -56,6 +56,51 @@ class Entries:
         self.cells.append(self.columns.of(key))
 
 
+class Counts:
+    """A profiles × keys matrix of counts that grows as a tally meets new profiles and keys.
+
+    Counted in place, batch by batch, so its memory is the matrix (profiles times
+    keys), not one entry per answer: a million responses' answers fit in a few MB.
+    """
+
+    def __init__(self) -> None:
+        self.columns = Axis()
+        # 32 bits: a cell counts answers to one question, far below 2**31.
+        self.counts = np.zeros((0, 0), dtype=np.int32)
+        self.height = 0
+
+    def add(self, rows: np.ndarray, cells: np.ndarray) -> None:
+        """Count each (profile row, column) pair once."""
+        if not len(rows):
+            return
+        height = max(self.height, int(rows.max()) + 1)
+        width = len(self.columns.index)
+        rows_kept, columns_kept = self.counts.shape
+        if height > rows_kept or width > columns_kept:
+            # Grown by a quarter (not doubled) and by a few columns, so spare room is small.
+            if height > rows_kept:
+                rows_kept = max(height, rows_kept * 5 // 4)
+            if width > columns_kept:
+                columns_kept = max(width, columns_kept + 8)
+            grown = np.zeros((rows_kept, columns_kept), dtype=np.int32)
+            grown[: self.counts.shape[0], : self.counts.shape[1]] = self.counts
+            self.counts = grown
+        self.height = height
+        # Counted over the batch's own profiles, then added to their rows.
+        met, local = np.unique(rows, return_inverse=True)
+        flat = local.astype(np.int64) * width + cells
+        found = np.bincount(flat, minlength=len(met) * width).reshape(len(met), width)
+        self.counts[met, :width] += found.astype(np.int32)
+
+    def matrix(self, height: int) -> np.ndarray:
+        """Return the counts of the first ``height`` profiles as floats (zeros past the end)."""
+        width = max(len(self.columns.index), 1)
+        result = np.zeros((height, width))
+        rows, columns = min(height, self.counts.shape[0]), min(width, self.counts.shape[1])
+        result[:rows, :columns] = self.counts[:rows, :columns]
+        return result
+
+
 def _matrix(rows: array, cells: array, height: int, width: int) -> np.ndarray:
     """Return a height × width matrix counting each (row, cell) entry once."""
     width = max(width, 1)
@@ -137,9 +182,9 @@ def expand(tally) -> Counter:
     profiles = [json.loads(text) for text in encoded]
     people = np.array(tally.people, dtype=float)
     items, asked, labels = (tally.outcomes.columns, tally.answered.columns, tally.comments.columns)
-    outcomes = _entries(tally.outcomes, height)
-    answered = _entries(tally.answered, height)
-    comments = _entries(tally.comments, height)
+    outcomes = tally.outcomes.matrix(height)
+    answered = tally.answered.matrix(height)
+    comments = tally.comments.matrix(height)
     groups, members = [], []
     for position in range(len(keys)):
         member = Entries()

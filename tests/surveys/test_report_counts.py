@@ -407,3 +407,34 @@ def test_counts_check_finds_facts_changed_around_the_app_and_a_rebuild_mends_the
     session.commit()
     assert report_counts.rebuild(session, survey)
     assert report_counts.differences(session, survey) == []
+
+
+def test_choice_names_that_look_like_the_facts_encoding_are_counted_exactly(session):
+    """Facts are read by splitting their JSON text; a name that the split would cut is not."""
+    odd = ['a],[b', 'say "hi"', "back\\slash", "plain"]
+    survey = make_survey(
+        session,
+        [
+            choice_question("age", ["young", "old"], dimension="age_band"),
+            choice_question("pick", odd),
+            choice_question("many", odd, multiple=True),
+        ],
+    )
+    forms = [
+        {"age": ["young"], "pick": ["a],[b"], "many": ["a],[b", 'say "hi"']},
+        {"age": ["young"], "pick": ['say "hi"'], "many": ["back\\slash"]},
+        {"age": ["old"], "pick": ["a],[b"], "many": ["a],[b"]},
+        {"age": ["old"], "pick": ["plain"]},
+    ]
+    for seed, form in enumerate(forms):
+        submit(session, survey, form, seed=seed)
+
+    rows = counting.count(session, survey, report_counts.kept_shape(survey), Filters())
+    ids = {question.name: question.id for question in survey.questions}
+    pick, many = ids["pick"], ids["many"]
+    assert rows[(("distribution",), (pick, "a],[b", None))] == 2
+    assert rows[(("distribution",), (pick, 'say "hi"', None))] == 1
+    assert rows[(("distribution",), (many, "a],[b", None))] == 2
+    assert rows[(("distribution",), (many, "back\\slash", None))] == 1
+    assert rows[(("outcomes", "age_band"), (pick, "young", "a],[b", None))] == 1
+    assert rows[(("answered",), (many,))] == 3
