@@ -319,7 +319,8 @@ def collect(
                 merged.update(records)
         return merged
 
-    distribution = found.get(("distribution",), {})
+    distribution, favourable = _favourable_apart(found.get(("distribution",), {}))
+    outcomes, outcome_favourable = _favourable_outcomes_apart(pick(("outcomes",)))
     sentiment_by_group: dict = {}
     for name, records in found.items():
         if name[:2] == ("sentiment", "group"):
@@ -353,7 +354,7 @@ def collect(
             **{name: sum(counts.values()) for name, counts in distribution.items()},
             **found.get(("answered",), {}),
         },
-        outcomes=pick(("outcomes",)),
+        outcomes=outcomes,
         outcome_answered=pick(("outcome_answered",)),
         intersections={
             (name[1], name[2]): records
@@ -371,7 +372,32 @@ def collect(
         ),
         weighting_cells=found.get(("weighting", "cells")),
         weighting_outcomes=found.get(("weighting", "outcomes")),
+        favourable=favourable,
+        outcome_favourable=outcome_favourable,
     )
+
+
+def _favourable_apart(distribution: Mapping) -> tuple[dict, dict]:
+    """Split ``{question: {choice: n}}`` into the answers and each question's favourable row."""
+    favourable_row = counting.AT_LEAST_ONE_FAVOURABLE
+    answers, favourable = {}, {}
+    for name, counts in distribution.items():
+        answers[name] = {choice: n for choice, n in counts.items() if choice != favourable_row}
+        if favourable_row in counts:
+            favourable[name] = counts[favourable_row]
+    return answers, favourable
+
+
+def _favourable_outcomes_apart(outcomes: Mapping) -> tuple[dict, dict]:
+    """Split ``{(question, dimension): {(group, choice): n}}`` likewise, by group."""
+    favourable_row = counting.AT_LEAST_ONE_FAVOURABLE
+    answers, favourable = {}, {}
+    for key, counts in outcomes.items():
+        answers[key] = {cell: n for cell, n in counts.items() if cell[1] != favourable_row}
+        found = {group: n for (group, choice), n in counts.items() if choice == favourable_row}
+        if found:
+            favourable[key] = found
+    return answers, favourable
 
 
 def labels(

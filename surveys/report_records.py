@@ -164,3 +164,7 @@ class SurveyAggregates:
     group_sessions: GroupSessionAggregates
     weighting_cells: dict[tuple[str | None, ...], int] | None = None
     weighting_outcomes: dict[str, dict[tuple[tuple[str | None, ...], str], int]] | None = None
+    # Select-all-that-apply questions with favourable choices: the respondents who chose
+    # at least one of them, overall and per group of each dimension (``None``: no answer).
+    favourable: dict[str, int] = field(default_factory=dict)
+    outcome_favourable: dict[tuple[str, str], dict[str | None, int]] = field(default_factory=dict)

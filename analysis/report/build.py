@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from analysis.report.group_sessions import combined, group_sessions
+from analysis.report.independence import adjust_for_multiple_comparisons
 from analysis.report.intersections import intersection
 from analysis.report.outcomes import outcome
 from analysis.report.sentiment import sentiment
@@ -12,6 +13,7 @@ from analysis.report.shapes import Report, ReportSettings
 from analysis.report.tables import ReportTables
 from analysis.report.totals import representation, settings_dict, totals
 from analysis.report.weighted import weighted
+from analysis.stats import BENJAMINI_HOCHBERG, SIGNIFICANCE_LEVEL
 from surveys.report_records import SurveyAggregates
 
 # Frozen, so one shared default is safe (as a default argument evaluated once would be).
@@ -36,13 +38,19 @@ def build_report(
             "language": data.language,
         },
         generated_at=generated,
-        settings=settings_dict(tables),
+        settings={
+            **settings_dict(tables),
+            "multiple_comparisons": BENJAMINI_HOCHBERG,
+            "significance_level": SIGNIFICANCE_LEVEL,
+        },
         totals=totals(tables),
         representation=tuple(representation(tables, key) for key in data.dimensions),
-        outcomes=tuple(
-            outcome(tables, question, dimension)
-            for question in tables.outcome_questions
-            for dimension in data.dimensions
+        outcomes=adjust_for_multiple_comparisons(
+            [
+                outcome(tables, question, dimension)
+                for question in tables.outcome_questions
+                for dimension in data.dimensions
+            ]
         ),
         intersections=tuple(intersection(tables, pair) for pair in data.intersections),
         sentiment=sentiment(tables),

@@ -5,15 +5,34 @@ group (configured, else the largest) it gets the disparity index (group rate /
 reference-group rate, CIHI's rate ratio) and the rate difference
 (``analysis.stats``). A rate, share or mean is shown only when every count it
 uses is shown, so no derived figure gives back a withheld count.
+
+The favourable rate is the share of the respondents who answered (other than
+"prefer not to answer") who chose a favourable answer: one of the question's
+favourable choices for a single-select question (the top two boxes of a Likert or
+rating scale, or the choices staff marked, such as "yes"); at least one of them for
+a select-all-that-apply question (``analysis.report.tables.favourable_counts``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from analysis.report.independence import table_test, tests_against_the_rest
+from analysis.report.independence import (
+    reason_for_the_rest,
+    table_test,
+    tested_counts,
+    tests_against_the_rest,
+)
 from analysis.report.shapes import ChoiceCount, OutcomeRow, OutcomeTable
-from analysis.report.tables import GROUP, MULTI_SELECT_NOTE, NO_ANSWER_NAME, ReportTables, kind_of
+from analysis.report.tables import (
+    FAVOURABLE,
+    GROUP,
+    MULTI_SELECT_NOTE,
+    NO_ANSWER_NAME,
+    NOT_FAVOURABLE,
+    ReportTables,
+    kind_of,
+)
 from analysis.stats import rate_difference, rate_ratio, wilson_interval
 from surveys.definition import PREFER_NOT_TO_ANSWER
 from surveys.report_records import QuestionInfo
@@ -29,12 +48,25 @@ def outcome(tables: ReportTables, name: str, key: str) -> OutcomeTable:
     table = tables.shown_tables[("outcome", name, key)]
     representation = tables.shown_margins[("representation", key)]
     columns = list(table.column_totals)
-    figures = {}
+    favourable_table = tables.shown_tables.get((FAVOURABLE, name, key))
+    figures, tested = {}, {}
     for group in table.row_totals:
         cells = {column: table.cells[(group, column)] for column in columns}
         size = representation.counts.get(group)
         whole = derivable(question, cells, size)
-        figures[group] = (cells, whole, size, row_figures(tables, question, cells, whole, size))
+        favourable = None
+        if favourable_table is not None:
+            favourable = {
+                column: favourable_table.cells[(group, column)]
+                for column in (FAVOURABLE, NOT_FAVOURABLE)
+            }
+        figures[group] = (
+            cells,
+            whole,
+            size,
+            row_figures(tables, question, cells, whole, size, favourable),
+        )
+        tested[group] = tested_counts(question, cells, whole, favourable)
     reference = tables.reference_groups.get(key)
     reference_rate = None
     if reference is not None and reference in figures:
@@ -63,9 +95,14 @@ def outcome(tables: ReportTables, name: str, key: str) -> OutcomeTable:
             )
         )
     overall = overall_row(tables, question)
+    test = table_test(question, dimension, tested)
     if dimension.multi_select:
-        overall_counts = tables.shown_margins[("distribution", question.name)].counts
-        rows = tests_against_the_rest(question, overall_counts, rows, figures)
+        shown = tables.shown_margins[("distribution", question.name)].counts
+        overall_tested = tested_counts(
+            question, dict(shown), not overall.suppressed, overall_favourable(tables, question)
+        )
+        rows = tests_against_the_rest(question, overall_tested, rows, tested)
+        test = reason_for_the_rest(test, rows, tested)
     return OutcomeTable(
         question=name,
         label=tables.label(f"q.{name}.label"),
@@ -78,7 +115,7 @@ def outcome(tables: ReportTables, name: str, key: str) -> OutcomeTable:
         reference_shown=reference_rate is not None,
         overall=overall,
         rows=tuple(rows),
-        test=table_test(question, dimension, figures),
+        test=test,
     )
 
 
@@ -88,7 +125,10 @@ def overall_row(tables: ReportTables, question: QuestionInfo) -> OutcomeRow:
     respondents = tables.respondents
     cells = dict(shown.counts)
     whole = derivable(question, cells, respondents)
-    n, distribution, rate, ci, mean = row_figures(tables, question, cells, whole, respondents)
+    favourable = overall_favourable(tables, question)
+    n, distribution, rate, ci, mean = row_figures(
+        tables, question, cells, whole, respondents, favourable
+    )
     return OutcomeRow(
         dimension="all",
         group="all",
@@ -106,14 +146,25 @@ def overall_row(tables: ReportTables, question: QuestionInfo) -> OutcomeRow:
     )
 
 
+def overall_favourable(tables: ReportTables, question: QuestionInfo) -> dict | None:
+    """Return a select-all question's shown favourable counts of all respondents, if it has any."""
+    shown = tables.shown_margins.get((FAVOURABLE, question.name))
+    return dict(shown.counts) if shown is not None else None
+
+
 def row_figures(
     tables: ReportTables,
     question: QuestionInfo,
     cells: Mapping[str, int | None],
     whole: bool,
     respondents: int | None,
+    favourable_counts: Mapping[str, int | None] | None = None,
 ) -> RowFigures:
-    """Return n, distribution, favourable rate, its interval and the mean of one row."""
+    """Return n, distribution, favourable rate, its interval and the mean of one row.
+
+    ``favourable_counts`` are a select-all question's shown counts of respondents
+    with and without a favourable choice; its rate needs both shown.
+    """
     substantive = [c for c in cells if c not in (PREFER_NOT_TO_ANSWER, NO_ANSWER_NAME)]
     n = None
     if whole:
@@ -133,8 +184,14 @@ def row_figures(
         for choice, count in cells.items()
     )
     rate = ci = mean = None
+    favourable = None
     if n and question.favourable and not question.multi_select:
         favourable = sum(cells[c] or 0 for c in substantive if c in question.favourable)
+    elif n and question.favourable and favourable_counts:
+        chosen, none = favourable_counts[FAVOURABLE], favourable_counts[NOT_FAVOURABLE]
+        if chosen is not None and none is not None and chosen + none == n:
+            favourable = chosen
+    if favourable is not None:
         rate = favourable / n
         ci = wilson_interval(favourable, n)
     if n and question.scores:

@@ -102,7 +102,12 @@ class ChoiceCount:
 
 @dataclass(frozen=True)
 class Independence:
-    """A test of independence, named, on the groups it could use."""
+    """A test of independence, named, on the groups it could use.
+
+    ``reason`` says why there is no test (``analysis.report.independence``);
+    ``p_adjusted`` is the p-value adjusted for every test of the report
+    (Benjamini-Hochberg, ``analysis.stats.adjust_p_values``).
+    """
 
     dimension: str
     question: str
@@ -112,6 +117,7 @@ class Independence:
     dof: int | None
     groups: tuple[str, ...]
     reason: str | None = None
+    p_adjusted: float | None = None
 
 
 @dataclass(frozen=True)
@@ -133,6 +139,7 @@ class OutcomeRow:
     rate_difference: float | None
     test: str | None = None
     p_value: float | None = None
+    p_adjusted: float | None = None
 
 
 @dataclass(frozen=True)

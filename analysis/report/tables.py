@@ -26,6 +26,10 @@ NO_ANSWER_NAME = "no_answer"
 UNSCORED = "unscored"
 SENTIMENT_COLUMNS = (NEGATIVE, NEUTRAL, POSITIVE, UNSCORED)
 RESPONDENTS = "respondents"
+# The columns of a select-all-that-apply question's favourable table: respondents who
+# chose at least one favourable choice, and those who answered with none.
+FAVOURABLE = "favourable"
+NOT_FAVOURABLE = "not_favourable"
 
 MULTI_SELECT_NOTE = N_(
     "Respondents could choose more than one group; each respondent is counted in every "
@@ -209,8 +213,12 @@ def _declare_tables(
             total_key=None if question.multi_select else RESPONDENTS,
             total_published=not question.multi_select,
         )
+        if question.multi_select and question.favourable:
+            margins[(FAVOURABLE, name)] = Margin(favourable_counts(data, name))
         for key, dimension in data.dimensions.items():
             tables[("outcome", name, key)] = _outcome_table(data, question, dimension)
+            if question.multi_select and question.favourable:
+                tables[(FAVOURABLE, name, key)] = _favourable_table(data, question, dimension)
     for first, second in data.intersections:
         tables[("intersection", first, second)] = _intersection_table(data, first, second)
     for name in comment_questions:
@@ -276,6 +284,53 @@ def _outcome_table(
         # Row totals are the group sizes only when each respondent is in one column.
         row_margin=None if question.multi_select else ("representation", dimension.key),
         column_margin=None if dimension.multi_select else ("distribution", question.name),
+    )
+
+
+def favourable_counts(data: SurveyAggregates, name: str) -> dict[str, int]:
+    """Return a select-all question's answering respondents with and without a favourable choice.
+
+    Its favourable rate is the share of respondents (other than "prefer not to
+    answer") who chose at least one favourable choice.
+    """
+    stored = data.distribution.get(name, {})
+    answered = data.answered.get(name, 0) - stored.get(PREFER_NOT_TO_ANSWER, 0)
+    favourable = data.favourable.get(name, 0)
+    return {FAVOURABLE: favourable, NOT_FAVOURABLE: answered - favourable}
+
+
+def _favourable_table(
+    data: SurveyAggregates, question: QuestionInfo, dimension: DimensionInfo
+) -> LinkedTable:
+    """Return a select-all question's favourable counts by group (``favourable_counts``).
+
+    Each row adds up to the group's answering respondents, a figure the outcome
+    table gives too: the table's row totals count as published, so it is protected
+    on its own, and a group's rate is shown only where both tables show its counts.
+    """
+    key = (question.name, dimension.key)
+    rows = dimension_rows(data, dimension)
+    answered = {
+        published(group): count for group, count in data.outcome_answered.get(key, {}).items()
+    }
+    favourable = {
+        published(group): count for group, count in data.outcome_favourable.get(key, {}).items()
+    }
+    prefer_not = {
+        published(group): count
+        for (group, choice), count in data.outcomes.get(key, {}).items()
+        if choice == PREFER_NOT_TO_ANSWER
+    }
+    cells = {}
+    for group in rows:
+        gave = answered.get(group, 0) - prefer_not.get(group, 0)
+        cells[(group, FAVOURABLE)] = favourable.get(group, 0)
+        cells[(group, NOT_FAVOURABLE)] = gave - favourable.get(group, 0)
+    return LinkedTable(
+        cells=cells,
+        rows=rows,
+        columns=[FAVOURABLE, NOT_FAVOURABLE],
+        column_margin=None if dimension.multi_select else (FAVOURABLE, question.name),
     )
 
 
