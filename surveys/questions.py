@@ -14,13 +14,20 @@ exactly three digits (``1,500``) is rejected as ambiguous: it is 1.5 in French a
 from __future__ import annotations
 
 import re
-import statistics
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar, Protocol
 
+from surveys.answer_summaries import (
+    ChoiceSummary,
+    DateSummary,
+    NumberSummary,
+    Summary,
+    TextSummary,
+    number_summary,
+)
 from surveys.definition import (
     DATE,
     LIKERT,
@@ -35,106 +42,25 @@ from surveys.definition import (
     SINGLE_CHOICE,
 )
 from surveys.messages import N_
+from surveys.numbers import format_number, parse_number
+from surveys.option_labels import LIKERT_LABELS, PREFER_NOT_LABELS
 
 LIKERT_CHOICES = ("strongly_disagree", "disagree", "neutral", "agree", "strongly_agree")
 
-# Default Likert labels; the builder copies them into a survey's own texts, where
-# staff may reword them. Keyed by BCP 47 tag, then choice name.
-LIKERT_LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "strongly_disagree": "Strongly disagree",
-        "disagree": "Disagree",
-        "neutral": "Neither agree nor disagree",
-        "agree": "Agree",
-        "strongly_agree": "Strongly agree",
-    },
-    "fr": {
-        "strongly_disagree": "Fortement en désaccord",
-        "disagree": "En désaccord",
-        "neutral": "Ni d’accord ni en désaccord",
-        "agree": "D’accord",
-        "strongly_agree": "Tout à fait d’accord",
-    },
-    "ar": {
-        "strongly_disagree": "أعارض بشدة",
-        "disagree": "أعارض",
-        "neutral": "لا أوافق ولا أعارض",
-        "agree": "أوافق",
-        "strongly_agree": "أوافق بشدة",
-    },
-    "ur": {
-        "strongly_disagree": "بالکل متفق نہیں",
-        "disagree": "متفق نہیں",
-        "neutral": "نہ متفق نہ غیر متفق",
-        "agree": "متفق",
-        "strongly_agree": "بالکل متفق",
-    },
-    "pa": {
-        "strongly_disagree": "ਬਿਲਕੁਲ ਅਸਹਿਮਤ",
-        "disagree": "ਅਸਹਿਮਤ",
-        "neutral": "ਨਾ ਸਹਿਮਤ ਨਾ ਅਸਹਿਮਤ",
-        "agree": "ਸਹਿਮਤ",
-        "strongly_agree": "ਬਿਲਕੁਲ ਸਹਿਮਤ",
-    },
-    "zh-Hans": {
-        "strongly_disagree": "非常不同意",
-        "disagree": "不同意",
-        "neutral": "既不同意也不反对",
-        "agree": "同意",
-        "strongly_agree": "非常同意",
-    },
-    "tl": {
-        "strongly_disagree": "Lubos na hindi sumasang-ayon",
-        "disagree": "Hindi sumasang-ayon",
-        "neutral": "Hindi sumasang-ayon o tumututol",
-        "agree": "Sumasang-ayon",
-        "strongly_agree": "Lubos na sumasang-ayon",
-    },
-    "es": {
-        "strongly_disagree": "Muy en desacuerdo",
-        "disagree": "En desacuerdo",
-        "neutral": "Ni de acuerdo ni en desacuerdo",
-        "agree": "De acuerdo",
-        "strongly_agree": "Muy de acuerdo",
-    },
-    "pt": {
-        "strongly_disagree": "Discordo totalmente",
-        "disagree": "Discordo",
-        "neutral": "Não concordo nem discordo",
-        "agree": "Concordo",
-        "strongly_agree": "Concordo totalmente",
-    },
-    "ta": {
-        "strongly_disagree": "முற்றிலும் உடன்படவில்லை",
-        "disagree": "உடன்படவில்லை",
-        "neutral": "உடன்படவும் இல்லை, மறுக்கவும் இல்லை",
-        "agree": "உடன்படுகிறேன்",
-        "strongly_agree": "முற்றிலும் உடன்படுகிறேன்",
-    },
-}
+# Staff's favourable choices of a closed question (a list of choice names; an empty
+# list means none: the question is nominal). Unset, the kind's default applies.
+FAVOURABLE_SETTING = "favourable_choices"
 
-# Default label of the reserved "Prefer not to answer" option, offered when a
-# question's ``allow_prefer_not`` is set; it is never one of ``question.choices``.
-PREFER_NOT_LABELS: dict[str, str] = {
-    "en": "Prefer not to answer",
-    "fr": "Je préfère ne pas répondre",
-    "ar": "أفضّل عدم الإجابة",
-    "ur": "جواب نہیں دینا چاہتے",
-    "pa": "ਜਵਾਬ ਨਹੀਂ ਦੇਣਾ ਚਾਹੁੰਦੇ",
-    "zh-Hans": "不愿回答",
-    "tl": "Mas gusto kong hindi sumagot",
-    "es": "Prefiero no responder",
-    "pt": "Prefiro não responder",
-    "ta": "பதிலளிக்க விரும்பவில்லை",
-}
+# The limits staff can set on an answer (``QuestionType.constraints``): the builder
+# shows the fields of each and XLSForm writes them as a ``constraint``.
+NUMBER_RANGE = "number_range"  # settings min, max, integer
+SCALE = "scale"  # settings min, max, step of a rating scale
+TEXT_LENGTH = "text_length"  # setting max_length
+CHOICE_COUNT = "choice_count"  # settings min_choices, max_choices
+DATE_RANGE = "date_range"  # settings min, max as ISO dates
 
-TEXT_MAX_LENGTHS = {SHORT_TEXT: 200, LONG_TEXT: 5000}
-
-_NUMBER_PATTERN = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)")
 _AMBIGUOUS_THOUSANDS = re.compile(r"[+-]?\d{1,3},\d{3}")
 _ISO_DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
-# Spaces people type as thousands separators (French writes 1 500 or 1 500).
-_GROUPING_SPACES = str.maketrans("", "", " \u00a0\u202f")
 
 
 class ChoiceLike(Protocol):
@@ -173,65 +99,6 @@ class AnswerError(ValueError):
         super().__init__(message % self.params if self.params else message)
 
 
-@dataclass(frozen=True)
-class NumberSummary:
-    """Descriptive statistics of numeric answers (None when nobody answered)."""
-
-    n: int
-    mean: float | None
-    median: float | None
-    minimum: float | None
-    maximum: float | None
-    prefer_not: int = 0
-
-
-@dataclass(frozen=True)
-class ChoiceSummary:
-    """Counts per choice in choice order; ``answered`` counts prefer-not answers too."""
-
-    answered: int
-    counts: dict[str, int]
-    prefer_not: int = 0
-    # Top-two-box count for Likert and rating questions, else None.
-    favourable: int | None = None
-    # Rating questions also get descriptive statistics.
-    stats: NumberSummary | None = None
-
-
-@dataclass(frozen=True)
-class TextSummary:
-    """How many responses reached the question and how many wrote something."""
-
-    n: int
-    non_empty: int
-
-
-@dataclass(frozen=True)
-class DateSummary:
-    """How many gave a date, and the earliest and latest (ISO strings)."""
-
-    answered: int
-    earliest: str | None
-    latest: str | None
-
-
-Summary = ChoiceSummary | NumberSummary | TextSummary | DateSummary
-
-
-def format_number(value: float) -> str:
-    """Return ``value`` as a form value would spell it: ``7`` not ``7.0``."""
-    value = round(float(value), 10)  # absorbs float noise from scale arithmetic
-    return str(int(value)) if value.is_integer() else repr(value)
-
-
-def parse_number(value: str) -> float | None:
-    """Parse a typed number with a decimal point or comma; None if it is not one."""
-    compact = value.strip().translate(_GROUPING_SPACES)
-    if not _NUMBER_PATTERN.fullmatch(compact):
-        return None
-    return float(compact.replace(",", "."))
-
-
 def _setting(question: QuestionLike, key: str, default: Any = None) -> Any:
     """Return a question setting, tolerating rows whose settings are None."""
     return (question.settings or {}).get(key, default)
@@ -263,14 +130,69 @@ def question_type(kind: str) -> QuestionType:
         raise ValueError(f"Unknown question kind: {kind!r}") from None
 
 
+def kinds_where(test: Callable[[QuestionType], bool]) -> tuple[str, ...]:
+    """Return the kinds whose type passes ``test``, e.g. ``kinds_where(lambda t: t.is_comment)``.
+
+    For database filters, which cannot ask a row's type.
+    """
+    return tuple(kind for kind, cls in QUESTION_TYPES.items() if test(cls()))
+
+
 class QuestionType:
-    """Behaviour shared by all kinds: answer cleaning, required and prefer-not checks."""
+    """Behaviour shared by all kinds: answer cleaning, required and prefer-not checks.
+
+    The class attributes say what a kind is, so that the builder, the resident page,
+    the paper form, imports, exports and reports ask the type and never name a kind.
+    """
 
     kind: ClassVar[str]
+    # The control the resident page draws: radio, checkbox, text, textarea, number,
+    # date; note and section for the items that take no answer.
+    widget: ClassVar[str] = "text"
     takes_answer: ClassVar[bool] = True
-    # Closed types have a fixed set of answers: a distribution, and can be dimensions.
+    # A section heading: it starts a page of the resident form and a group in XLSForm.
+    starts_section: ClassVar[bool] = False
+    # Closed types have a fixed set of answers: a distribution to compare across groups.
     is_closed: ClassVar[bool] = False
     supports_prefer_not: ClassVar[bool] = False
+    # Answered from the question's own choice rows (an XLSForm choice list).
+    has_choices: ClassVar[bool] = False
+    # The choices a kind always has; staff cannot add or remove them.
+    fixed_choices: ClassVar[tuple[str, ...]] = ()
+    # Several options may be chosen, each stored as an answer row of its own.
+    multi_select: ClassVar[bool] = False
+    # Its answers can put respondents in the groups of an equity dimension.
+    dimension_capable: ClassVar[bool] = False
+    # The options are the points of a numeric scale, shown, printed and keyed as numbers.
+    choices_are_numbers: ClassVar[bool] = False
+    # Answered by typing a number: skip logic compares it with numbers.
+    typed_number: ClassVar[bool] = False
+    # Free text scored for sentiment: a comment to reports, exports and the explorer.
+    is_comment: ClassVar[bool] = False
+    # Which limits staff can set on the answer (NUMBER_RANGE, SCALE...), if any.
+    constraints: ClassVar[str | None] = None
+    # The XLSForm ``appearance`` that tells this kind apart from others of its type.
+    xlsform_appearance: ClassVar[str] = ""
+    # Free text: the most characters unless settings ``max_length`` says otherwise.
+    default_max_length: ClassVar[int | None] = None
+
+    @property
+    def editable_choices(self) -> bool:
+        """Return whether staff write the options (add, move, remove them)."""
+        return self.has_choices and not self.fixed_choices
+
+    @property
+    def skip_logic_source(self) -> bool:
+        """Return whether a later question's skip logic may depend on this one's answer."""
+        return self.is_closed or self.typed_number
+
+    def xlsform_type(self, question: QuestionLike) -> str:
+        """Return the XLSForm ``type`` cell of the question (its choice list has its name)."""
+        raise NotImplementedError
+
+    def xlsform_parameters(self, question: QuestionLike) -> str:
+        """Return the XLSForm ``parameters`` cell (a range's scale), else empty."""
+        return ""
 
     def validate(self, question: QuestionLike, raw: Sequence[str]) -> list[AnswerValue]:
         """Return the answer values for the submitted ``raw`` values, or raise AnswerError."""
@@ -301,9 +223,35 @@ class QuestionType:
         """Return the stored values a closed question allows, in display order."""
         return ()
 
-    def favourable_choices(self, question: QuestionLike) -> frozenset[str]:
-        """Return the "top two box" choices, for kinds that have a favourable end."""
+    def choice_scores(self, question: QuestionLike) -> dict[str, float]:
+        """Return each choice's score on its scale, for means (empty when not a scale)."""
+        return {}
+
+    def built_in_choice_labels(self, name: str) -> dict[str, str]:
+        """Return the built-in labels of an option by language ("Prefer not to answer")."""
+        return PREFER_NOT_LABELS if name == PREFER_NOT_TO_ANSWER else {}
+
+    def default_favourable(self, question: QuestionLike) -> frozenset[str]:
+        """Return the choices counted as favourable unless staff chose (none by default)."""
         return frozenset()
+
+    def favourable_choices(self, question: QuestionLike) -> frozenset[str]:
+        """Return the choices counted as favourable: staff's, else the kind's default.
+
+        Staff's are ``settings["favourable_choices"]``; an empty list means none (a
+        nominal question). Names the question no longer offers are left out.
+        """
+        stored = _setting(question, FAVOURABLE_SETTING)
+        if stored is None:
+            return self.default_favourable(question)
+        return frozenset(str(name) for name in stored) & set(self.choice_names(question))
+
+    def favourable_setting(self, question: QuestionLike, chosen: Iterable[str]) -> list | None:
+        """Return what to store for staff's favourable choices: None when it is the default."""
+        chosen = set(chosen)
+        if chosen == self.default_favourable(question):
+            return None
+        return [name for name in self.choice_names(question) if name in chosen]
 
     def summarize(
         self, question: QuestionLike, responses: Iterable[Sequence[AnswerValue]]
@@ -322,6 +270,7 @@ def _single_value(values: list[str], message: str = N_("Give only one answer."))
 class ChoiceQuestion(QuestionType):
     """Base for kinds answered by picking options."""
 
+    widget = "radio"
     is_closed = True
     supports_prefer_not = True
 
@@ -366,6 +315,12 @@ class SingleChoice(ChoiceQuestion):
     """Pick exactly one option."""
 
     kind = SINGLE_CHOICE
+    has_choices = True
+    dimension_capable = True
+
+    def xlsform_type(self, question: QuestionLike) -> str:
+        """Return ``select_one <name>``."""
+        return f"select_one {question.name}"
 
     def parse_answer(self, question: QuestionLike, values: list[str]) -> list[AnswerValue]:
         """Accept one known option."""
@@ -379,6 +334,15 @@ class MultipleChoice(ChoiceQuestion):
     """Pick any number of options, within settings ``min_choices``/``max_choices``."""
 
     kind = MULTIPLE_CHOICE
+    widget = "checkbox"
+    has_choices = True
+    multi_select = True
+    dimension_capable = True
+    constraints = CHOICE_COUNT
+
+    def xlsform_type(self, question: QuestionLike) -> str:
+        """Return ``select_multiple <name>``."""
+        return f"select_multiple {question.name}"
 
     def parse_answer(self, question: QuestionLike, values: list[str]) -> list[AnswerValue]:
         """Accept known options, stored in choice order."""
@@ -402,13 +366,25 @@ class Likert(SingleChoice):
     """A five-point agreement scale with fixed choice names (``LIKERT_CHOICES``)."""
 
     kind = LIKERT
+    fixed_choices = LIKERT_CHOICES
+    xlsform_appearance = "likert"
 
     def choice_names(self, question: QuestionLike) -> tuple[str, ...]:
         """Return the fixed scale, whatever choice rows the question carries."""
         return LIKERT_CHOICES
 
-    def favourable_choices(self, question: QuestionLike) -> frozenset[str]:
-        """Return agree and strongly agree."""
+    def choice_scores(self, question: QuestionLike) -> dict[str, float]:
+        """Score the scale 1 (strongly disagree) to 5 (strongly agree)."""
+        return {name: float(index + 1) for index, name in enumerate(LIKERT_CHOICES)}
+
+    def built_in_choice_labels(self, name: str) -> dict[str, str]:
+        """Return the scale's built-in labels (and "Prefer not to answer")."""
+        if name in LIKERT_CHOICES:
+            return {language: labels[name] for language, labels in LIKERT_LABELS.items()}
+        return super().built_in_choice_labels(name)
+
+    def default_favourable(self, question: QuestionLike) -> frozenset[str]:
+        """Return agree and strongly agree (the top two boxes)."""
         return frozenset(LIKERT_CHOICES[-2:])
 
 
@@ -417,6 +393,21 @@ class Rating(ChoiceQuestion):
     """A numeric scale from settings ``min`` (0) to ``max`` (10) in steps of ``step`` (1)."""
 
     kind = RATING
+    choices_are_numbers = True
+    constraints = SCALE
+
+    def xlsform_type(self, question: QuestionLike) -> str:
+        """Return ``range``."""
+        return "range"
+
+    def xlsform_parameters(self, question: QuestionLike) -> str:
+        """Write the scale as ``start=0 end=10 step=1``."""
+        low, high, _ = self.scale(question)
+        # Engage's scale starts at 0 and XLSForm's at 1, so start and end are always written.
+        parameters = [f"start={format_number(low)}", f"end={format_number(high)}"]
+        if _setting(question, "step") is not None:
+            parameters.append(f"step={format_number(_setting(question, 'step'))}")
+        return " ".join(parameters)
 
     def scale(self, question: QuestionLike) -> tuple[float, float, float]:
         """Return (min, max, step) with their defaults."""
@@ -435,7 +426,11 @@ class Rating(ChoiceQuestion):
         """Return the scale points spelled as the form submits them."""
         return tuple(format_number(point) for point in self.points(question))
 
-    def favourable_choices(self, question: QuestionLike) -> frozenset[str]:
+    def choice_scores(self, question: QuestionLike) -> dict[str, float]:
+        """Score each point by its value."""
+        return {name: float(name) for name in self.choice_names(question)}
+
+    def default_favourable(self, question: QuestionLike) -> frozenset[str]:
         """Return the top two points of the scale."""
         return frozenset(self.choice_names(question)[-2:])
 
@@ -469,30 +464,8 @@ class Rating(ChoiceQuestion):
             counts=counts.counts,
             prefer_not=counts.prefer_not,
             favourable=counts.favourable,
-            stats=_number_summary(responses),
+            stats=number_summary(responses),
         )
-
-
-def _number_summary(responses: Iterable[Sequence[AnswerValue]]) -> NumberSummary:
-    """Return n, mean, median, minimum and maximum of the numeric answers."""
-    numbers: list[float] = []
-    prefer_not = 0
-    for values in responses:
-        for value in values:
-            if value.number is not None:
-                numbers.append(value.number)
-            elif value.choice == PREFER_NOT_TO_ANSWER:
-                prefer_not += 1
-    if not numbers:
-        return NumberSummary(0, None, None, None, None, prefer_not)
-    return NumberSummary(
-        n=len(numbers),
-        mean=statistics.fmean(numbers),
-        median=statistics.median(numbers),
-        minimum=min(numbers),
-        maximum=max(numbers),
-        prefer_not=prefer_not,
-    )
 
 
 @register
@@ -500,7 +473,14 @@ class Number(QuestionType):
     """A typed number within settings ``min``/``max``; whole when ``integer`` is set."""
 
     kind = NUMBER
+    widget = "number"
     supports_prefer_not = True
+    typed_number = True
+    constraints = NUMBER_RANGE
+
+    def xlsform_type(self, question: QuestionLike) -> str:
+        """Return ``integer`` for whole numbers, else ``decimal``."""
+        return "integer" if _setting(question, "integer") else "decimal"
 
     def parse_answer(self, question: QuestionLike, values: list[str]) -> list[AnswerValue]:
         """Accept one number in range."""
@@ -537,11 +517,17 @@ class Number(QuestionType):
         self, question: QuestionLike, responses: Iterable[Sequence[AnswerValue]]
     ) -> NumberSummary:
         """Return descriptive statistics of the numbers given."""
-        return _number_summary(responses)
+        return number_summary(responses)
 
 
 class TextQuestion(QuestionType):
     """Base for free text limited to settings ``max_length`` characters."""
+
+    constraints = TEXT_LENGTH
+
+    def xlsform_type(self, question: QuestionLike) -> str:
+        """Return ``text``."""
+        return "text"
 
     def parse_answer(self, question: QuestionLike, values: list[str]) -> list[AnswerValue]:
         """Accept one text without control characters, within the length limit."""
@@ -549,7 +535,7 @@ class TextQuestion(QuestionType):
         text = _single_value(values).replace("\r\n", "\n").replace("\r", "\n")
         if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in text):
             raise AnswerError(N_("Remove the special characters from your answer."))
-        max_length = _number_setting(question, "max_length", TEXT_MAX_LENGTHS[self.kind])
+        max_length = _number_setting(question, "max_length", self.default_max_length)
         if len(text) > max_length:
             raise AnswerError(
                 N_("Write %(max)s characters at most (you wrote %(count)s)."),
@@ -571,6 +557,7 @@ class ShortText(TextQuestion):
     """A line of text (200 characters unless ``max_length`` says otherwise)."""
 
     kind = SHORT_TEXT
+    default_max_length = 200
 
 
 @register
@@ -578,6 +565,10 @@ class LongText(TextQuestion):
     """A paragraph of text (5000 characters unless ``max_length`` says otherwise)."""
 
     kind = LONG_TEXT
+    widget = "textarea"
+    default_max_length = 5000
+    is_comment = True
+    xlsform_appearance = "multiline"
 
 
 def _parse_iso_date(value: Any) -> date | None:
@@ -598,6 +589,12 @@ class Date(QuestionType):
     """A calendar date, ISO ``YYYY-MM-DD``, within settings ``min``/``max`` dates."""
 
     kind = DATE
+    widget = "date"
+    constraints = DATE_RANGE
+
+    def xlsform_type(self, question: QuestionLike) -> str:
+        """Return ``date``."""
+        return "date"
 
     def parse_answer(self, question: QuestionLike, values: list[str]) -> list[AnswerValue]:
         """Accept one valid date in range."""
@@ -627,7 +624,12 @@ class Note(QuestionType):
     """Text shown to respondents between questions; takes no answer."""
 
     kind = NOTE
+    widget = "note"
     takes_answer = False
+
+    def xlsform_type(self, question: QuestionLike) -> str:
+        """Return ``note``."""
+        return "note"
 
 
 @register
@@ -635,9 +637,15 @@ class Section(QuestionType):
     """A section heading; takes no answer."""
 
     kind = SECTION
+    widget = "section"
     takes_answer = False
+    starts_section = True
+
+    def xlsform_type(self, question: QuestionLike) -> str:
+        """Return ``begin group`` (the exporter closes it before the next section)."""
+        return "begin group"
 
 
 def favourable_choices(question: QuestionLike) -> frozenset[str]:
-    """Return the question's "top two box" choice names (empty for other kinds)."""
+    """Return the question's favourable choice names: staff's, else the kind's default."""
     return question_type(question.kind).favourable_choices(question)

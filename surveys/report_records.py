@@ -91,6 +91,8 @@ class QuestionInfo:
     multi_select: bool
     # Scale score of each choice, for means (Likert 1-5, rating points).
     scores: dict[str, float] = field(default_factory=dict)
+    # A comment: free text scored for sentiment, not an outcome with a distribution.
+    is_comment: bool = False
 
 
 @dataclass(frozen=True)

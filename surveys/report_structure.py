@@ -11,21 +11,15 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy.sql import ColumnElement
 
-from surveys.definition import LIKERT, LONG_TEXT, MULTIPLE_CHOICE, RATING, SINGLE_CHOICE
 from surveys.demographics import (
     DERIVED_DIMENSIONS,
     DISABILITY_DIMENSION,
     DISABILITY_STATUS_CHOICES,
 )
 from surveys.models import Question, Response, Survey
-from surveys.questions import favourable_choices, question_type
+from surveys.questions import question_type
 from surveys.report_records import DimensionInfo, Filters, QuestionInfo
 
-# Kinds whose answers are choices a respondent can be grouped by.
-DIMENSION_KINDS = (SINGLE_CHOICE, MULTIPLE_CHOICE, LIKERT)
-# Kinds whose answers have a distribution to compare across groups.
-OUTCOME_KINDS = (SINGLE_CHOICE, MULTIPLE_CHOICE, LIKERT, RATING)
-COMMENT_KINDS = (LONG_TEXT,)
 # The groups of each derived dimension (``surveys.counting`` derives them).
 DERIVED_GROUPS = {
     DISABILITY_DIMENSION: tuple(choice.name for choice in DISABILITY_STATUS_CHOICES),
@@ -35,29 +29,25 @@ responses = Response.__table__
 
 
 def question_infos(survey: Survey) -> dict[str, QuestionInfo]:
-    """Return the closed and comment questions of a survey, in survey order."""
+    """Return the closed and comment questions of a survey, in survey order.
+
+    ``favourable`` is staff's choice where they made one, else the kind's default
+    (``QuestionType.favourable_choices``).
+    """
     infos = {}
     for question in survey.questions:
-        if question.kind not in OUTCOME_KINDS + COMMENT_KINDS:
-            continue
         kind = question_type(question.kind)
-        choices = kind.choice_names(question)
-        favourable = favourable_choices(question) or frozenset(
-            str(name) for name in (question.settings or {}).get("favourable_choices", ())
-        )
-        scores: dict[str, float] = {}
-        if question.kind == LIKERT:
-            scores = {name: float(index + 1) for index, name in enumerate(choices)}
-        elif question.kind == RATING:
-            scores = {name: float(name) for name in choices}
+        if not (kind.is_closed or kind.is_comment):
+            continue
         infos[question.name] = QuestionInfo(
             name=question.name,
             kind=question.kind,
-            choices=tuple(choices),
-            favourable=frozenset(favourable),
+            choices=tuple(kind.choice_names(question)),
+            favourable=kind.favourable_choices(question),
             dimension=question.dimension,
-            multi_select=question.kind == MULTIPLE_CHOICE,
-            scores=scores,
+            multi_select=kind.multi_select,
+            scores=kind.choice_scores(question),
+            is_comment=kind.is_comment,
         )
     return infos
 
@@ -66,7 +56,7 @@ def dimension_infos(survey: Survey) -> dict[str, DimensionInfo]:
     """Return the survey's equity dimensions, keyed by dimension, in survey order."""
     by_dimension: dict[str, list[Question]] = defaultdict(list)
     for question in survey.questions:
-        if question.dimension and question.kind in DIMENSION_KINDS:
+        if question.dimension and question_type(question.kind).dimension_capable:
             by_dimension[question.dimension].append(question)
     dimensions = {}
     for key, questions in by_dimension.items():
@@ -82,23 +72,19 @@ def dimension_infos(survey: Survey) -> dict[str, DimensionInfo]:
                 for name in question_type(question.kind).choice_names(question)
             )
         )
-        multi = len(questions) > 1 or questions[0].kind == MULTIPLE_CHOICE
+        multi = len(questions) > 1 or question_type(questions[0].kind).multi_select
         dimensions[key] = DimensionInfo(key, names, groups, multi_select=multi)
     return dimensions
 
 
 def outcome_names(questions: dict[str, QuestionInfo]) -> list[str]:
     """Return the questions whose answers are compared across groups (dimensions are not)."""
-    return [
-        name
-        for name, info in questions.items()
-        if info.kind in OUTCOME_KINDS and not info.dimension
-    ]
+    return [name for name, info in questions.items() if not info.is_comment and not info.dimension]
 
 
 def comment_names(questions: dict[str, QuestionInfo]) -> list[str]:
     """Return the comment (long text) questions."""
-    return [name for name, info in questions.items() if info.kind in COMMENT_KINDS]
+    return [name for name, info in questions.items() if info.is_comment]
 
 
 def question_ids(survey: Survey) -> dict[str, int]:
