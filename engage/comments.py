@@ -13,7 +13,6 @@ from sqlmodel import Session, select
 from analysis.sentiment import SentimentCutoffs, label_with, score_comment
 from surveys import report_counts
 from surveys.audit import write_audit
-from surveys.definition import LONG_TEXT
 from surveys.models import (
     SENTIMENT_LABELS,
     Answer,
@@ -26,8 +25,11 @@ from surveys.models import (
     User,
     utcnow,
 )
+from surveys.questions import kinds_where, question_type
 
 SENTIMENT_OVERRIDE = "sentiment_override"
+# The kinds whose answers are comments, for queries (a row cannot ask its type).
+COMMENT_KINDS = kinds_where(lambda kind: kind.is_comment)
 
 
 class CommentError(ValueError):
@@ -104,7 +106,7 @@ def _survey_of(session: Session, comment: Answer | GroupFeedback) -> int:
     if isinstance(comment, GroupFeedback):
         return session.get(GroupSession, comment.session_id).survey_id
     question = session.get(Question, comment.question_id)
-    if question is None or question.kind != LONG_TEXT or not comment.text:
+    if question is None or not question_type(question.kind).is_comment or not comment.text:
         raise CommentError(_l("Only comments have a sentiment to correct."))
     return session.get(Response, comment.response_id).survey_id
 
@@ -184,7 +186,7 @@ def _answer_comments(survey: Survey | None, rescore: bool):
         select(Answer.id, Answer.text, Response.language)
         .join(Response, Response.id == Answer.response_id)
         .join(Question, Question.id == Answer.question_id)
-        .where(Question.kind == LONG_TEXT, Answer.text.is_not(None))
+        .where(Question.kind.in_(COMMENT_KINDS), Answer.text.is_not(None))
     )
     if survey is not None:
         statement = statement.where(Response.survey_id == survey.id)

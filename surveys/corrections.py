@@ -18,7 +18,6 @@ from sqlmodel import Session, select
 from analysis.sentiment import SentimentCutoffs
 from surveys import report_counts
 from surveys.audit import snapshot_changes, write_audit
-from surveys.definition import LONG_TEXT
 from surveys.intake import collected_at_from_date
 from surveys.models import (
     RESPONSE_SUBMITTED,
@@ -29,7 +28,7 @@ from surveys.models import (
     Survey,
     utcnow,
 )
-from surveys.questions import AnswerValue
+from surveys.questions import AnswerValue, question_type
 from surveys.recording import AREA_DIMENSION, answer_rows, answered_area
 from surveys.responses import value_as_text
 
@@ -144,8 +143,10 @@ def _change_entry(
     changed_names = set(new_changed.get("answers", {}))
     if "language" in new_changed:
         # Comments are scored in the form's language: rescore every comment.
-        changed_names |= {name for name in new_raw if questions[name].kind == LONG_TEXT} | {
-            name for name in old_raw if questions[name].kind == LONG_TEXT
+        changed_names |= {
+            name
+            for name in new_raw.keys() | old_raw.keys()
+            if question_type(questions[name].kind).is_comment
         }
     if changed_names:
         ids = [questions[name].id for name in changed_names]

@@ -15,7 +15,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from surveys.definition import MULTIPLE_CHOICE
 from surveys.messages import N_
 from surveys.questions import question_type
 
@@ -141,7 +140,8 @@ def _question_for_column(header: str, answerable: Mapping[str, Any]) -> str | No
         parts = header.split(separator)
         if len(parts) > 1 and parts[-1] in answerable:
             # "services/library" is Kobo's 0/1 column for one option, not the question.
-            if parts[-2] in answerable and answerable[parts[-2]].kind == MULTIPLE_CHOICE:
+            group = answerable.get(parts[-2])
+            if group is not None and question_type(group.kind).multi_select:
                 return None
             return parts[-1]
     return None
@@ -156,7 +156,8 @@ def raw_answers(
         value = row.cells.get(header, "").strip()
         if not value:
             continue
-        raw[name] = value.split() if questions[name].kind == MULTIPLE_CHOICE else [value]
+        multi_select = question_type(questions[name].kind).multi_select
+        raw[name] = value.split() if multi_select else [value]
     return raw
 
 

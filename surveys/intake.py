@@ -31,13 +31,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from surveys.definition import (
-    MULTIPLE_CHOICE,
-    OP_EQUALS,
-    OP_NOT,
-    PREFER_NOT_TO_ANSWER,
-    RATING,
-)
+from surveys.definition import OP_EQUALS, OP_NOT, PREFER_NOT_TO_ANSWER
 from surveys.languages import ResolvedText, resolve_text
 from surveys.logic import condition_of, values_match
 from surveys.messages import N_
@@ -47,12 +41,7 @@ from surveys.models import (
     GroupFeedback,
     GroupSession,
 )
-from surveys.questions import (
-    LIKERT_LABELS,
-    PREFER_NOT_LABELS,
-    AnswerError,
-    question_type,
-)
+from surveys.questions import AnswerError, question_type
 from surveys.store import choice_key
 
 # --- Paper numbering and option codes ---------------------------------------------
@@ -87,7 +76,7 @@ class NumberedQuestion:
     @property
     def multiple(self) -> bool:
         """Return whether several options may be ticked."""
-        return self.question.kind == MULTIPLE_CHOICE
+        return question_type(self.question.kind).multi_select
 
     @property
     def has_codes(self) -> bool:
@@ -130,7 +119,7 @@ def option_codes(question: Any) -> tuple[OptionCode, ...]:
     if not kind.takes_answer or not kind.is_closed:
         return ()
     names = kind.choice_names(question)
-    if question.kind == RATING:
+    if kind.choices_are_numbers:
         options = [OptionCode(name, name) for name in names]
     else:
         options = [OptionCode(str(index), name) for index, name in enumerate(names, start=1)]
@@ -199,13 +188,10 @@ def option_label(
     )
     if own.translated:
         return own
-    built_in: dict[str, str] = {}
-    if option_name == PREFER_NOT_TO_ANSWER:
-        built_in = PREFER_NOT_LABELS
-    elif question.kind == "likert":
-        built_in = {tag: labels[option_name] for tag, labels in LIKERT_LABELS.items()}
-    elif question.kind == RATING:
+    kind = question_type(question.kind)
+    if kind.choices_are_numbers and option_name != PREFER_NOT_TO_ANSWER:
         return ResolvedText(option_name, language, True)
+    built_in = kind.built_in_choice_labels(option_name)
     if built_in:
         fallback = resolve_text(built_in, language, default_language)
         if fallback.translated or not own.text:

@@ -39,7 +39,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from surveys.definition import (
-    NUMBER,
     OP_EQUALS,
     OP_NOT,
     OP_ONE_OF,
@@ -141,7 +140,7 @@ def validate_condition(
     if source is None:
         return N_("Skip logic can only depend on a question that comes before this one.")
     source_type = question_type(source.kind)
-    if source.kind == NUMBER:
+    if source_type.typed_number:
         if any(_as_number(value.strip()) is None for value in condition.values):
             return N_("Compare a number question with numbers.")
         return None

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from analysis.sentiment import SentimentCutoffs, label_with, score_comment
 from surveys import report_counts
-from surveys.definition import LONG_TEXT, PREFER_NOT_TO_ANSWER
+from surveys.definition import PREFER_NOT_TO_ANSWER
 from surveys.models import (
     CHANNEL_IN_PERSON,
     CHANNEL_PAPER,
@@ -26,7 +26,7 @@ from surveys.models import (
     Survey,
     utcnow,
 )
-from surveys.questions import AnswerValue
+from surveys.questions import AnswerValue, question_type
 
 # Channels a broker keys in by hand, and those a CSV import may name.
 ENTRY_CHANNELS = (CHANNEL_PAPER, CHANNEL_PHONE, CHANNEL_IN_PERSON)
@@ -67,7 +67,7 @@ def answer_rows(
                 number=value.number,
                 text=value.text,
             )
-            if question.kind == LONG_TEXT and value.text:
+            if question_type(question.kind).is_comment and value.text:
                 apply_sentiment(row, value.text, language, cutoffs)
             rows.append(row)
     return rows

@@ -24,9 +24,9 @@ from engage.exports.data_dictionary import DICTIONARY_COLUMNS, data_dictionary, 
 from engage.exports.responses import feedback_rows
 from engage.exports.spreadsheets import csv_text
 from surveys.aggregates import QuoteConsent
-from surveys.definition import LONG_TEXT
 from surveys.intake import paper_numbering
 from surveys.models import Answer, Response, Survey
+from surveys.questions import question_type
 from surveys.store import load_texts
 
 if TYPE_CHECKING:
@@ -335,7 +335,7 @@ def open_comment_rows(session: Session, survey: Survey, report: Report) -> Itera
     comment_ids = [
         question.id
         for question in survey.questions
-        if question.kind == LONG_TEXT and question.name in shown
+        if question_type(question.kind).is_comment and question.name in shown
     ]
     if consent.policy != "none" and comment_ids:
         label = func.coalesce(Answer.sentiment_override, Answer.sentiment_label)

@@ -17,7 +17,6 @@ from sqlmodel import Session
 from engage.exports.data_dictionary import DICTIONARY_COLUMNS, dictionary_rows
 from engage.exports.spreadsheets import Sheet, iter_csv, xlsx_bytes
 from surveys.aggregates import Filters
-from surveys.definition import LONG_TEXT
 from surveys.intake import quotable_feedback
 from surveys.models import RESPONSE_VERIFIED, Answer, Question, Response, Survey, User
 from surveys.questions import question_type
@@ -76,7 +75,7 @@ def response_columns(survey: Survey) -> list[str]:
     columns = list(PROVENANCE_COLUMNS)
     for question in answerable_questions(survey):
         columns.append(question.name)
-        if question.kind == LONG_TEXT:
+        if question_type(question.kind).is_comment:
             columns.append(question.name + SENTIMENT_SUFFIX)
     return columns
 
@@ -91,6 +90,7 @@ def response_rows(
     """
     questions = answerable_questions(survey)
     by_id = {question.id: question for question in questions}
+    comments = {q.name for q in questions if question_type(q.kind).is_comment}
     people = {
         user_id: name or email
         for user_id, name, email in session.exec(select(User.id, User.name, User.email)).all()
@@ -119,7 +119,7 @@ def response_rows(
             if question is None:
                 continue
             values[answer.response_id][question.name].append(_answer_value(answer))
-            if question.kind == LONG_TEXT:
+            if question.name in comments:
                 sentiments[answer.response_id][question.name] = (
                     answer.sentiment_override or answer.sentiment_label
                 )
@@ -147,7 +147,7 @@ def response_rows(
                     row.append(given[0])
                 else:
                     row.append(" ".join(str(value) for value in given))
-                if question.kind == LONG_TEXT:
+                if question.name in comments:
                     row.append(sentiments.get(response.id, {}).get(question.name))
             yield row
 

@@ -13,28 +13,26 @@ from engage import db
 from engage.loading import survey_or_404
 from engage.manage.audit import audit, snapshot
 from engage.manage.blueprint import bp
-from engage.manage.forms import CHOICE_KINDS, QuestionSettingsForm, add_error, has_errors
+from engage.manage.forms import QuestionSettingsForm, add_error, has_errors
 from engage.manage.loading import answered_ids, is_locked, load_question
 from engage.manage.question_page import render_question
-from engage.manage.questions import check_name, likert_texts
+from engage.manage.questions import check_name, fixed_choice_texts
 from engage.manage.skip_logic import dependents
 from surveys import store
-from surveys.definition import (
-    DATE,
-    KINDS,
-    LIKERT,
-    LONG_TEXT,
-    MULTIPLE_CHOICE,
-    NUMBER,
-    RATING,
-    SHORT_TEXT,
-    ChoiceDefinition,
-    Condition,
-    QuestionDefinition,
-)
+from surveys.definition import KINDS, ChoiceDefinition, Condition, QuestionDefinition
 from surveys.logic import condition_of, validate_condition
 from surveys.models import Choice, Question, Survey
-from surveys.questions import LIKERT_CHOICES, parse_number, question_type
+from surveys.questions import (
+    CHOICE_COUNT,
+    DATE_RANGE,
+    FAVOURABLE_SETTING,
+    NUMBER_RANGE,
+    SCALE,
+    TEXT_LENGTH,
+    QuestionType,
+    parse_number,
+    question_type,
+)
 
 MAX_RATING_POINTS = 101
 MAX_TEXT_LENGTH = 10000
@@ -72,15 +70,15 @@ def _parse_date_setting(field) -> str | None:
         return None
 
 
-def read_constraints(form: QuestionSettingsForm, kind: str, choice_count: int) -> dict:
-    """Return the constraint settings for ``kind`` from the form, attaching errors to fields."""
+def read_constraints(form: QuestionSettingsForm, kind: QuestionType, choice_count: int) -> dict:
+    """Return the constraint settings ``kind`` has from the form, attaching errors to fields."""
     settings: dict[str, Any] = {}
-    if kind == NUMBER:
+    if kind.constraints == NUMBER_RANGE:
         low, high = _parse_setting(form.minimum), _parse_setting(form.maximum)
         if low is not None and high is not None and low > high:
             add_error(form.maximum, _("The highest value must not be below the lowest."))
         settings.update(min=low, max=high, integer=bool(form.integer.data) or None)
-    elif kind == RATING:
+    elif kind.constraints == SCALE:
         low = _parse_setting(form.minimum)
         high = _parse_setting(form.maximum)
         step = _parse_setting(form.step)
@@ -102,12 +100,12 @@ def read_constraints(form: QuestionSettingsForm, kind: str, choice_count: int) -
                         _("Use %(count)s points at most.", count=MAX_RATING_POINTS),
                     )
         settings.update(min=low, max=high, step=step)
-    elif kind in (SHORT_TEXT, LONG_TEXT):
+    elif kind.constraints == TEXT_LENGTH:
         length = _parse_setting(form.max_length, integer=True, minimum=1)
         if length is not None and length > MAX_TEXT_LENGTH:
             add_error(form.max_length, _("Allow %(max)s characters at most.", max=MAX_TEXT_LENGTH))
         settings["max_length"] = length
-    elif kind == MULTIPLE_CHOICE:
+    elif kind.constraints == CHOICE_COUNT:
         fewest = _parse_setting(form.min_choices, integer=True, minimum=1)
         most = _parse_setting(form.max_choices, integer=True, minimum=1)
         if fewest is not None and most is not None and fewest > most:
@@ -116,7 +114,7 @@ def read_constraints(form: QuestionSettingsForm, kind: str, choice_count: int) -
             if value is not None and choice_count and value > choice_count:
                 add_error(field, _("The question has only %(count)s options.", count=choice_count))
         settings.update(min_choices=fewest, max_choices=most)
-    elif kind == DATE:
+    elif kind.constraints == DATE_RANGE:
         earliest, latest = _parse_date_setting(form.minimum), _parse_date_setting(form.maximum)
         if earliest and latest and earliest > latest:
             add_error(form.maximum, _("The latest date must not be before the earliest."))
@@ -144,14 +142,16 @@ def save_question_settings(slug: str, name: str):
     if new_name != question.name:
         check_name(new_name, survey, form.name, current=question)
     kind = question_type(new_kind)
+    old_kind = question_type(question.kind)
     kind_changed = new_kind != question.kind
     choice_names = [choice.name for choice in question.choices]
     if kind_changed:
-        if new_kind == LIKERT:
-            choice_names = list(LIKERT_CHOICES)
-        elif new_kind not in CHOICE_KINDS or question.kind not in CHOICE_KINDS + (LIKERT,):
+        # Options carry over only between kinds answered from choice rows.
+        if kind.fixed_choices:
+            choice_names = list(kind.fixed_choices)
+        elif not kind.editable_choices or not old_kind.has_choices:
             choice_names = []
-        if new_kind in CHOICE_KINDS and not choice_names:
+        if kind.editable_choices and not choice_names:
             add_error(form.kind, _("Add options after changing the type: this keeps none."))
     # A kind change clears what the new kind cannot have (the form showed the old kind).
     dimension = form.dimension.data or None
@@ -163,7 +163,7 @@ def save_question_settings(slug: str, name: str):
         )
     settings = {k: v for k, v in (question.settings or {}).items() if k not in CONSTRAINT_KEYS}
     if not kind_changed:
-        settings.update(read_constraints(form, new_kind, len(choice_names)))
+        settings.update(read_constraints(form, kind, len(choice_names)))
     # The question as it would be after the edit, to check the skip logic that uses it.
     stand = QuestionDefinition(
         name=new_name,
@@ -172,11 +172,13 @@ def save_question_settings(slug: str, name: str):
         allow_prefer_not=bool(form.allow_prefer_not.data) and kind.supports_prefer_not,
         settings=settings,
     )
-    if locked and new_kind == RATING and not has_errors(form):
-        # Stored ratings must stay points of the scale, or summaries would drop them.
-        rating = question_type(RATING)
-        if rating.scale(stand) != rating.scale(question):
-            add_error(form.minimum, _("This question has answers, so its scale cannot change."))
+    options_change = kind.choice_names(stand) != old_kind.choice_names(question)
+    if locked and options_change and not has_errors(form):
+        # Stored answers must stay options (a rating's points), or summaries would drop them.
+        add_error(form.minimum, _("This question has answers, so its scale cannot change."))
+    if options_change:
+        # Favourable choices name options: new options start from the kind's default.
+        settings.pop(FAVOURABLE_SETTING, None)
     if not has_errors(form):
         for dependent in dependents(survey, question.name):
             condition = condition_of(dependent)
@@ -237,16 +239,23 @@ def change_kind(
 ) -> None:
     """Change an unanswered question's kind, keeping, replacing or dropping its choices."""
     # The agreement scale always gets its own five options, with their built-in texts.
-    kept = set() if kind == LIKERT else {c.name for c in question.choices} & set(choice_names)
+    new_kind = question_type(kind)
+    kept = (
+        set() if new_kind.fixed_choices else {c.name for c in question.choices} & set(choice_names)
+    )
     dropped = [c for c in question.choices if c.name not in kept]
     store.delete_texts(session, survey, [store.choice_key(question.name, c.name) for c in dropped])
     for choice in dropped:
         question.choices.remove(choice)
     # Delete before inserting: a new option may reuse a dropped option's name.
     session.flush()
-    if kind == LIKERT:
-        question.choices = [Choice(position=i, name=c) for i, c in enumerate(LIKERT_CHOICES)]
+    if new_kind.fixed_choices:
+        question.choices = [
+            Choice(position=i, name=c) for i, c in enumerate(new_kind.fixed_choices)
+        ]
         session.flush()
-        store.set_texts(session, survey, likert_texts(question.name, survey.languages))
+        store.set_texts(
+            session, survey, fixed_choice_texts(question.name, new_kind, survey.languages)
+        )
     question.kind = kind
     session.flush()

@@ -15,7 +15,6 @@ from engage.manage.audit import audit, snapshot
 from engage.manage.blueprint import bp
 from engage.manage.display import editing_language, language_label, shown_text
 from engage.manage.forms import (
-    CHOICE_KINDS,
     AddQuestionForm,
     add_error,
     has_errors,
@@ -26,10 +25,10 @@ from engage.manage.question_page import render_question
 from engage.manage.skip_logic import dependents, order_problems
 from engage.manage.survey_page import render_survey
 from surveys import store
-from surveys.definition import KINDS, LIKERT, PREFER_NOT_TO_ANSWER
+from surveys.definition import KINDS, PREFER_NOT_TO_ANSWER
 from surveys.demographics import DEMOGRAPHIC_BANK
 from surveys.models import Choice, Question, Survey, utcnow
-from surveys.questions import LIKERT_CHOICES, LIKERT_LABELS
+from surveys.questions import QuestionType, question_type
 
 RESERVED_NAMES = frozenset({"csrf_token", "lang", "preview"})
 
@@ -48,12 +47,15 @@ def derive_name(text: str, taken: Iterable[str], fallback: str) -> str:
     return name
 
 
-def likert_texts(question_name: str, languages: Iterable[str]) -> dict[str, dict[str, str]]:
-    """Return the built-in Likert labels as a question's texts, in the languages that have them."""
+def fixed_choice_texts(
+    question_name: str, kind: QuestionType, languages: Iterable[str]
+) -> dict[str, dict[str, str]]:
+    """Return the built-in labels of a kind's fixed choices (the agreement scale) as texts."""
     texts: dict[str, dict[str, str]] = {}
-    for choice in LIKERT_CHOICES:
+    for choice in kind.fixed_choices:
+        labels = kind.built_in_choice_labels(choice)
         key = store.choice_key(question_name, choice)
-        texts[key] = {tag: LIKERT_LABELS[tag][choice] for tag in languages if tag in LIKERT_LABELS}
+        texts[key] = {tag: labels[tag] for tag in languages if tag in labels}
     return texts
 
 
@@ -79,7 +81,8 @@ def add_question(slug: str):
     )
     check_name(name, survey, form.name)
     options = [line.strip() for line in (form.options.data or "").splitlines() if line.strip()]
-    if kind in CHOICE_KINDS and not options:
+    editable_choices = kind in KINDS and question_type(kind).editable_choices
+    if editable_choices and not options:
         add_error(form.options, _("Write at least one option, one per line."))
     if len(options) != len(set(options)):
         add_error(form.options, _("Each option must be different."))
@@ -88,16 +91,17 @@ def add_question(slug: str):
 
     language = survey.default_language
     choices, texts = [], {}
-    if kind in CHOICE_KINDS:
+    if editable_choices:
         taken: list[str] = []
         for option in options:
             choice_name = derive_name(option, taken + [PREFER_NOT_TO_ANSWER], "option")
             taken.append(choice_name)
             choices.append(Choice(position=len(choices), name=choice_name))
             texts[store.choice_key(name, choice_name)] = {language: option}
-    elif kind == LIKERT:
-        choices = [Choice(position=i, name=c) for i, c in enumerate(LIKERT_CHOICES)]
-        texts.update(likert_texts(name, survey.languages))
+    else:
+        fixed = question_type(kind)
+        choices = [Choice(position=i, name=c) for i, c in enumerate(fixed.fixed_choices)]
+        texts.update(fixed_choice_texts(name, fixed, survey.languages))
     texts[store.label_key(name)] = {language: form.label.data}
     session = db.get_session()
     question = Question(

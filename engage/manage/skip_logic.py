@@ -11,7 +11,7 @@ from wtforms import SelectChoice
 from engage.manage.display import shown_text
 from engage.manage.forms import ConditionForm
 from surveys import store
-from surveys.definition import NUMBER, OP_EQUALS, PREFER_NOT_TO_ANSWER
+from surveys.definition import OP_EQUALS, PREFER_NOT_TO_ANSWER
 from surveys.logic import condition_of
 from surveys.models import Question, Survey
 from surveys.questions import question_type
@@ -45,7 +45,7 @@ def dependents(survey: Survey, name: str) -> list[Question]:
 def condition_sources(survey: Survey, question: Question) -> list[Question]:
     """Return the earlier questions skip logic may depend on (closed kinds and numbers)."""
     earlier = survey.questions[: survey.questions.index(question)]
-    return [q for q in earlier if q.kind == NUMBER or question_type(q.kind).is_closed]
+    return [q for q in earlier if question_type(q.kind).skip_logic_source]
 
 
 def condition_form(survey: Survey, question: Question, bind: bool = False) -> ConditionForm:
@@ -91,7 +91,7 @@ def answer_groups(
             chosen = []
         kind = question_type(source.kind)
         options = []
-        if source.kind != NUMBER:
+        if not kind.typed_number:
             for value in kind.choice_names(source):
                 key = store.choice_key(source.name, value)
                 options.append((value, shown_text(texts, key, survey) or value))
@@ -103,7 +103,7 @@ def answer_groups(
                 "id": f"condition-answers-{index}",
                 "name": answer_field_name(source.name),
                 "label": shown_text(texts, store.label_key(source.name), survey),
-                "number": source.kind == NUMBER,
+                "number": kind.typed_number,
                 "options": options,
                 "chosen": chosen,
                 "open": form.depends_on.data == source.name,

@@ -29,6 +29,7 @@ from surveys import store
 from surveys.demographics import bank_entries
 from surveys.languages import completeness, display_name, text_direction
 from surveys.models import Survey
+from surveys.questions import question_type
 
 # Languages suggested when adding one: the interface languages and Ontario's
 # Indigenous languages most often asked for.
@@ -157,6 +158,7 @@ def render_survey(survey: Survey, status: int = 200, errors: Sequence[str] = (),
             "question": question,
             "label": shown_text(texts, store.label_key(question.name), survey),
             "kind": KIND_LABELS.get(question.kind, question.kind),
+            "section": question_type(question.kind).starts_section,
             "condition": describe_condition(question, survey, texts),
             "locked": is_locked(question, answered),
         }

@@ -29,11 +29,11 @@ from engage.reports.forms import (
 from surveys.aggregates import QuoteConsent, dimension_infos, question_infos
 from surveys.aggregates import labels as survey_labels
 from surveys.counting import group_members
-from surveys.definition import LONG_TEXT
 from surveys.demographics import bank_entries
 from surveys.languages import text_direction
 from surveys.models import CHANNEL_GROUP, Answer, GroupFeedback, Question, Survey, User
 from surveys.models import Response as ResponseRow
+from surveys.questions import question_type
 
 COMMENTS_PER_PAGE = 25
 
@@ -66,7 +66,7 @@ class CommentView:
 
 def comment_questions(survey: Survey) -> list[Question]:
     """Return the survey's comment (long-text) questions."""
-    return [question for question in survey.questions if question.kind == LONG_TEXT]
+    return [q for q in survey.questions if question_type(q.kind).is_comment]
 
 
 def group_choices(survey: Survey, labels: Mapping[str, str]) -> list[SelectChoice]:

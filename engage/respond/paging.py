@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from surveys.definition import SECTION
 from surveys.logic import condition_of, is_relevant
 from surveys.models import Question
+from surveys.questions import question_type
 
 
 def split_pages(questions: list[Question]) -> list[list[Question]]:
     """Split the questions into pages: each section heading starts a new page."""
     pages: list[list[Question]] = [[]]
     for question in questions:
-        if question.kind == SECTION and pages[-1]:
+        if question_type(question.kind).starts_section and pages[-1]:
             pages.append([])
         pages[-1].append(question)
     return [page for page in pages if page]
@@ -19,7 +19,7 @@ def split_pages(questions: list[Question]) -> list[list[Question]]:
 
 def page_is_shown(page: list[Question], visible: set[str]) -> bool:
     """A page is shown when any question or note on it is visible (headings do not count)."""
-    return any(q.name in visible for q in page if q.kind != SECTION)
+    return any(q.name in visible for q in page if not question_type(q.kind).starts_section)
 
 
 def questions_to_render(

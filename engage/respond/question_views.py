@@ -8,25 +8,11 @@ from flask_babel import gettext as _
 
 from engage.respond.content import Shown, SurveyContent
 from engage.respond.forms import ANSWER_PREFIX
-from surveys.definition import (
-    DATE,
-    LIKERT,
-    LONG_TEXT,
-    MULTIPLE_CHOICE,
-    NOTE,
-    NUMBER,
-    PREFER_NOT_TO_ANSWER,
-    RATING,
-    SECTION,
-)
+from surveys.definition import PREFER_NOT_TO_ANSWER
 from surveys.models import Question
-from surveys.questions import LIKERT_LABELS, PREFER_NOT_LABELS, question_type
+from surveys.questions import question_type
 from surveys.responses import FieldError
 from surveys.store import choice_key, hint_key, label_key
-
-# Question kinds answered by ticking options, and the input each uses.
-OPTION_INPUTS = {MULTIPLE_CHOICE: "checkbox"}
-TEXT_WIDGETS = {LONG_TEXT: "textarea", NUMBER: "number", DATE: "date"}
 
 
 @dataclass(frozen=True)
@@ -46,6 +32,8 @@ class QuestionView:
     name: str
     kind: str
     widget: str
+    # The options are the points of a numeric scale (drawn in a row).
+    scale: bool
     label: Shown
     hint: Shown | None
     required: bool
@@ -86,24 +74,20 @@ def question_view(
         if kind.accepts_prefer_not(question):
             names.append(PREFER_NOT_TO_ANSWER)
         for index, name in enumerate(names):
-            if question.kind == RATING:
+            if kind.choices_are_numbers:
                 option_label = Shown(name)
             else:
                 option_label = content.get(
-                    choice_key(question.name, name), built_in_choice_label(question.kind, name)
+                    choice_key(question.name, name), kind.built_in_choice_labels(name)
                 ) or Shown(name)
             options.append(
                 OptionView(f"a-{question.name}-{index}", name, option_label, name in values)
             )
-        widget = OPTION_INPUTS.get(question.kind, "radio")
-    elif question.kind in (NOTE, SECTION):
-        widget = question.kind
-    else:
-        widget = TEXT_WIDGETS.get(question.kind, "text")
     return QuestionView(
         name=question.name,
         kind=question.kind,
-        widget=widget,
+        widget=kind.widget,
+        scale=kind.choices_are_numbers,
         label=label,
         hint=content.get(hint_key(question.name)),
         required=question.required,
@@ -112,15 +96,6 @@ def question_view(
         error=error,
         relevant=question.relevant if question.relevant else None,
     )
-
-
-def built_in_choice_label(kind: str, name: str) -> dict[str, str]:
-    """Return the standard labels of Likert points and "Prefer not to answer"."""
-    if name == PREFER_NOT_TO_ANSWER:
-        return PREFER_NOT_LABELS
-    if kind == LIKERT:
-        return {language: labels[name] for language, labels in LIKERT_LABELS.items()}
-    return {}
 
 
 def error_text(error: FieldError) -> str:

@@ -23,7 +23,6 @@ from engage.respond.forms import (
 from engage.respond.loading import survey_for_resident
 from engage.respond.paging import page_is_shown, questions_to_render, split_pages
 from engage.respond.question_views import question_view
-from surveys.definition import SECTION
 from surveys.logic import visible_questions
 from surveys.models import Survey
 from surveys.questions import question_type
@@ -118,7 +117,7 @@ class SurveyVisit:
         page = self.pages[self.page_index] if self.pages else []
         rendered = questions_to_render(self.questions, self.raw, page)
         rendered_names = {q.name for q in rendered}
-        heading = page[0] if page and page[0].kind == SECTION else None
+        heading = page[0] if page and question_type(page[0].kind).starts_section else None
         views = [
             question_view(q, content, self.raw, errors.get(q.name))
             for q in rendered

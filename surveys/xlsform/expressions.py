@@ -12,20 +12,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from surveys.definition import (
-    LONG_TEXT,
-    MULTIPLE_CHOICE,
-    NUMBER,
-    OP_EQUALS,
-    OP_NOT,
-    OP_ONE_OF,
-    SHORT_TEXT,
-    Condition,
-    QuestionDefinition,
-)
-from surveys.questions import format_number
-
-TEXT_KINDS = (SHORT_TEXT, LONG_TEXT)
+from surveys.definition import OP_EQUALS, OP_NOT, OP_ONE_OF, Condition, QuestionDefinition
+from surveys.questions import CHOICE_COUNT, NUMBER_RANGE, TEXT_LENGTH, format_number, question_type
 
 _QUESTION_REFERENCE = r"\$\{\s*([^}\s]+)\s*\}"
 _LITERAL = r"""(?:'([^']*)'|"([^"]*)"|(-?\d+(?:\.\d+)?))"""
@@ -39,6 +27,21 @@ _BOUND = re.compile(
     r"^(\.|string-length\(\s*\.\s*\)|count-selected\(\s*\.\s*\))\s*(<=|>=|<|>)\s*(-?\d+(?:\.\d+)?)$"
 )
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
+# What a bound constrains, and the constraints (``QuestionType.constraints``) it belongs to.
+_SUBJECT_CONSTRAINTS = {
+    ".": NUMBER_RANGE,
+    "string-length": TEXT_LENGTH,
+    "count-selected": CHOICE_COUNT,
+}
+# The settings each kind of constraint writes as bounds: (subject, operator, setting).
+_BOUNDS = {
+    NUMBER_RANGE: [(".", ">=", "min"), (".", "<=", "max")],
+    TEXT_LENGTH: [("string-length(.)", "<=", "max_length")],
+    CHOICE_COUNT: [
+        ("count-selected(.)", ">=", "min_choices"),
+        ("count-selected(.)", "<=", "max_choices"),
+    ],
+}
 
 
 def split_top_level(expression: str) -> tuple[list[str], set[str]]:
@@ -117,7 +120,8 @@ def _xpath_literal(value: str) -> str:
 def relevant_expression(condition: Condition, kinds: dict[str, str]) -> str:
     """Write a condition the way XLSForm authors do, ``selected()`` for multiple choice."""
     reference = f"${{{condition.question}}}"
-    multiple = kinds.get(condition.question) == MULTIPLE_CHOICE
+    kind = kinds.get(condition.question)
+    multiple = kind is not None and question_type(kind).multi_select
     literals = [_xpath_literal(value) for value in condition.values]
     if condition.op == OP_NOT:
         if multiple:
@@ -155,12 +159,8 @@ def parse_constraint(expression: str, kind: str, integer: bool = False) -> Const
     for part in parts:
         match = _BOUND.match(part)
         subject = match[1].split("(")[0] if match else ""
-        target = {
-            ".": NUMBER,
-            "string-length": SHORT_TEXT,
-            "count-selected": MULTIPLE_CHOICE,
-        }.get(subject)
-        if target is None or (kind != target and not (target == SHORT_TEXT and kind in TEXT_KINDS)):
+        target = _SUBJECT_CONSTRAINTS.get(subject)
+        if target is None or target != question_type(kind).constraints:
             unmapped.append(part)
             continue
         operator, bound = match[2], parse_number(match[3])
@@ -184,15 +184,7 @@ def parse_constraint(expression: str, kind: str, integer: bool = False) -> Const
 
 def constraint_expression(question: QuestionDefinition) -> str:
     """Write the settings XLSForm expresses as a ``constraint``."""
-    bounds = {
-        NUMBER: [(".", ">=", "min"), (".", "<=", "max")],
-        SHORT_TEXT: [("string-length(.)", "<=", "max_length")],
-        LONG_TEXT: [("string-length(.)", "<=", "max_length")],
-        MULTIPLE_CHOICE: [
-            ("count-selected(.)", ">=", "min_choices"),
-            ("count-selected(.)", "<=", "max_choices"),
-        ],
-    }.get(question.kind, [])
+    bounds = _BOUNDS.get(question_type(question.kind).constraints, [])
     return " and ".join(
         f"{subject} {operator} {format_number(question.settings[key])}"
         for subject, operator, key in bounds
