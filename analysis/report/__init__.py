@@ -8,15 +8,23 @@ section (``totals``, ``outcomes``, ``independence``, ``intersections``,
 ``tables``, suppressed once for the whole report; ``shapes`` holds the result
 dataclasses.
 
-Privacy, applied to every table before any figure is derived:
+Privacy, applied to every table before any figure is derived, under the
+policy each output follows (``analysis.disclosure``, ``docs/disclosure.md``):
 
-- Counts from 1 to ``min_cell - 1`` are withheld, with complementary
-  suppression, across all the tables that share totals
-  (``analysis.linked_suppression``).
-- A rate, share, mean, interval or index is shown only when every count of
-  its row is shown, so that no derived figure gives back a withheld count.
-  Shares of representation use as base the respondents minus the "prefer not
-  to answer" and "no answer" counts *that are shown*, for the same reason.
+- Survey estimates (the default for the survey's tables): a group's rate,
+  share, mean, interval, index and test are shown when at least ``min_cell``
+  respondents answered; counts of respondents are not withheld for being
+  small (``analysis.disclosure_estimates``). Wide intervals are flagged
+  ``low_reliability``.
+- Counts (group-session tallies always; the survey's tables when chosen):
+  counts from 1 to ``min_cell - 1`` are withheld with the fewest complements,
+  across all the tables that share totals (``analysis.linked_suppression``);
+  a rate, share, mean, interval or index is shown only when every count of
+  its row is shown.
+- A count shown in one table is never withheld in another for the same
+  filter; random rounding to base 5, when chosen, rounds every count the
+  same way wherever it is shown (``analysis.report.rounding``).
+- Every report carries its ``disclosure``: the policy and its reasoning.
 - A test of independence is run only on the groups whose answers are all
   shown, so its p-value can be recomputed from the published table.
 - A comment is quoted only under the survey's quoting rule, only from a

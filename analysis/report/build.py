@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
+from analysis.disclosure import disclosure_of
 from analysis.report.group_sessions import combined, group_sessions
 from analysis.report.independence import adjust_for_multiple_comparisons
 from analysis.report.intersections import intersection
 from analysis.report.outcomes import outcome
+from analysis.report.rounding import round_report
 from analysis.report.sentiment import sentiment
 from analysis.report.shapes import Report, ReportSettings
 from analysis.report.tables import ReportTables
@@ -30,7 +33,7 @@ def build_report(
     """Build the report for ``data`` under ``settings``."""
     tables = ReportTables(data, settings)
     generated = (generated_at or datetime.now(UTC)).isoformat(timespec="seconds")
-    return Report(
+    report = Report(
         survey={
             "slug": data.slug,
             "title": title,
@@ -57,4 +60,12 @@ def build_report(
         weighted=weighted(tables),
         group_sessions=group_sessions(tables),
         combined=combined(tables) if settings.combined else None,
+        disclosure=disclosure_of(
+            settings.disclosure_policy, settings.min_cell, settings.random_rounding
+        ),
     )
+    if settings.random_rounding:
+        # Seeded by the survey and its filters: the same download rounds the same way.
+        seed = json.dumps([data.slug, data.filters.to_dict()], sort_keys=True)
+        report = round_report(report, seed)
+    return report

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from analysis.disclosure import low_reliability
 from analysis.report.independence import (
     reason_for_the_rest,
     table_test,
@@ -92,6 +93,7 @@ def outcome(tables: ReportTables, name: str, key: str) -> OutcomeTable:
                 mean=mean,
                 index=index,
                 rate_difference=difference,
+                low_reliability=unreliable(n, rate, ci, mean),
             )
         )
     overall = overall_row(tables, question)
@@ -143,7 +145,15 @@ def overall_row(tables: ReportTables, question: QuestionInfo) -> OutcomeRow:
         mean=mean,
         index=None,
         rate_difference=None,
+        low_reliability=unreliable(n, rate, ci, mean),
     )
+
+
+def unreliable(n: int | None, rate: float | None, ci: tuple | None, mean: float | None) -> bool:
+    """Return whether a row's estimate is flagged low reliability (``analysis.disclosure``)."""
+    if rate is not None:
+        return low_reliability(rate, ci, n)
+    return low_reliability(mean, None, n)
 
 
 def overall_favourable(tables: ReportTables, question: QuestionInfo) -> dict | None:
@@ -173,28 +183,35 @@ def row_figures(
                 n = respondents - (cells[PREFER_NOT_TO_ANSWER] or 0) - (cells[NO_ANSWER_NAME] or 0)
         else:
             n = sum(cells[c] or 0 for c in substantive)
+    elif respondents is not None and all(
+        cells[c] is not None for c in (PREFER_NOT_TO_ANSWER, NO_ANSWER_NAME) if c in cells
+    ):
+        # How many answered is a count of respondents: shown even where their answers are not.
+        n = respondents - sum(cells.get(c) or 0 for c in (PREFER_NOT_TO_ANSWER, NO_ANSWER_NAME))
+    # An estimate rests on at least min_cell answers (analysis.disclosure), all of them shown.
+    base = n if whole and n is not None and n >= tables.min_cell else None
     distribution = tuple(
         ChoiceCount(
             choice=choice,
             label=tables.choice_label(question.name, choice),
             n=count,
             suppressed=count is None,
-            share=count / n if n and count is not None and choice in substantive else None,
+            share=count / base if base and count is not None and choice in substantive else None,
         )
         for choice, count in cells.items()
     )
     rate = ci = mean = None
     favourable = None
-    if n and question.favourable and not question.multi_select:
+    if base and question.favourable and not question.multi_select:
         favourable = sum(cells[c] or 0 for c in substantive if c in question.favourable)
-    elif n and question.favourable and favourable_counts:
+    elif base and question.favourable and favourable_counts:
         chosen, none = favourable_counts[FAVOURABLE], favourable_counts[NOT_FAVOURABLE]
-        if chosen is not None and none is not None and chosen + none == n:
+        if chosen is not None and none is not None and chosen + none == base:
             favourable = chosen
     if favourable is not None:
-        rate = favourable / n
-        ci = wilson_interval(favourable, n)
-    if n and question.scores:
+        rate = favourable / base
+        ci = wilson_interval(favourable, base)
+    if base and question.scores:
         scored = [(question.scores[c], cells[c] or 0) for c in substantive if c in question.scores]
         weight = sum(count for _, count in scored)
         if weight:

@@ -28,7 +28,13 @@ def sentiment(tables: ReportTables) -> Sentiment:
         shown: SuppressedCounts = tables.shown_margins[("sentiment", name)]
         by_question.append(
             sentiment_row(
-                name, "question", name, tables.label(f"q.{name}.label"), shown.counts, shown.total
+                name,
+                "question",
+                name,
+                tables.label(f"q.{name}.label"),
+                shown.counts,
+                shown.total,
+                tables.min_cell,
             )
         )
         for key in data.dimensions:
@@ -63,14 +69,19 @@ def sentiment_row(
     label: str | None,
     counts: Mapping[str, int | None],
     total: int | None,
+    min_cell: int,
 ) -> SentimentRow:
-    """Return one row; shares of the scored comments need only the three labels shown."""
+    """Return one row; shares of the scored comments need the three labels shown.
+
+    Shares are estimates: shown on at least ``min_cell`` scored comments
+    (``analysis.disclosure``).
+    """
     whole = all(counts[c] is not None for c in SCORED_COLUMNS)
     scored = None
     shares: dict[str, float | None] = dict.fromkeys(SCORED_COLUMNS)
     if whole:
         scored = sum(counts[c] for c in SCORED_COLUMNS)
-        if scored:
+        if scored and scored >= min_cell:
             shares = {c: counts[c] / scored for c in SCORED_COLUMNS}
     return SentimentRow(
         question=question,
@@ -115,6 +126,7 @@ def _sentiment_rows(
             (labels or {}).get(group),
             {c: table.cells[(group, c)] for c in SENTIMENT_COLUMNS},
             total,
+            tables.min_cell,
         )
         for group, total in table.row_totals.items()
     ]

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from functools import cache
 
+from analysis.disclosure import DEFAULT_POLICY, Disclosure
 from analysis.suppression import MIN_CELL
 
 
@@ -21,10 +22,9 @@ class ReportSettings:
     reference_groups: Mapping[str, str] = field(default_factory=dict)
     combined: bool = False
     weighting_dimensions: tuple[str, ...] = ()
-    # The disclosure policy of survey estimates and of resident counts, by name
-    # (analysis.suppression documents each), and whether published counts are
-    # randomly rounded to base 5.
-    disclosure_policy: str = "survey_estimates"
+    # The disclosure policy of the survey's tables, by name (analysis.disclosure.POLICIES),
+    # and whether published counts are randomly rounded to base 5.
+    disclosure_policy: str = DEFAULT_POLICY
     random_rounding: bool = False
 
 
@@ -71,6 +71,8 @@ class RepresentationRow:
     index: float | None
     index_ci: tuple[float, float] | None
     flag: str | None
+    # The share's interval is wide (analysis.disclosure.low_reliability).
+    low_reliability: bool = False
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,8 @@ class OutcomeRow:
     rate_difference: float | None
     test: str | None = None
     p_value: float | None = None
+    # The rate's interval is wide, or a mean rests on few answers (analysis.disclosure).
+    low_reliability: bool = False
     p_adjusted: float | None = None
 
 
@@ -297,6 +301,8 @@ class Report:
     weighted: Weighted | None
     group_sessions: GroupSessions
     combined: Combined | None
+    # The disclosure policy followed and its reasoning, printed with every output.
+    disclosure: Disclosure | None = None
 
 
 def report_dict(report: Report) -> dict:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
 
-from analysis.linked_suppression import LinkedTable, Margin, suppress_linked
+from analysis.linked_suppression import LinkedTable, Margin
+from analysis.report.disclosure_tables import suppress_report
 from analysis.report.shapes import CountRow, ReportSettings
 from analysis.sentiment import NEGATIVE, NEUTRAL, POSITIVE
 from analysis.suppression import is_small
@@ -51,7 +52,16 @@ class ReportTables:
         ]
         self.comment_questions = list(data.sentiment_by_question)
         self.margins, linked = _declare_tables(data, self.outcome_questions, self.comment_questions)
-        self.shown_margins, self.shown_tables = suppress_linked(self.margins, linked, self.min_cell)
+        self.shown_margins, self.shown_tables = suppress_report(
+            self.margins,
+            linked,
+            settings,
+            data.respondents,
+            not_substantive=(PREFER_NOT_TO_ANSWER, NO_ANSWER_NAME),
+            multi_select_questions=[
+                name for name in self.outcome_questions if data.questions[name].multi_select
+            ],
+        )
         self.reference_groups = {
             key: reference_group(data, settings, dimension)
             for key, dimension in data.dimensions.items()

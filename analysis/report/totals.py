@@ -9,6 +9,7 @@ population share), flagged against the organisation's thresholds, with Wilson
 
 from __future__ import annotations
 
+from analysis.disclosure import low_reliability
 from analysis.population import NOT_ASKED, survey_population
 from analysis.report.shapes import RepresentationRow, RepresentationTable, Totals
 from analysis.report.tables import (
@@ -76,7 +77,8 @@ def representation(tables: ReportTables, key: str) -> RepresentationTable:
         share = ci = index = index_ci = flag = None
         group_population = population.groups.get(group) if kind == GROUP else None
         population_share = population.share(group) if kind == GROUP else None
-        if kind == GROUP and count is not None and base:
+        # A share is an estimate: published on a base of at least min_cell (analysis.disclosure).
+        if kind == GROUP and count is not None and base and base >= tables.min_cell:
             share = count / base
             ci = wilson_interval(count, base)
             index = disproportionality_index(share, population_share)
@@ -103,6 +105,7 @@ def representation(tables: ReportTables, key: str) -> RepresentationTable:
                 index=index,
                 index_ci=index_ci,
                 flag=flag,
+                low_reliability=low_reliability(share, ci),
             )
         )
     rows.extend(

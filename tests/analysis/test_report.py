@@ -272,6 +272,10 @@ def test_small_expected_counts_use_fishers_exact_test():
 
 # -- suppression ----------------------------------------------------------------------
 
+# The counts policy (primary and complementary suppression); surveys default to
+# survey estimates (tests/analysis/test_disclosure_report.py).
+COUNTS = ReportSettings(disclosure_policy="counts")
+
 
 def attacker_view(report):
     """Return the published values and every relation between them, across tables."""
@@ -343,7 +347,7 @@ def test_small_group_is_suppressed_with_a_complement_and_no_derived_figures():
         benchmarks={"age": {"young": 10, "middle": 40, "old": 50}},
     )
 
-    rows = build_report(data).representation[0].rows
+    rows = build_report(data, COUNTS).representation[0].rows
 
     young = row_of(rows, "young")
     assert young.n is None and young.suppressed
@@ -368,7 +372,7 @@ def test_no_withheld_count_can_be_recovered_across_representation_and_outcomes()
         },
     )
 
-    report = build_report(data)
+    report = build_report(data, COUNTS)
 
     values, relations = attacker_view(report)
     assert any(value is None for value in values.values())
@@ -391,7 +395,7 @@ def test_random_tables_never_leak_a_withheld_count():
             answers[group] = {"agree": split, "disagree": answered - split}
         data = data_from(groups, groups=["a", "b", "c"], answers=answers)
 
-        values, relations = attacker_view(build_report(data))
+        values, relations = attacker_view(build_report(data, COUNTS))
 
         assert recoverable(values, relations) == set(), groups
 
@@ -405,7 +409,7 @@ def test_rates_of_a_row_with_any_withheld_cell_are_withheld():
         },
     )
 
-    young = row_of(build_report(data).outcomes[0].rows, "young")
+    young = row_of(build_report(data, COUNTS).outcomes[0].rows, "young")
 
     assert young.respondents == 60
     assert any(choice.suppressed for choice in young.distribution)
@@ -423,7 +427,7 @@ def test_a_withheld_prefer_not_count_does_not_withhold_the_rate_it_is_not_part_o
         },
     )
 
-    young = row_of(build_report(data).outcomes[0].rows, "young")
+    young = row_of(build_report(data, COUNTS).outcomes[0].rows, "young")
 
     counts = {choice.choice: choice.n for choice in young.distribution}
     assert counts[PNA] is None and counts["no_answer"] is None

@@ -1,12 +1,16 @@
+import itertools
 import random
 
 import numpy as np
 import pytest
 from scipy.optimize import linprog
 
+from analysis.disclosure_complements import protect, unprotected
 from analysis.suppression import (
+    Grid,
     SuppressedCounts,
     SuppressedTable,
+    _grid_with_margins,
     suppress_counts,
     suppress_table,
 )
@@ -285,4 +289,59 @@ def test_random_tables_hide_every_small_count_and_leak_none(seed):
             assert result.cells[key] is None
         elif result.cells[key] is not None:
             assert result.cells[key] == count
+    assert_nothing_recoverable(*published_table(result))
+
+
+# -- the optimiser: the fewest complements, checked against every smaller choice ------------
+
+
+def fewest_protecting_complements(values, relations, primary, candidates):
+    """Return the smallest number of candidates whose withholding protects, by brute force."""
+    for size in range(len(candidates) + 1):
+        for chosen in itertools.combinations(candidates, size):
+            hidden = set(primary) | set(chosen)
+            if not unprotected(values, relations, hidden):
+                return size
+    return None
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_complements_are_the_fewest_that_protect_when_totals_are_published(seed):
+    # A 2 x 3 table whose row and column totals another table already shows: only
+    # interior cells may be withheld, and no smaller choice of them protects.
+    rng = random.Random(seed)
+    cells = {(r, c): rng.choice([0, 2, 5, 14, 30, 60]) for r in "ab" for c in "xyz"}
+    table = Grid(_grid_with_margins(cells, ["a", "b"], ["x", "y", "z"]))
+    values = [table.values[p] for p in table.positions]
+    totals = [table.index[p] for p in table.positions if table.is_total(p)]
+    primary = {
+        table.index[p] for p, v in table.values.items() if 0 < v < 10 and not table.is_total(p)
+    }
+    hidden = protect(values, table.relations, primary, fixed=totals)
+    candidates = [i for i in range(len(values)) if i not in primary and i not in totals]
+
+    fewest = fewest_protecting_complements(values, table.relations, primary, candidates)
+
+    if fewest is not None:
+        assert len(hidden - primary) == fewest
+        assert not unprotected(values, table.relations, hidden)
+        assert not hidden & set(totals)
+
+
+def test_old_whole_row_rule_is_replaced_by_the_fewest_cells():
+    # One small cell in a wide table: four cells protect it (a rectangle); withholding
+    # its whole row and a partner row would take twelve.
+    table = grid(
+        {
+            "a": [3, 40, 50, 60, 70, 80],
+            "b": [30, 20, 25, 35, 45, 55],
+            "c": [35, 45, 60, 65, 75, 85],
+        },
+        list("uvwxyz"),
+    )
+
+    result = suppress_table(table)
+
+    assert sum(value is None for value in result.cells.values()) == 4
+    assert all(value is not None for value in result.row_totals.values())
     assert_nothing_recoverable(*published_table(result))
