@@ -1,5 +1,8 @@
 """``engage translations``: extract, update, compile and check the interface catalogs.
 
+The group also holds ``bank-export`` and ``bank-import`` (``engage.bank_translations``),
+the translators' round trip of the demographic bank's texts.
+
 Everything goes through Babel's Python API; ``docs/translations.md`` gives the
 ``pybabel`` commands that do the same. English is the source language: its
 catalog carries every msgid with the English text as msgstr, so ``check`` holds
@@ -28,6 +31,7 @@ from babel.util import pathmatch
 from flask import current_app
 from flask.cli import AppGroup
 
+from engage.bank_translations import bank_export_command, bank_import_command
 from engage.i18n import INTERFACE_LANGUAGES, babel_locale_id
 
 # Sources and babel.cfg live at the top of a checkout; an installed wheel has neither.
@@ -48,7 +52,12 @@ HEADER_COMMENT = """\
 # How many example msgids a problem line quotes.
 EXAMPLES_SHOWN = 2
 
-translations = AppGroup("translations", help="Extract, update, compile and check the catalogs.")
+translations = AppGroup(
+    "translations",
+    help="Extract, update, compile and check the catalogs; review the demographic bank's texts.",
+)
+translations.add_command(bank_export_command)
+translations.add_command(bank_import_command)
 
 directory_option = click.option(
     "--directory",

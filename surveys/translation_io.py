@@ -11,13 +11,18 @@ reworded after the export (the translation would no longer match them).
 Empty translations are skipped on import: they leave the survey's text as it is
 (a translator who did not get to a text must not erase an earlier translation).
 Fuzzy PO messages count as empty, as ``msgfmt`` treats them.
+
+The same files carry the demographic bank's texts (``surveys.demographics.bank_texts``),
+whose rows also have a note for the translator and whose import adds its own
+rules (``TextRule``). Every text cell of a workbook passes the one formula guard
+(``surveys.formula_guard``), undone when the workbook is read back.
 """
 
 from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -27,6 +32,7 @@ from babel.messages.pofile import read_po as babel_read_po
 from babel.messages.pofile import write_po as babel_write_po
 from openpyxl.styles import Alignment, Font
 
+from surveys.formula_guard import neutralise, restore
 from surveys.languages import display_name, normalize_tag, text_direction
 from surveys.messages import N_
 
@@ -38,6 +44,7 @@ TEXTS_SHEET = "translations"
 KEY_HEADER = "key"
 SOURCE_HEADER = "source"
 TARGET_HEADER = "translation"
+NOTE_HEADER = "note"
 # Spreadsheets often claim far more rows than they hold; a run this long ends the sheet.
 BLANK_ROWS_ENDING_A_SHEET = 50
 # How many keys a refusal names before "and N more".
@@ -46,21 +53,35 @@ KEYS_SHOWN = 10
 
 @dataclass(frozen=True)
 class TranslationEntry:
-    """One text: its key, the source in the default language, and its translation."""
+    """One text: its key, the source in the default language, its translation and a note."""
 
     key: str
     source: str
     target: str = ""
+    note: str = ""
 
 
 @dataclass(frozen=True)
 class TranslationFile:
-    """A survey's texts in one language, as exported for (or returned by) a translator."""
+    """A survey's texts in one language, as exported for (or returned by) a translator.
+
+    ``survey`` names whose texts they are (a survey's slug, or the demographic
+    bank's name); ``description`` says so to a reader of the PO file's header.
+    """
 
     survey: str
     source_language: str
     language: str
     entries: tuple[TranslationEntry, ...]
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class TextRule:
+    """A rule each translation in a file must keep; ``message`` (``N_``) names those breaking it."""
+
+    message: str
+    breaks: Callable[[str, str], bool]  # (source, translation) -> True when broken
 
 
 @dataclass(frozen=True)
@@ -102,13 +123,18 @@ def build_translation_file(
     key_order: Sequence[str],
     source_language: str,
     language: str,
+    *,
+    notes: Mapping[str, str] | None = None,
+    description: str = "",
 ) -> TranslationFile:
     """Return the texts to translate into ``language``: every key with a source text.
 
     ``texts`` is ``{key: {language: text}}`` (``surveys.store.load_texts``);
     ``key_order`` lists keys in the order a reader meets them. Keys with a source
-    text that ``key_order`` does not name come last, sorted.
+    text that ``key_order`` does not name come last, sorted. ``notes`` gives a
+    key's note for the translator.
     """
+    notes = notes or {}
     source_language = normalize_tag(source_language)
     language = normalize_tag(language)
 
@@ -124,29 +150,35 @@ def build_translation_file(
     for key in ordered:
         source = text_in(texts[key], source_language)
         if source:
-            entries.append(TranslationEntry(key, source, text_in(texts[key], language)))
-    return TranslationFile(survey, source_language, language, tuple(entries))
+            entries.append(
+                TranslationEntry(key, source, text_in(texts[key], language), notes.get(key, ""))
+            )
+    return TranslationFile(survey, source_language, language, tuple(entries), description)
 
 
 def write_xlsx(translation: TranslationFile, target: str | IO[bytes]) -> None:
-    """Write an XLSX workbook: key, source and translation columns, plus a hidden metadata sheet."""
+    """Write an XLSX workbook: key, source, translation (and note) columns, and a metadata sheet.
+
+    Every text passes ``neutralise``: a text starting with ``=`` must not become a formula.
+    """
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = TEXTS_SHEET
-    sheet.append(
-        [
-            KEY_HEADER,
-            f"{SOURCE_HEADER} ({translation.source_language})",
-            f"{TARGET_HEADER} ({translation.language})",
-        ]
-    )
+    with_notes = any(entry.note for entry in translation.entries)
+    header = [
+        KEY_HEADER,
+        f"{SOURCE_HEADER} ({translation.source_language})",
+        f"{TARGET_HEADER} ({translation.language})",
+    ]
+    sheet.append(header + [NOTE_HEADER] if with_notes else header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     # Excel's reading order 2 is right to left, so Arabic or Urdu cells read naturally.
     source_order = 2 if text_direction(translation.source_language) == "rtl" else 1
     target_order = 2 if text_direction(translation.language) == "rtl" else 1
     for entry in translation.entries:
-        sheet.append([entry.key, entry.source, entry.target])
+        cells = [entry.key, entry.source, entry.target] + ([entry.note] if with_notes else [])
+        sheet.append([neutralise(cell) for cell in cells])
         row = sheet.max_row
         sheet.cell(row, 2).alignment = Alignment(wrap_text=True, readingOrder=source_order)
         sheet.cell(row, 3).alignment = Alignment(wrap_text=True, readingOrder=target_order)
@@ -154,6 +186,8 @@ def write_xlsx(translation: TranslationFile, target: str | IO[bytes]) -> None:
     sheet.column_dimensions["A"].width = 30
     sheet.column_dimensions["B"].width = 60
     sheet.column_dimensions["C"].width = 60
+    if with_notes:
+        sheet.column_dimensions["D"].width = 60
 
     metadata = workbook.create_sheet(METADATA_SHEET)
     for name, value in (
@@ -178,14 +212,15 @@ def write_po(translation: TranslationFile, target: IO[bytes]) -> None:
         fuzzy=False,
     )
     catalog.header_comment = (
-        f"# Translation of the Engage survey {translation.survey}\n"
+        f"# Translation of {translation.description or 'the Engage survey ' + translation.survey}\n"
         f"# from {display_name(translation.source_language, 'en')}"
         f" ({translation.source_language})"
         f" into {display_name(translation.language, 'en')} ({translation.language}).\n"
         "# Leave msgctxt and msgid as they are; write the translation in msgstr."
     )
     for entry in translation.entries:
-        catalog.add(entry.source, entry.target, context=entry.key)
+        notes = [entry.note] if entry.note else []
+        catalog.add(entry.source, entry.target, context=entry.key, auto_comments=notes)
     babel_write_po(target, catalog, width=0, omit_header=False, sort_output=False)
 
 
@@ -259,7 +294,9 @@ def _read_texts_sheet(sheet) -> tuple[TranslationEntry, ...]:
     entries = []
     blank_run = 0
     for row in sheet.iter_rows(min_row=2, max_col=len(header), values_only=True):
-        cells = [_clean(row[i]) if i < len(row) else "" for i in (key_at, source_at, target_at)]
+        cells = [
+            _clean(restore(row[i])) if i < len(row) else "" for i in (key_at, source_at, target_at)
+        ]
         if not any(cells):
             blank_run += 1
             if blank_run >= BLANK_ROWS_ENDING_A_SHEET:
@@ -307,12 +344,18 @@ def _language_name(tag: str) -> str:
     return f"{name} ({tag})" if name != tag else tag
 
 
-def check_translation_file(uploaded: TranslationFile, expected: TranslationFile) -> dict[str, str]:
+def check_translation_file(
+    uploaded: TranslationFile,
+    expected: TranslationFile,
+    *,
+    rules: Sequence[TextRule] = (),
+    unknown_keys_message: str = N_("This survey has no texts with these keys: %(keys)s."),
+) -> dict[str, str]:
     """Return the translations to store (key -> text), or raise ``TranslationImportError``.
 
     ``expected`` is ``build_translation_file`` for the survey and language now.
     A file for another survey or language is refused outright; otherwise every
-    unknown key, changed source text and repeated key is reported together.
+    unknown key, changed source text, repeated key and broken rule is reported together.
     """
     if uploaded.survey != expected.survey:
         raise _refuse(
@@ -329,6 +372,7 @@ def check_translation_file(uploaded: TranslationFile, expected: TranslationFile)
     sources = {entry.key: entry.source for entry in expected.entries}
     seen: set[str] = set()
     repeated, unknown, changed = [], [], []
+    broken: list[list[str]] = [[] for _ in rules]
     translations: dict[str, str] = {}
     for entry in uploaded.entries:
         if entry.key in seen:
@@ -339,16 +383,15 @@ def check_translation_file(uploaded: TranslationFile, expected: TranslationFile)
             unknown.append(entry.key or "?")
         elif entry.source != sources[entry.key]:
             changed.append(entry.key)
-        elif entry.target:
-            translations[entry.key] = entry.target
+        else:
+            for keys, rule in zip(broken, rules, strict=True):
+                if rule.breaks(entry.source, entry.target):
+                    keys.append(entry.key)
+            if entry.target:
+                translations[entry.key] = entry.target
     problems = []
     if unknown:
-        problems.append(
-            ImportProblem(
-                N_("This survey has no texts with these keys: %(keys)s."),
-                {"keys": _key_list(unknown)},
-            )
-        )
+        problems.append(ImportProblem(unknown_keys_message, {"keys": _key_list(unknown)}))
     if changed:
         problems.append(
             ImportProblem(
@@ -365,6 +408,9 @@ def check_translation_file(uploaded: TranslationFile, expected: TranslationFile)
                 N_("These keys appear more than once: %(keys)s."), {"keys": _key_list(repeated)}
             )
         )
+    for keys, rule in zip(broken, rules, strict=True):
+        if keys:
+            problems.append(ImportProblem(rule.message, {"keys": _key_list(keys)}))
     if problems:
         raise TranslationImportError(*problems)
     return translations

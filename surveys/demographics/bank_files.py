@@ -1,9 +1,10 @@
-"""Reading the bank's text files (``bank/<entry>.json``): survey content in every built-in language.
+"""The bank's text files (``bank/<entry>.json``): survey content in every built-in language.
 
 Each file holds its questions' names, kinds, labels, hints and choices, every
 text in each language of ``BUILT_IN_LANGUAGES`` side by side, so a reviewer
 reads each one whole. A text missing a language is an error when the module
-loads, not a blank label in a survey.
+loads, not a blank label in a survey. ``bank_file_text`` writes a file back in
+the same layout, so a corrected translation changes only its own line.
 """
 
 from __future__ import annotations
@@ -12,17 +13,51 @@ import json
 from collections.abc import Mapping, Sequence
 from functools import cache
 from importlib.resources import files
+from importlib.resources.abc import Traversable
 from typing import Any
 
 from surveys.definition import ChoiceDefinition, QuestionDefinition, Texts
 from surveys.languages import BUILT_IN_LANGUAGES
 
 
+def bank_directory() -> Traversable:
+    """Return the folder of the bank's text files shipped with Engage."""
+    return files("surveys.demographics").joinpath("bank")
+
+
+def read_bank_file(entry: str, directory: Traversable | None = None) -> dict[str, Any]:
+    """Return the parsed text file of one bank entry, from ``directory`` or Engage's own."""
+    folder = directory if directory is not None else bank_directory()
+    return json.loads(folder.joinpath(f"{entry}.json").read_text("utf-8"))
+
+
 @cache
 def bank_file(entry: str) -> dict[str, Any]:
-    """Return the parsed text file of one bank entry."""
-    text = files("surveys.demographics").joinpath("bank", f"{entry}.json").read_text("utf-8")
-    return json.loads(text)
+    """Return the parsed text file of one bank entry shipped with Engage (read once)."""
+    return read_bank_file(entry)
+
+
+def bank_file_text(content: Any, depth: int = 0) -> str:
+    """Return ``content`` laid out as the bank's files are: two-space indent, short lists inline.
+
+    UTF-8 text stays as written (no escaped characters) and keys keep their order,
+    so writing back an unchanged file gives the same bytes.
+    """
+    inner = "  " * (depth + 1)
+    if isinstance(content, dict) and content:
+        members = [
+            f"{inner}{json.dumps(key, ensure_ascii=False)}: {bank_file_text(value, depth + 1)}"
+            for key, value in content.items()
+        ]
+        text = "{\n" + ",\n".join(members) + "\n" + "  " * depth + "}"
+    elif isinstance(content, list) and any(isinstance(item, dict | list) for item in content):
+        items = [f"{inner}{bank_file_text(item, depth + 1)}" for item in content]
+        text = "[\n" + ",\n".join(items) + "\n" + "  " * depth + "]"
+    elif isinstance(content, list):
+        text = "[" + ", ".join(json.dumps(item, ensure_ascii=False) for item in content) + "]"
+    else:
+        text = json.dumps(content, ensure_ascii=False)
+    return text + "\n" if depth == 0 else text
 
 
 def texts(found: Mapping[str, str]) -> Texts:

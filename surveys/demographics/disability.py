@@ -8,8 +8,14 @@ Washington Group's recommended cut-off.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
-from surveys.definition import PREFER_NOT_TO_ANSWER, SINGLE_CHOICE, ChoiceDefinition
+from surveys.definition import (
+    PREFER_NOT_TO_ANSWER,
+    SINGLE_CHOICE,
+    ChoiceDefinition,
+    QuestionDefinition,
+)
 from surveys.demographics.bank_files import bank_file, bank_question, choices_of, texts
 
 WG_NO_DIFFICULTY = "no_difficulty"
@@ -21,34 +27,38 @@ DISABILITY_DIMENSION = "disability"
 WITH_DISABILITY = "with_disability"
 WITHOUT_DISABILITY = "without_disability"
 
-_FILE = bank_file("disability")
-_ANSWERS = choices_of(_FILE["answers"])
-if [name for name, _ in _ANSWERS] != [
-    WG_NO_DIFFICULTY,
-    WG_SOME_DIFFICULTY,
-    WG_A_LOT_OF_DIFFICULTY,
-    WG_CANNOT_DO_AT_ALL,
-]:
-    raise ValueError("bank/disability.json must list the four Washington Group answers in order")
+_ANSWER_NAMES = [WG_NO_DIFFICULTY, WG_SOME_DIFFICULTY, WG_A_LOT_OF_DIFFICULTY, WG_CANNOT_DO_AT_ALL]
 
-# The six share the ``disability`` dimension: the analysis must not break results
-# down by each domain but by the one status ``washington_group_disability_status``
-# derives from all six (see ``DERIVED_DIMENSIONS``).
-WASHINGTON_GROUP_QUESTIONS = tuple(
-    bank_question(
-        domain["name"],
-        SINGLE_CHOICE,
-        texts(domain["label"]),
-        _ANSWERS,
-        dimension=DISABILITY_DIMENSION,
-        hint=texts(_FILE["introduction"]) if index == 0 else None,
+
+def washington_group_questions(content: Mapping[str, Any]) -> tuple[QuestionDefinition, ...]:
+    """Return the six Washington Group questions written in the disability file ``content``.
+
+    The six share the ``disability`` dimension: the analysis must not break results
+    down by each domain but by the one status ``washington_group_disability_status``
+    derives from all six (see ``DERIVED_DIMENSIONS``).
+    """
+    answers = choices_of(content["answers"])
+    if [name for name, _ in answers] != _ANSWER_NAMES:
+        raise ValueError("the disability file must list the four Washington Group answers in order")
+    return tuple(
+        bank_question(
+            domain["name"],
+            SINGLE_CHOICE,
+            texts(domain["label"]),
+            answers,
+            dimension=DISABILITY_DIMENSION,
+            hint=texts(content["introduction"]) if index == 0 else None,
+        )
+        for index, domain in enumerate(content["domains"])
     )
-    for index, domain in enumerate(_FILE["domains"])
-)
+
+
+WASHINGTON_GROUP_QUESTIONS = washington_group_questions(bank_file("disability"))
 
 # Choices of the derived disability dimension, for reports.
 DISABILITY_STATUS_CHOICES = tuple(
-    ChoiceDefinition(name, labels) for name, labels in choices_of(_FILE["status_choices"])
+    ChoiceDefinition(name, labels)
+    for name, labels in choices_of(bank_file("disability")["status_choices"])
 )
 
 

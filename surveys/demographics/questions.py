@@ -11,7 +11,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from surveys.definition import QuestionDefinition, Texts
 from surveys.demographics.bank_files import (
@@ -25,10 +26,16 @@ from surveys.languages import BUILT_IN_LANGUAGES
 
 PLACEHOLDER_WARD_COUNT = 10
 
-INDIGENOUS_IDENTITY = question_from_file(bank_file("indigenous")["questions"][0])
-RACE = question_from_file(bank_file("race")["questions"][0])
-SEX_AT_BIRTH, GENDER = (question_from_file(q) for q in bank_file("gender")["questions"])
-HOME_LANGUAGE = question_from_file(bank_file("home_language")["questions"][0])
+
+def questions_written_out(content: Mapping[str, Any]) -> tuple[QuestionDefinition, ...]:
+    """Return a file's questions, each written out whole (identity, race, gender, language)."""
+    return tuple(question_from_file(question) for question in content["questions"])
+
+
+(INDIGENOUS_IDENTITY,) = questions_written_out(bank_file("indigenous"))
+(RACE,) = questions_written_out(bank_file("race"))
+SEX_AT_BIRTH, GENDER = questions_written_out(bank_file("gender"))
+(HOME_LANGUAGE,) = questions_written_out(bank_file("home_language"))
 
 
 def _band_label(templates: dict, low: object, high: object) -> Texts:
@@ -37,10 +44,10 @@ def _band_label(templates: dict, low: object, high: object) -> Texts:
     return filled(templates[shape], dict.fromkeys(BUILT_IN_LANGUAGES, {"low": low, "high": high}))
 
 
-def _age_bands() -> QuestionDefinition:
+def age_band_questions(content: Mapping[str, Any]) -> tuple[QuestionDefinition]:
     """Return the age group question; its choices are ``age_under_18``, ``age_18_24``..."""
-    found = bank_file("age_band")["questions"][0]
-    return bank_question(
+    found = content["questions"][0]
+    question = bank_question(
         found["name"],
         found["kind"],
         texts(found["label"]),
@@ -56,9 +63,10 @@ def _age_bands() -> QuestionDefinition:
             for low, high in found["bands"]
         ],
     )
+    return (question,)
 
 
-AGE_BAND = _age_bands()
+(AGE_BAND,) = age_band_questions(bank_file("age_band"))
 
 
 def _dollars(language: str, amount: int) -> str:
@@ -84,10 +92,10 @@ def _income_band_label(templates: dict, low: int | None, high: int | None) -> Te
     return filled(templates[shape], amounts)
 
 
-def _income_bands() -> QuestionDefinition:
+def income_questions(content: Mapping[str, Any]) -> tuple[QuestionDefinition]:
     """Return the household income question; choices ``income_under_20000``..."""
-    found = bank_file("household_income")["questions"][0]
-    return bank_question(
+    found = content["questions"][0]
+    question = bank_question(
         found["name"],
         found["kind"],
         texts(found["label"]),
@@ -103,20 +111,29 @@ def _income_bands() -> QuestionDefinition:
             for low, high in found["bands"]
         ],
     )
+    return (question,)
 
 
-HOUSEHOLD_INCOME = _income_bands()
+(HOUSEHOLD_INCOME,) = income_questions(bank_file("household_income"))
 
 
-def area_question(areas: Sequence[str] | None = None) -> QuestionDefinition:
+def area_questions(content: Mapping[str, Any]) -> tuple[QuestionDefinition]:
+    """Return the ward-or-area question with placeholder wards, from the area file."""
+    return (area_question(content=content),)
+
+
+def area_question(
+    areas: Sequence[str] | None = None, *, content: Mapping[str, Any] | None = None
+) -> QuestionDefinition:
     """Return the ward-or-area question for a municipality's own ``areas``.
 
     Without ``areas`` the choices are placeholders, "Ward 1" to "Ward 10"
     (``ward_1`` ... ``ward_10``), which staff edit to match their municipality.
     Given names (place names, shown as written in every language) are stored as
-    ``area_1``, ``area_2`` ... in the order given.
+    ``area_1``, ``area_2`` ... in the order given. ``content`` is the area
+    file to read (by default the one shipped with Engage).
     """
-    found = bank_file("area")["questions"][0]
+    found = (content or bank_file("area"))["questions"][0]
     if areas is None:
         choices = [
             (

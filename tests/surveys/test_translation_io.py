@@ -276,3 +276,23 @@ def test_an_interface_catalog_is_refused():
 )
 def test_a_damaged_file_gets_one_clear_refusal(data):
     assert refusal(data, exported()).startswith("This file could not be read.")
+
+
+def test_spreadsheet_cells_cannot_become_formulas_and_come_back_as_written():
+    texts = {
+        "title": {"en": '=HYPERLINK("http://evil.example","Parks")', "ar": "+حدائق"},
+        "c.visits.weekly": {"en": "-Every week", "ar": "@كل أسبوع"},
+    }
+    translation = build_translation_file("parks", texts, ORDER, "en", "ar")
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(translation)))["translations"]
+    cells = [cell for row in sheet.iter_rows(min_row=2) for cell in row]
+    assert all(cell.data_type == "s" for cell in cells)
+    assert [cell.value for cell in cells[1:3]] == [
+        '\'=HYPERLINK("http://evil.example","Parks")',
+        "'+حدائق",
+    ]
+    uploaded = translate_xlsx(xlsx_bytes(translation), {"c.visits.weekly": "@كل أسبوع!"})
+    assert check_translation_file(read_translation_file(uploaded), translation) == {
+        "title": "+حدائق",
+        "c.visits.weekly": "@كل أسبوع!",
+    }
