@@ -41,7 +41,7 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import astuple, dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cached_property
 
@@ -294,9 +294,25 @@ class Tally:
 
     def add(self, response: StoredResponse) -> Facts:
         """Count one response from its stored answers; return its facts."""
-        facts = facts_of(self.shape, response)
-        self.add_facts(response.channel, response.language, response.area, facts)
+        [(_unused, facts)] = self.add_all([(None, response)])
         return facts
+
+    def add_all(self, found: Iterable[tuple[int, StoredResponse]]) -> list[tuple[int, Facts]]:
+        """Count stored responses from their answers; return each one's id with its facts."""
+        counted = [(key, facts_of(self.shape, response), response) for key, response in found]
+        self.add_many(
+            [
+                (response.channel, response.language, response.area, *astuple(facts))
+                for _key, facts, response in counted
+            ]
+        )
+        return [(key, facts) for key, facts, _response in counted]
+
+    def add_stored(self, found: Iterable[tuple[int, StoredResponse]]) -> None:
+        """Count any number of stored responses, a batch at a time (their facts not kept)."""
+        found = iter(found)
+        while self.add_all(itertools.islice(found, BATCH)):
+            pass
 
     def add_facts(self, channel: str, language: str, area: str | None, facts: Facts) -> None:
         """Count one response from its facts (profiles stay JSON until expanded)."""
@@ -505,8 +521,9 @@ def count(
                 else:
                     found.append((channel, language, area, profile, answers_, day))
             tally.add_many(found)
-        for _id, response in stored_responses(connection, survey.id, shape, response_ids=missing):
-            tally.add(response)
+    # Reading answers makes reference cycles: counted with the collector running.
+    tally.add_stored(stored_responses(connection, survey.id, shape, response_ids=missing))
+    with without_cycle_collection():
         return tally.rows()
 
 
@@ -514,11 +531,12 @@ def count(
 def without_cycle_collection() -> Iterator[None]:
     """Pause Python's cycle collector during a counting pass, and resume it after.
 
-    A pass allocates hundreds of thousands of rows and strings that live until
-    its batch is counted; each allocation burst triggers collections that scan
-    the whole heap (the app, SQLAlchemy's metadata), which measured as half the
-    time of a filtered report. The pass makes no reference cycles, so nothing
-    waits longer to be freed than the pass itself.
+    A pass over kept facts allocates hundreds of thousands of rows and strings
+    that live until their batch is counted; each allocation burst triggers
+    collections that scan the whole heap (the app, SQLAlchemy's metadata), which
+    measured as half the time of a filtered report. That pass and the expansion
+    make no reference cycles, so nothing waits longer to be freed than the pass.
+    Reading stored answers does make cycles: it runs with the collector on.
     """
     enabled = gc.isenabled()
     gc.disable()

@@ -18,6 +18,7 @@ with a fresh count (``engage counts check``), and ``rebuild`` mends any drift.
 
 from __future__ import annotations
 
+import itertools
 import json
 import secrets
 from collections import Counter
@@ -169,12 +170,9 @@ def _part_of(
     connection: Connection, survey_id: int, shape: SurveyShape, response_ids: Sequence[int]
 ) -> _Part:
     """Return what some stored responses contribute, as they are now."""
-    part = _Part(Tally(shape), [])
-    for response_id, response in stored_responses(
-        connection, survey_id, shape, response_ids=response_ids
-    ):
-        part.facts.append((response_id, part.tally.add(response)))
-    return part
+    tally = Tally(shape)
+    found = stored_responses(connection, survey_id, shape, response_ids=response_ids)
+    return _Part(tally, tally.add_all(found))
 
 
 def forget(session: Session, survey_id: int | None = None) -> None:
@@ -385,14 +383,10 @@ def _count_snapshot(
     audited = _last_audit(connection, survey_id)
     tally = Tally(shape)
     counted: set[int] = set()
-    batch: list[tuple[int, Facts]] = []
-    for response_id, response in stored_responses(connection, survey_id, shape):
-        batch.append((response_id, tally.add(response)))
-        counted.add(response_id)
-        if len(batch) >= FACTS_BATCH:
-            _keep_facts_apart(connection.engine, shape, batch)
-            batch = []
-    _keep_facts_apart(connection.engine, shape, batch)
+    found = stored_responses(connection, survey_id, shape)
+    while batch := tally.add_all(itertools.islice(found, FACTS_BATCH)):
+        counted.update(response_id for response_id, _facts in batch)
+        _keep_facts_apart(connection.engine, shape, batch)
     connection.rollback()
     return tally, counted, audited
 
@@ -444,10 +438,8 @@ def _swap(
             select(responses.c.id).where(responses.c.survey_id == survey_id)
         ).scalars()
         since = sorted(set(stored) - counted_ids)
-        for response_id, response in stored_responses(
-            connection, survey_id, shape, response_ids=since
-        ):
-            keep_facts(connection, shape, [(response_id, tally.add(response))], replace=False)
+        found = stored_responses(connection, survey_id, shape, response_ids=since)
+        keep_facts(connection, shape, tally.add_all(found), replace=False)
         connection.execute(delete(counts_table).where(counts_table.c.survey_id == survey_id))
         _add(own, survey_id, tally.rows())
         connection.execute(
