@@ -8,6 +8,8 @@ process per run, the time the server takes to answer the dashboard's address
 - ``dashboard``: the default view;
 - ``filtered``: the dashboard for web responses in English in one month, with
   another question, dimension and pair of dimensions chosen;
+- ``wide``: the dashboard filtered to web responses only, all dates (the widest
+  filter: 70 % of the survey);
 - ``comments``: the comment explorer searching the text of every comment.
 
 Each view is measured twice, each time in a fresh process:
@@ -57,6 +59,8 @@ VIEWS = {
         f"/reports/{SLUG}/?channel=web&language=en&start=2025-03-01&end=2025-03-31"
         "&question=reliable&dimension=race&by=age_band"
     ),
+    # The widest filter: every web response (70 % of the survey, about 140,000).
+    "wide": f"/reports/{SLUG}/?channel=web",
     "comments": f"/reports/{SLUG}/comments?q=late",
 }
 
