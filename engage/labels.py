@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from flask import g
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from surveys.languages import display_name
+from surveys import languages
 from surveys.models import (
     CHANNEL_GROUP,
     CHANNEL_IN_PERSON,
@@ -64,9 +64,15 @@ def channel_name(code: str) -> str:
 
 
 def language_name(tag: str) -> str:
-    """Return a language's name in the interface language."""
+    """Return a language's name for the reader: the one name every page uses.
+
+    ``surveys.languages.language_name``: the survey domain's own names (Indigenous
+    languages by their own names), else Babel's name in the language the page's
+    interface is in (the reader's, or the one a report is forced into).
+    """
+    locale = get_locale()
     try:
-        return display_name(tag, g.get("interface_language") or "en")
+        return languages.language_name(tag, str(locale) if locale else "en")
     except ValueError:
         return tag
 

@@ -147,6 +147,20 @@ def display_name(tag: str, in_language: str | None = None) -> str:
     return NATIVE_NAMES.get(tag) or NATIVE_NAMES.get(parts.language) or tag
 
 
+def language_name(tag: str, reader_language: str) -> str:
+    """Return the name every page shows a reader of ``reader_language`` for ``tag``'s language.
+
+    The survey domain's names come first (``NATIVE_NAMES``: Indigenous languages by
+    their own names, Tagalog as residents say it), whatever the reader's language;
+    then Babel's name in the reader's language; then the tag. Language pickers are
+    the exception: they name each language in itself (``display_name(tag)``), so
+    that a reader finds theirs.
+    """
+    tag = normalize_tag(tag)
+    own_name = NATIVE_NAMES.get(tag) or NATIVE_NAMES.get(split_tag(tag).language)
+    return own_name or display_name(tag, reader_language)
+
+
 @dataclass(frozen=True)
 class ResolvedText:
     """A text chosen for a reader: ``translated`` is False when it is not in their language."""

@@ -7,7 +7,8 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from engage.intake.shared import is_staff
-from surveys.languages import ResolvedText, display_name, normalize_tag, text_direction
+from engage.labels import language_name
+from surveys.languages import ResolvedText, normalize_tag, text_direction
 from surveys.models import (
     ATTRIBUTION_NAMED,
     ATTRIBUTION_NO_QUOTE,
@@ -77,6 +78,6 @@ def intake_names():
         "attribution_names": ATTRIBUTION_NAMES,
         "feedback_kind_names": FEEDBACK_KIND_NAMES,
         "sentiment_names": SENTIMENT_NAMES,
-        "language_name": display_name,
+        "language_name": language_name,
         "is_staff": is_staff(),
     }

@@ -6,6 +6,7 @@ from flask import request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from engage.labels import language_name
 from surveys import store
 from surveys.definition import (
     DATE,
@@ -23,7 +24,7 @@ from surveys.definition import (
     SHORT_TEXT,
     SINGLE_CHOICE,
 )
-from surveys.languages import display_name, is_valid_tag, normalize_tag, resolve_text
+from surveys.languages import is_valid_tag, normalize_tag, resolve_text
 from surveys.logic import condition_of
 from surveys.models import SURVEY_CLOSED, SURVEY_DRAFT, SURVEY_OPEN, Question, Survey
 
@@ -68,8 +69,8 @@ SURVEY_TEXT_FIELDS = {key: key.replace(".", "_") for key in SURVEY_TEXTS}
 
 
 def language_label(tag: str) -> str:
-    """Return a language's own name with its tag: ``Français (fr)``."""
-    name = display_name(tag)
+    """Return a language's name (``language_name``) with its tag: ``French (fr)``."""
+    name = language_name(tag)
     return f"{name} ({tag})" if name != tag else tag
 
 

@@ -352,7 +352,7 @@ def translation_upload_form(survey: Survey, bind: bool = False) -> TranslationUp
     else:
         form = TranslationUploadForm(prefix="translation", formdata=None)
     form.language.choices = [
-        SelectChoice(tag, language_label(tag), render_kw={"lang": tag})
+        SelectChoice(tag, language_label(tag))
         for tag in survey.languages
         if tag != survey.default_language
     ]

@@ -421,26 +421,34 @@ def test_index_lists_surveys_with_status_languages_and_responses(client, staff, 
     row = re.search(r"<tr>\s*<td><a href=\"/manage/parks/\".*?</tr>", html, re.S).group(0)
     assert "Parks" in row
     assert "Draft" in row
-    assert "English (en), français (fr)" in row
+    assert "English (en), French (fr)" in row
     assert '<td class="num">1</td>' in row
 
 
 # --- Languages and texts -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("tag", ["oj", "cr", "iu", "fr-CA"])
-def test_any_bcp47_language_can_be_added_and_is_named(client, staff, session, parks, tag):
+@pytest.mark.parametrize(
+    "tag, name",
+    [
+        ("oj", "Anishinaabemowin (oj)"),
+        ("cr", "ᓀᐦᐃᔭᐍᐏᐣ (Nēhiyawēwin) (cr)"),
+        ("iu", "ᐃᓄᒃᑎᑐᑦ (iu)"),
+        ("fr-CA", "French (Canada) (fr-CA)"),
+    ],
+)
+def test_any_bcp47_language_can_be_added_and_is_named(client, staff, session, parks, tag, name):
     post(client, "/manage/parks/languages", {"language-tag": tag})
     assert fresh(session).languages == ["en", "fr", tag]
     html = page(client, "/manage/parks/")
-    assert f'<span lang="{tag}">' in html
+    assert f'<th scope="row">{name}' in html
 
 
 def test_language_completeness_lists_the_untranslated_texts(client, staff, parks):
     html = page(client, "/manage/parks/")
     # Of the 7 texts written in some language, French has the title, a label and an option.
     assert "3/7 (42%)" in html
-    assert "4 texts not translated into français (fr)" in html
+    assert "4 texts not translated into French (fr)" in html
     assert "Question “visits”: option “monthly”" in html
 
 

@@ -8,6 +8,7 @@ from surveys.languages import (
     completeness,
     display_name,
     is_valid_tag,
+    language_name,
     normalize_tag,
     resolve_text,
     text_direction,
@@ -90,6 +91,26 @@ def test_display_name_in_another_language():
 
 def test_display_name_falls_back_to_the_tag():
     assert display_name("qaa") == "qaa"
+
+
+@pytest.mark.parametrize(
+    ("tag", "reader", "expected"),
+    [
+        # The survey domain's names, whoever reads (Babel would say Ojibwa, Filipino).
+        ("oj", "en", "Anishinaabemowin"),
+        ("oj", "fr", "Anishinaabemowin"),
+        ("oj-CA", "ar", "Anishinaabemowin"),
+        ("tl", "fr", "Tagalog"),
+        # Babel's name in the reader's language for the rest.
+        ("ar", "fr", "arabe"),
+        ("fr", "en", "French"),
+        ("fr-CA", "es", "francés (Canadá)"),
+        ("de", "zh-Hans", "德语"),
+        ("qaa", "en", "qaa"),
+    ],
+)
+def test_the_name_pages_show_prefers_survey_names_then_the_readers_language(tag, reader, expected):
+    assert language_name(tag, reader) == expected
 
 
 TEXTS = {"en": "Your ward", "fr": "Votre quartier", "fr-CA": "", "es-MX": "Su distrito"}
