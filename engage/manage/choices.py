@@ -1,4 +1,4 @@
-"""The options of a single or multiple choice question: add, move, remove."""
+"""The options of a choice question: add, move, remove; which answers are favourable."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from engage import db
 from engage.loading import survey_or_404
 from engage.manage.audit import audit, snapshot
 from engage.manage.blueprint import bp
-from engage.manage.forms import CHOICE_KINDS, AddChoiceForm, add_error, has_errors
+from engage.manage.forms import AddChoiceForm, FavourableForm, add_error, has_errors
 from engage.manage.loading import answered_ids, is_locked, load_choice, load_question
 from engage.manage.question_page import render_question
 from engage.manage.questions import derive_name
@@ -17,7 +17,8 @@ from engage.manage.skip_logic import dependents
 from surveys import store
 from surveys.definition import PREFER_NOT_TO_ANSWER
 from surveys.logic import condition_of
-from surveys.models import Choice
+from surveys.models import Choice, Question
+from surveys.questions import FAVOURABLE_SETTING, question_type
 
 
 @bp.post("/<slug>/questions/<name>/choices")
@@ -25,7 +26,7 @@ def add_choice(slug: str, name: str):
     """Add an option to a single or multiple choice question (allowed even with answers)."""
     survey = survey_or_404(slug)
     question = load_question(survey, name)
-    if question.kind not in CHOICE_KINDS:
+    if not question_type(question.kind).editable_choices:
         abort(404)
     form = AddChoiceForm(prefix="choice")
     form.validate_on_submit()
@@ -83,7 +84,7 @@ def remove_choice(slug: str, name: str, choice_id: int):
     question = load_question(survey, name)
     choice = load_choice(question, choice_id)
     problems = []
-    if question.kind not in CHOICE_KINDS:
+    if not question_type(question.kind).editable_choices:
         problems.append(_("The options of this question type are fixed."))
     if is_locked(question, answered_ids(survey)):
         problems.append(_("This question has answers, so its options cannot be removed."))
@@ -105,8 +106,52 @@ def remove_choice(slug: str, name: str, choice_id: int):
     question.choices.remove(choice)
     for position, item in enumerate(question.choices):
         item.position = position
+    _forget_favourable(question, choice.name)
     store.delete_texts(session, survey, [store.choice_key(question.name, choice.name)])
     audit(session, survey, "question.edit", "question", question.id, old, snapshot(question))
     session.commit()
     flash(_("Removed the option “%(name)s”.", name=choice.name))
     return redirect(url_for(".question", slug=survey.slug, name=question.name) + "#choices")
+
+
+def _forget_favourable(question: Question, choice_name: str) -> None:
+    """Take a removed option out of the question's favourable choices."""
+    stored = (question.settings or {}).get(FAVOURABLE_SETTING)
+    if stored and choice_name in stored:
+        kept = [name for name in stored if name != choice_name]
+        question.settings = {**question.settings, FAVOURABLE_SETTING: kept}
+
+
+@bp.post("/<slug>/questions/<name>/favourable")
+def save_favourable(slug: str, name: str):
+    """Save which answers reports count as favourable (allowed even with answers)."""
+    survey = survey_or_404(slug)
+    question = load_question(survey, name)
+    kind = question_type(question.kind)
+    if not kind.is_closed:
+        abort(404)
+    form = FavourableForm(prefix="favourable")
+    form.validate_on_submit()
+    chosen = form.favourable.data or []
+    offered = kind.choice_names(question)
+    for value in chosen:
+        if value not in offered:
+            add_error(
+                form.favourable,
+                _("“%(name)s” is not one of this question's options.", name=value),
+            )
+    if not form.is_submitted() or has_errors(form):
+        return render_question(survey, question, status=400, favourable_form=form)
+    stored = kind.favourable_setting(question, chosen)
+    if stored != (question.settings or {}).get(FAVOURABLE_SETTING):
+        session = db.get_session()
+        old = snapshot(question)
+        settings = {k: v for k, v in (question.settings or {}).items() if k != FAVOURABLE_SETTING}
+        if stored is not None:
+            settings[FAVOURABLE_SETTING] = stored
+        question.settings = settings
+        session.flush()
+        audit(session, survey, "question.edit", "question", question.id, old, snapshot(question))
+        session.commit()
+    flash(_("Saved the favourable answers of “%(name)s”.", name=question.name))
+    return redirect(url_for(".question", slug=survey.slug, name=question.name) + "#favourable")

@@ -8,7 +8,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from engage.manage.display import (
@@ -19,7 +27,7 @@ from engage.manage.display import (
     text_in,
 )
 from surveys import store
-from surveys.definition import KINDS, MULTIPLE_CHOICE, OPERATORS, SINGLE_CHOICE
+from surveys.definition import KINDS, OPERATORS, SINGLE_CHOICE
 from surveys.languages import is_valid_tag, normalize_tag
 from surveys.models import Question, Survey
 
@@ -28,7 +36,6 @@ SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 # (dots separate the parts of text keys such as c.<question>.<choice>).
 NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_-]*$"
 DIMENSION_PATTERN = r"^[a-z][a-z0-9_]*$"
-CHOICE_KINDS = (SINGLE_CHOICE, MULTIPLE_CHOICE)
 
 
 def _strip(value: Any) -> Any:
@@ -242,6 +249,12 @@ class AddChoiceForm(FlaskForm):
         ],
     )
     name = StringField(_l("Name (optional)"), filters=[_strip], validators=_name_validators())
+
+
+class FavourableForm(FlaskForm):
+    """The answers reports count as favourable: one checkbox per option of the question."""
+
+    favourable = SelectMultipleField(_l("Favourable answers"), validate_choice=False)
 
 
 class ConditionForm(FlaskForm):

@@ -16,8 +16,8 @@ from engage.manage.display import (
     text_in,
 )
 from engage.manage.forms import (
-    CHOICE_KINDS,
     AddChoiceForm,
+    FavourableForm,
     QuestionSettingsForm,
     question_texts_form,
     settings_form_data,
@@ -25,7 +25,7 @@ from engage.manage.forms import (
 from engage.manage.loading import answered_ids, is_locked
 from engage.manage.skip_logic import answer_groups, condition_form
 from surveys import store
-from surveys.languages import text_direction
+from surveys.languages import resolve_text, text_direction
 from surveys.models import Question, Survey
 from surveys.questions import question_type
 
@@ -49,6 +49,11 @@ def render_question(
             prefix="settings", formdata=None, data=settings_form_data(question)
         ),
         "choice_form": AddChoiceForm(prefix="choice", formdata=None),
+        "favourable_form": FavourableForm(
+            prefix="favourable",
+            formdata=None,
+            data={"favourable": sorted(question_type(question.kind).favourable_choices(question))},
+        ),
         "condition_form": condition_form(survey, question),
     }
     failed = [form for form in forms.values() if form is not None]
@@ -93,7 +98,11 @@ def render_question(
             }
             for choice in question.choices
         ],
-        editable_choices=question.kind in CHOICE_KINDS,
+        editable_choices=kind.editable_choices,
+        favourable_options=favourable_options(question, texts, survey, defaults["favourable_form"]),
+        favourable_default=bool(kind.default_favourable(question)),
+        constraints=kind.constraints,
+        default_max_length=kind.default_max_length,
         supports_prefer_not=kind.supports_prefer_not,
         is_closed=kind.is_closed,
         takes_answer=kind.takes_answer,
@@ -105,3 +114,24 @@ def render_question(
         error_forms=failed,
         **defaults,
     ), status
+
+
+def favourable_options(
+    question: Question, texts: dict, survey: Survey, form: FavourableForm
+) -> list[dict]:
+    """Return a closed question's options as favourable checkboxes, ticked as the form has them."""
+    kind = question_type(question.kind)
+    if not kind.is_closed:
+        return []
+    ticked = set(form.favourable.data or ())
+    return [
+        {
+            "id": form.favourable.id if index == 0 else f"{form.favourable.id}-{index}",
+            "value": name,
+            "label": shown_text(texts, store.choice_key(question.name, name), survey)
+            or resolve_text(kind.built_in_choice_labels(name), survey.default_language, "en").text
+            or name,
+            "checked": name in ticked,
+        }
+        for index, name in enumerate(kind.choice_names(question))
+    ]

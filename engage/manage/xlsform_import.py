@@ -50,6 +50,8 @@ def import_xlsform(
     try:
         result = read_xlsform(source, slug=slug or None)
     except XLSFormError as error:
+        if error.params:
+            raise ImportRefusedError(error.message, **error.params) from None
         raise ImportRefusedError(
             N_("The file could not be imported: %(reason)s"), reason=str(error)
         ) from None

@@ -13,7 +13,12 @@ back, so that export then import gives an equal definition:
   ``description::<language>``;
 - ``appearance`` ``likert`` on a ``select_one`` marks a Likert question (ODK Collect
   draws the same appearance as a Likert scale);
-- "Prefer not to answer" is the ordinary choice ``prefer_not_to_answer``.
+- "Prefer not to answer" is the ordinary choice ``prefer_not_to_answer``;
+- staff's favourable choices: choices sheet ``favourable`` (yes/true/1 or no/false/0 per
+  choice, any letter case; once a list has one filled cell, an empty cell means no; a list
+  with none filled keeps the kind's default, the top two of a Likert scale), and for a
+  ``range``, which has no choice list, survey sheet ``favourable``: its points separated
+  by spaces, or ``no`` for none. Export writes what is stored, so import gives it back.
 
 Choices about meaning, made once here:
 

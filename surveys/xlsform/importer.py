@@ -11,10 +11,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from surveys.definition import ChoiceDefinition, SurveyDefinition, Texts
+from surveys.definition import PREFER_NOT_TO_ANSWER, ChoiceDefinition, SurveyDefinition, Texts
+from surveys.messages import N_
 from surveys.xlsform.language_columns import language_tag
 from surveys.xlsform.question_rows import QuestionReader
-from surveys.xlsform.reader import Row, Sheet, XLSFormError, read_workbook, workbook_name
+from surveys.xlsform.question_types import FAVOURABLE_COLUMN
+from surveys.xlsform.reader import (
+    Row,
+    Sheet,
+    XLSFormError,
+    read_workbook,
+    workbook_name,
+    yes_no,
+)
 
 FALLBACK_LANGUAGE = "en"
 # Settings columns holding the form title; the later ones are Engage's or aliases.
@@ -87,6 +96,8 @@ class Importer:
                     )
         settings_sheet = sheets.get("settings")
         self.settings = settings_sheet.rows[0] if settings_sheet and settings_sheet.rows else None
+        # Each choice list whose favourable choices are marked: the names marked yes.
+        self.favourable: dict[str, list[str]] = {}
 
     def warn(self, sheet: str, row: int | None, construct: str, message: str) -> None:
         """Record one warning."""
@@ -95,7 +106,9 @@ class Importer:
     def run(self) -> ImportResult:
         """Build the definition."""
         self.read_languages()
-        rows = QuestionReader(self.read_choice_lists(), self.texts, self.languages, self.warn)
+        rows = QuestionReader(
+            self.read_choice_lists(), self.texts, self.languages, self.warn, self.favourable
+        )
         questions = rows.drop_invalid_conditions(rows.read_questions(self.survey.rows))
         if self.entities_defined():
             self.warn("entities", None, "entities", "entities are not supported (ignored)")
@@ -240,4 +253,36 @@ class Importer:
                 )
                 continue
             choices[name] = ChoiceDefinition(name, self.texts(row, "label"))
+            self.read_favourable(row, list_name, name)
         return {list_name: tuple(choices.values()) for list_name, choices in lists.items()}
+
+    def read_favourable(self, row: Row, list_name: str, name: str) -> None:
+        """Read a choice's ``favourable`` cell: yes or no marks the list's favourable choices.
+
+        A list with no marked choice keeps each question's default (the top two
+        of a Likert scale); once one cell is filled, an empty cell means no.
+        """
+        cell = row.get(FAVOURABLE_COLUMN)
+        if not cell:
+            return
+        marked = yes_no(cell)
+        if marked is None:
+            raise XLSFormError(
+                N_(
+                    "The file could not be imported: on the choices sheet, row %(row)s, "
+                    "“favourable” must be yes, no or empty, not “%(value)s”."
+                ),
+                {"row": row.number, "value": cell},
+            )
+        if marked and name == PREFER_NOT_TO_ANSWER:
+            raise XLSFormError(
+                N_(
+                    "The file could not be imported: on the choices sheet, row %(row)s, "
+                    "“Prefer not to answer” is marked favourable, and only the question's "
+                    "own options can be."
+                ),
+                {"row": row.number},
+            )
+        chosen = self.favourable.setdefault(list_name, [])
+        if marked:
+            chosen.append(name)

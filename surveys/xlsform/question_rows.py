@@ -10,11 +10,11 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 
+from surveys import numbers
 from surveys.definition import (
     LIKERT,
     LONG_TEXT,
     MULTIPLE_CHOICE,
-    NOTE,
     OP_EQUALS,
     PREFER_NOT_TO_ANSWER,
     SECTION,
@@ -26,18 +26,20 @@ from surveys.definition import (
     Texts,
 )
 from surveys.logic import validate_condition
-from surveys.questions import LIKERT_CHOICES
+from surveys.messages import N_
+from surveys.questions import FAVOURABLE_SETTING, LIKERT_CHOICES, format_number, question_type
 from surveys.xlsform.expressions import parse_constraint, parse_number, parse_relevant
 from surveys.xlsform.question_types import (
-    CHOICE_KINDS,
+    FAVOURABLE_COLUMN,
     KIND_OF_TYPE,
     METADATA_TYPES,
+    NO_FAVOURABLE,
     UNSUPPORTED_TYPES,
     QuestionType,
     default_labels,
     parse_type,
 )
-from surveys.xlsform.reader import Row, yes_no
+from surveys.xlsform.reader import Row, XLSFormError, yes_no
 
 # pyxform's defaults for a ``range`` question without parameters (Engage's start at 0).
 RANGE_DEFAULT_START = 1
@@ -71,11 +73,14 @@ class QuestionReader:
         texts: Callable[[Row | None, str], Texts],
         languages: list[str],
         warn: Warn,
+        favourable: Mapping[str, list[str]] | None = None,
     ) -> None:
         self.lists = lists
         self.texts = texts
         self.languages = languages
         self.warn = warn
+        # The favourable choices marked in each choice list (``Importer.read_favourable``).
+        self.favourable = favourable or {}
         # Where each imported question came from, for warnings found after the walk.
         self.row_of: dict[str, int] = {}
         self.relevant_of: dict[str, str] = {}
@@ -150,7 +155,7 @@ class QuestionReader:
             if question is None:
                 continue
             added = [question]
-            if parsed.or_other and question.kind in CHOICE_KINDS:
+            if parsed.or_other and question_type(question.kind).has_choices:
                 added = self.with_specify_other(row, question, names)
             for question in added:
                 questions.append(question)
@@ -199,6 +204,8 @@ class QuestionReader:
                     f"choice list '{parsed.list_name}' is missing or empty (skipped {name!r})",
                 )
                 return None
+            if parsed.list_name in self.favourable:
+                settings[FAVOURABLE_SETTING] = list(self.favourable[parsed.list_name])
             if keyword == "select_multiple":
                 kind = MULTIPLE_CHOICE
             elif "likert" in appearance:
@@ -233,6 +240,8 @@ class QuestionReader:
             return None
         if row.get("constraint"):
             settings.update(self.constraint_settings(row, kind, keyword == "integer"))
+        if row.get(FAVOURABLE_COLUMN):
+            settings.update(self.favourable_points(row, kind, settings))
         allow_prefer_not = yes_no(row.get("allow_prefer_not")) is True
         if any(choice.name == PREFER_NOT_TO_ANSWER for choice in choices):
             allow_prefer_not = True
@@ -242,7 +251,7 @@ class QuestionReader:
             kind=kind,
             label=self.texts(row, "label"),
             hint=self.texts(row, "hint"),
-            required=kind not in (NOTE, SECTION) and self.required(row),
+            required=question_type(kind).takes_answer and self.required(row),
             choices=choices,
             settings=settings,
             relevant=self.condition(row, name, groups),
@@ -324,6 +333,38 @@ class QuestionReader:
         for note in reading.notes:
             self.warn("survey", row.number, "constraint", note)
         return reading.settings
+
+    def favourable_points(self, row: Row, kind: str, settings: dict) -> dict:
+        """Read the survey sheet's ``favourable`` cell of a range: its points, or ``no``."""
+        cell = row.get(FAVOURABLE_COLUMN)
+        kind_type = question_type(kind)
+        if not kind_type.is_closed or kind_type.has_choices:
+            self.warn(
+                "survey",
+                row.number,
+                FAVOURABLE_COLUMN,
+                f"'favourable' is ignored for '{row.get('name')}': the survey sheet lists a"
+                " range's favourable points; a choice list marks its own on the choices sheet",
+            )
+            return {}
+        if cell.strip().lower() == NO_FAVOURABLE:
+            return {FAVOURABLE_SETTING: []}
+        scale = QuestionDefinition(name=row.get("name"), kind=kind, settings=settings)
+        offered = kind_type.choice_names(scale)
+        points = set()
+        for token in cell.split():
+            number = numbers.parse_number(token)
+            if number is None or format_number(number) not in offered:
+                raise XLSFormError(
+                    N_(
+                        "The file could not be imported: on the survey sheet, row %(row)s, "
+                        "“favourable” must list points of the scale separated by spaces, or "
+                        "be no, not “%(value)s”."
+                    ),
+                    {"row": row.number, "value": cell},
+                )
+            points.add(format_number(number))
+        return {FAVOURABLE_SETTING: [point for point in offered if point in points]}
 
     def range_settings(self, row: Row) -> dict:
         """Read ``range`` parameters into min, max and step, with XLSForm's defaults."""

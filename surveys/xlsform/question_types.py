@@ -6,19 +6,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from surveys.definition import (
-    DATE,
-    LIKERT,
-    MULTIPLE_CHOICE,
-    NOTE,
-    NUMBER,
-    RATING,
-    SHORT_TEXT,
-    SINGLE_CHOICE,
-)
+from surveys.definition import DATE, NOTE, NUMBER, RATING, SHORT_TEXT
 from surveys.languages import base_language
 
-CHOICE_KINDS = (SINGLE_CHOICE, MULTIPLE_CHOICE, LIKERT)
+# Engage's column of favourable choices: on the choices sheet, yes or no per choice;
+# on the survey sheet (a range), its favourable points separated by spaces, or "no".
+FAVOURABLE_COLUMN = "favourable"
+NO_FAVOURABLE = "no"
 
 _SELECT_KEYWORDS = {
     "add select one prompt using": "select_one",

@@ -21,7 +21,15 @@ _NO = {"", "no", "false", "false()", "0"}
 
 
 class XLSFormError(Exception):
-    """The file is not a readable XLSForm; nothing should be created from it."""
+    """The file is not a readable XLSForm; nothing should be created from it.
+
+    With ``params``, the message is a whole ``N_`` sentence the web layer translates.
+    """
+
+    def __init__(self, message: str, params: dict | None = None) -> None:
+        self.message = message
+        self.params = params or {}
+        super().__init__(message % self.params if params else message)
 
 
 @dataclass(frozen=True)

@@ -8,30 +8,15 @@ from typing import IO
 import openpyxl
 
 from surveys.definition import (
-    DATE,
-    LIKERT,
-    LONG_TEXT,
-    MULTIPLE_CHOICE,
-    NOTE,
-    NUMBER,
     PREFER_NOT_TO_ANSWER,
-    RATING,
-    SECTION,
-    SHORT_TEXT,
     ChoiceDefinition,
     QuestionDefinition,
     SurveyDefinition,
 )
-from surveys.questions import (
-    LIKERT_CHOICES,
-    LIKERT_LABELS,
-    PREFER_NOT_LABELS,
-    format_number,
-    question_type,
-)
+from surveys.questions import FAVOURABLE_SETTING, PREFER_NOT_LABELS, question_type
 from surveys.xlsform.expressions import constraint_expression, relevant_expression
 from surveys.xlsform.language_columns import language_header
-from surveys.xlsform.question_types import CHOICE_KINDS, default_labels
+from surveys.xlsform.question_types import FAVOURABLE_COLUMN, NO_FAVOURABLE, default_labels
 
 
 def write_xlsform(definition: SurveyDefinition, target: str | Path | IO[bytes]) -> None:
@@ -43,6 +28,17 @@ def write_xlsform(definition: SurveyDefinition, target: str | Path | IO[bytes]) 
     settings_sheet = workbook.create_sheet("settings")
     headers = {tag: language_header(tag) for tag in definition.languages}
     kinds = {question.name: question.kind for question in definition.questions}
+    # Staff's favourable choices: on the choices sheet for a choice list, else on the
+    # survey sheet; each column only when some question has them.
+    favourable = {
+        question.name: question.settings[FAVOURABLE_SETTING]
+        for question in definition.questions
+        if question.settings.get(FAVOURABLE_SETTING) is not None
+        and question_type(question.kind).is_closed
+    }
+    listed = {name for name in favourable if question_type(kinds[name]).has_choices}
+    survey_favourable = [FAVOURABLE_COLUMN] if set(favourable) - listed else []
+    choices_favourable = [FAVOURABLE_COLUMN] if listed else []
 
     survey_sheet.append(
         ["type", "name"]
@@ -57,31 +53,43 @@ def write_xlsform(definition: SurveyDefinition, target: str | Path | IO[bytes]) 
             "dimension",
             "allow_prefer_not",
         ]
+        + survey_favourable
     )
-    choices_sheet.append(["list_name", "name"] + [f"label::{h}" for h in headers.values()])
+    choices_sheet.append(
+        ["list_name", "name"] + [f"label::{h}" for h in headers.values()] + choices_favourable
+    )
     in_section = False
     for question in definition.questions:
-        if question.kind == SECTION and in_section:
+        kind = question_type(question.kind)
+        if kind.starts_section and in_section:
             survey_sheet.append(["end group"])
-        in_section = in_section or question.kind == SECTION
+        in_section = in_section or kind.starts_section
         survey_sheet.append(
-            [_xlsform_type(question), question.name]
+            [kind.xlsform_type(question), question.name]
             + [question.label.get(tag, "") for tag in headers]
             + [question.hint.get(tag, "") for tag in headers]
             + [
                 "yes" if question.required else "",
                 relevant_expression(question.relevant, kinds) if question.relevant else "",
                 constraint_expression(question),
-                _appearance(question),
-                _range_parameters(question) if question.kind == RATING else "",
+                kind.xlsform_appearance,
+                kind.xlsform_parameters(question),
                 question.dimension or "",
-                "yes" if question.allow_prefer_not and question.kind not in CHOICE_KINDS else "",
+                "yes" if question.allow_prefer_not and not kind.has_choices else "",
             ]
+            + (
+                [_favourable_points(None if kind.has_choices else favourable.get(question.name))]
+                if survey_favourable
+                else []
+            )
         )
-        if question.kind in CHOICE_KINDS:
+        if kind.has_choices:
+            marked = favourable.get(question.name)
             for choice in _exported_choices(question, definition.languages):
                 choices_sheet.append(
-                    [question.name, choice.name] + [choice.label.get(tag, "") for tag in headers]
+                    [question.name, choice.name]
+                    + [choice.label.get(tag, "") for tag in headers]
+                    + ([_favourable_mark(marked, choice.name)] if choices_favourable else [])
                 )
     if in_section:
         survey_sheet.append(["end group"])
@@ -105,50 +113,31 @@ def write_xlsform(definition: SurveyDefinition, target: str | Path | IO[bytes]) 
     workbook.save(target)
 
 
-def _range_parameters(question: QuestionDefinition) -> str:
-    """Write a rating's scale as ``range`` parameters, ``start=0 end=10 step=1``."""
-    low, high, _ = question_type(RATING).scale(question)
-    # Engage's scale starts at 0 and XLSForm's at 1, so start and end are always written.
-    parameters = [f"start={format_number(low)}", f"end={format_number(high)}"]
-    if question.settings.get("step") is not None:
-        parameters.append(f"step={format_number(question.settings['step'])}")
-    return " ".join(parameters)
+def _favourable_mark(marked: list | None, name: str) -> str:
+    """Return a choice's ``favourable`` cell: yes or no when staff chose, else empty."""
+    if marked is None:
+        return ""
+    return "yes" if name in marked else "no"
 
 
-def _xlsform_type(question: QuestionDefinition) -> str:
-    """Return the XLSForm ``type`` cell for a question."""
-    if question.kind == MULTIPLE_CHOICE:
-        return f"select_multiple {question.name}"
-    if question.kind in CHOICE_KINDS:
-        return f"select_one {question.name}"
-    if question.kind == NUMBER:
-        return "integer" if question.settings.get("integer") else "decimal"
-    return {
-        SHORT_TEXT: "text",
-        LONG_TEXT: "text",
-        RATING: "range",
-        DATE: "date",
-        NOTE: "note",
-        SECTION: "begin group",
-    }[question.kind]
-
-
-def _appearance(question: QuestionDefinition) -> str:
-    """Return the ``appearance`` that carries a kind XLSForm has no type for."""
-    return {LONG_TEXT: "multiline", LIKERT: "likert"}.get(question.kind, "")
+def _favourable_points(marked: list | None) -> str:
+    """Return a survey row's ``favourable`` cell: its points, ``no`` for none, else empty."""
+    if marked is None:
+        return ""
+    return " ".join(str(name) for name in marked) or NO_FAVOURABLE
 
 
 def _exported_choices(
     question: QuestionDefinition, languages: tuple[str, ...]
 ) -> tuple[ChoiceDefinition, ...]:
     """Return a question's choices, with "Prefer not to answer" as an ordinary choice."""
+    kind = question_type(question.kind)
     choices = question.choices
-    if question.kind == LIKERT and not choices:
+    if kind.fixed_choices and not choices:
         # A Likert question may rely on the built-in scale labels.
-        labels = default_labels(LIKERT_LABELS, languages)
         choices = tuple(
-            ChoiceDefinition(name, {tag: labels[tag][name] for tag in languages})
-            for name in LIKERT_CHOICES
+            ChoiceDefinition(name, default_labels(kind.built_in_choice_labels(name), languages))
+            for name in kind.fixed_choices
         )
     if question.allow_prefer_not and PREFER_NOT_TO_ANSWER not in {c.name for c in choices}:
         choices += (

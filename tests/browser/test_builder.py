@@ -111,3 +111,23 @@ def test_staff_member_adds_skip_logic_in_the_browser(live_server, desktop, users
     desktop.wait_for_url(f"{live_server.url}/manage/parks/questions/favourite#skip-logic")
     assert "Shown when “visits” is one of “Every week”" in desktop.inner_text("main")
     assert desktop.console_errors == []
+
+
+def test_staff_member_marks_favourable_answers_on_a_tablet(
+    live_server, tablet, axe, users, session
+):
+    save_definition(session, SURVEY)
+    session.commit()
+    sign_in(tablet, live_server.url)
+    tablet.goto(f"{live_server.url}/manage/parks/questions/visits")
+    answers = tablet.get_by_role("group", name="Answers counted as favourable")
+    answers.get_by_label("Every week").check()
+    tablet.get_by_role("button", name="Save the favourable answers").click()
+    tablet.wait_for_url(f"{live_server.url}/manage/parks/questions/visits#favourable")
+
+    assert "Saved the favourable answers of “visits”." in tablet.inner_text("main")
+    assert answers.get_by_label("Every week").is_checked()
+    assert not answers.get_by_label("Never").is_checked()
+    axe(tablet, "question page with favourable answers")
+    assert tablet.evaluate("document.documentElement.scrollWidth") <= 768
+    assert tablet.console_errors == []

@@ -30,6 +30,7 @@ from surveys.questions import (
     AnswerValue,
     ChoiceSummary,
     favourable_choices,
+    kinds_where,
     question_type,
 )
 
@@ -400,3 +401,87 @@ def test_favourable_choices_are_the_top_two_boxes():
     assert favourable_choices(make_question(RATING)) == {"9", "10"}
     assert favourable_choices(make_question(RATING, settings={"min": 1, "max": 5})) == {"4", "5"}
     assert favourable_choices(COLOURS) == set()
+
+
+@pytest.mark.parametrize(
+    ("question", "stored", "favourable"),
+    [
+        (COLOURS, ["red", "blue"], {"red", "blue"}),
+        (make_question(LIKERT), ["strongly_agree"], {"strongly_agree"}),
+        # An empty list: no answer is favourable (a nominal question), whatever the default.
+        (make_question(LIKERT), [], set()),
+        (make_question(RATING, settings={"max": 5}), ["3", "4", "5"], {"3", "4", "5"}),
+        # A name the question no longer offers counts for nothing.
+        (COLOURS, ["red", "purple"], {"red"}),
+    ],
+)
+def test_staffs_favourable_choices_replace_the_kinds_default(question, stored, favourable):
+    settings = {**(question.settings or {}), "favourable_choices": stored}
+    chosen = make_question(question.kind, [c.name for c in question.choices], settings=settings)
+    assert favourable_choices(chosen) == favourable
+
+
+def test_summaries_count_staffs_favourable_choices():
+    question = make_question(
+        MULTIPLE_CHOICE, ["bus", "bike", "car"], settings={"favourable_choices": ["bus", "bike"]}
+    )
+    responses = [[AnswerValue(choice="bus"), AnswerValue(choice="bike")], [AnswerValue("car")]]
+    summary = question_type(MULTIPLE_CHOICE).summarize(question, responses)
+    assert summary.favourable == 1
+    nominal = make_question(LIKERT, settings={"favourable_choices": []})
+    assert question_type(LIKERT).summarize(nominal, [[AnswerValue("agree")]]).favourable is None
+
+
+def test_only_a_departure_from_the_default_is_stored():
+    likert = question_type(LIKERT)
+    assert likert.favourable_setting(make_question(LIKERT), ["agree", "strongly_agree"]) is None
+    assert likert.favourable_setting(make_question(LIKERT), []) == []
+    # Kept in the question's order, whatever order the form sent.
+    single = question_type(SINGLE_CHOICE)
+    assert single.favourable_setting(COLOURS, ["blue", "red"]) == ["red", "blue"]
+    assert single.favourable_setting(COLOURS, []) is None
+
+
+# What the rest of the app asks of a kind
+
+
+def test_every_kind_says_how_it_is_drawn_and_written_to_xlsform():
+    for kind in KINDS:
+        kind_type = question_type(kind)
+        assert kind_type.widget in {
+            "radio",
+            "checkbox",
+            "text",
+            "textarea",
+            "number",
+            "date",
+            "note",
+            "section",
+        }
+        assert kind_type.xlsform_type(make_question(kind)).split()[0] in {
+            "select_one",
+            "select_multiple",
+            "text",
+            "integer",
+            "decimal",
+            "range",
+            "date",
+            "note",
+            "begin",
+        }
+        if kind_type.has_choices:
+            assert kind_type.is_closed and kind_type.xlsform_type(make_question(kind)) in {
+                "select_one q",
+                "select_multiple q",
+            }
+
+
+def test_comments_are_long_text_and_found_by_their_property():
+    assert kinds_where(lambda kind: kind.is_comment) == (LONG_TEXT,)
+    assert question_type(LONG_TEXT).widget == "textarea"
+
+
+def test_ratings_group_no_one_and_only_multiple_choice_takes_several_answers():
+    capable = {kind for kind in KINDS if question_type(kind).dimension_capable}
+    assert capable == {SINGLE_CHOICE, MULTIPLE_CHOICE, LIKERT}
+    assert {kind for kind in KINDS if question_type(kind).multi_select} == {MULTIPLE_CHOICE}

@@ -1,5 +1,6 @@
 """XLSForm import and export: real public forms, every mapping rule, and round trips."""
 
+import dataclasses
 import io
 import os
 import time
@@ -947,3 +948,147 @@ def test_language_tags_and_headers_agree_for_tags_babel_has_no_data_for():
     assert language_header("pt-BR") == "Portuguese (Brazil) (pt-BR)"
     assert language_tag(language_header("pt-BR")) == "pt-BR"
     assert language_tag("Klingonese") is None
+
+
+# Favourable choices (Engage's ``favourable`` columns)
+
+FAVOURABLE_SURVEY = [
+    ["type", "name", "label", "appearance"],
+    ["select_one colours", "colour", "Colour", ""],
+    ["select_multiple colours", "colours", "Colours", ""],
+    ["select_one agreement", "safe", "I feel safe", "likert"],
+    ["select_one sizes", "size", "Size", ""],
+]
+AGREEMENT = [["agreement", name, name] for name in LIKERT_CHOICES]
+
+
+def test_favourable_column_marks_the_favourable_choices_of_every_question_using_the_list(
+    tmp_path,
+):
+    result = import_form(
+        tmp_path,
+        FAVOURABLE_SURVEY,
+        [
+            ["list_name", "name", "label", "favourable"],
+            ["colours", "red", "Red", "Yes"],
+            ["colours", "green", "Green", ""],
+            ["colours", "blue", "Blue", 1],
+            ["colours", "white", "White", "TRUE"],
+            ["colours", "black", "Black", "no"],
+            *AGREEMENT,
+            ["sizes", "small", "Small"],
+            ["sizes", "large", "Large"],
+        ],
+    )
+
+    assert question(result, "colour").settings == {"favourable_choices": ["red", "blue", "white"]}
+    assert question(result, "colours").settings == {"favourable_choices": ["red", "blue", "white"]}
+    # A list without marks keeps the kind's default: Likert's top two, none for a choice.
+    assert question(result, "safe").settings == {}
+    assert question(result, "size").settings == {}
+    assert result.warnings == ()
+
+
+def test_a_likert_list_marked_no_throughout_has_no_favourable_answers(tmp_path):
+    result = import_form(
+        tmp_path,
+        FAVOURABLE_SURVEY[:1] + FAVOURABLE_SURVEY[3:4],
+        [["list_name", "name", "label", "favourable"]] + [row + ["no"] for row in AGREEMENT],
+    )
+
+    assert question(result, "safe").kind == LIKERT
+    assert question(result, "safe").settings == {"favourable_choices": []}
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        (
+            "maybe",
+            "on the choices sheet, row 3, “favourable” must be yes, no or empty, not “maybe”",
+        ),
+        ("yes", "on the choices sheet, row 3, “Prefer not to answer” is marked favourable"),
+    ],
+)
+def test_a_favourable_cell_that_cannot_be_read_stops_the_import(tmp_path, cell, message):
+    rows = [
+        ["list_name", "name", "label", "favourable"],
+        ["colours", "red", "Red", "yes"],
+        ["colours", PREFER_NOT_TO_ANSWER if cell == "yes" else "blue", "Other", cell],
+    ]
+    with pytest.raises(XLSFormError, match=message) as raised:
+        import_form(tmp_path, FAVOURABLE_SURVEY[:2], rows)
+    assert raised.value.params["row"] == 3
+
+
+@pytest.mark.parametrize(
+    ("cell", "favourable"),
+    [("4 5", ["4", "5"]), ("5.0  3", ["3", "5"]), ("No", [])],
+)
+def test_a_range_lists_its_favourable_points_on_the_survey_sheet(tmp_path, cell, favourable):
+    result = import_form(
+        tmp_path,
+        [
+            ["type", "name", "label", "parameters", "favourable"],
+            ["range", "score", "Score", "start=1 end=5", cell],
+        ],
+    )
+
+    assert question(result, "score").settings["favourable_choices"] == favourable
+
+
+def test_a_range_point_off_the_scale_stops_the_import(tmp_path):
+    survey = [
+        ["type", "name", "label", "parameters", "favourable"],
+        ["range", "score", "Score", "start=1 end=5", "5 6"],
+    ]
+    with pytest.raises(XLSFormError, match="survey sheet, row 2, “favourable” must list points"):
+        import_form(tmp_path, survey)
+
+
+def test_favourable_on_the_survey_row_of_a_select_is_ignored_with_a_warning(tmp_path):
+    result = import_form(
+        tmp_path,
+        [["type", "name", "label", "favourable"], ["select_one colours", "colour", "C", "red"]],
+        COLOURS,
+    )
+
+    assert question(result, "colour").settings == {}
+    assert constructs(result) == {(2, "favourable")}
+
+
+def test_staffs_favourable_choices_survive_export_then_import(tmp_path):
+    chosen = {
+        "ward": ["w1"],
+        "services": ["parks", "o'hara"],
+        "satisfaction": [],
+        "overall": ["8", "9", "10"],
+        "race": [],
+    }
+    definition = every_kind_survey()
+    definition = dataclasses.replace(
+        definition,
+        questions=tuple(
+            dataclasses.replace(q, settings={**q.settings, "favourable_choices": chosen[q.name]})
+            if q.name in chosen
+            else q
+            for q in definition.questions
+        ),
+    )
+    path = tmp_path / "exported.xlsx"
+
+    write_xlsform(definition, path)
+    result = read_xlsform(path)
+
+    assert result.definition == definition
+    assert result.warnings == ()
+    workbook = openpyxl.load_workbook(path)
+    choices = [list(row) for row in workbook["choices"].iter_rows(values_only=True)]
+    marks = {(row[0], row[1]): row[-1] for row in choices[1:]}
+    assert choices[0][-1] == "favourable"
+    assert marks[("ward", "w1")] == "yes"
+    assert marks[("ward", PREFER_NOT_TO_ANSWER)] == "no"
+    assert marks[("satisfaction", "agree")] == "no"
+    survey = [list(row) for row in workbook["survey"].iter_rows(values_only=True)]
+    rows = {row[1]: dict(zip(survey[0], row, strict=True)) for row in survey[1:]}
+    assert (rows["overall"]["favourable"], rows["ward"]["favourable"]) == ("8 9 10", None)
