@@ -74,7 +74,7 @@ def question_view(
         if kind.accepts_prefer_not(question):
             names.append(PREFER_NOT_TO_ANSWER)
         for index, name in enumerate(names):
-            if kind.choices_are_numbers:
+            if kind.choices_are_numbers and name != PREFER_NOT_TO_ANSWER:
                 option_label = Shown(name)
             else:
                 option_label = content.get(

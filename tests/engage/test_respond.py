@@ -675,3 +675,14 @@ def test_pages_and_their_files_are_compressed_for_browsers_that_accept_gzip(clie
         response = client.get(path, headers={"Accept-Encoding": "gzip"})
         assert response.headers["Content-Encoding"] == "gzip", path
         assert len(gzip.decompress(response.data)) > len(response.data)
+
+
+def test_a_rating_scale_labels_prefer_not_to_answer_in_the_residents_language(client, session):
+    score = QuestionDefinition(
+        "score", RATING, label={"en": "Score"}, settings={"max": 3}, allow_prefer_not=True
+    )
+    make_survey(session, questions=(score,))
+    html = page_text(client.get("/s/parks?lang=fr"))
+    assert re.search(r'value="3"[^>]*><label[^>]*>3</label>', html)
+    assert ">Je préfère ne pas répondre</label>" in html
+    assert ">prefer_not_to_answer<" not in html
