@@ -156,11 +156,11 @@ def disclosure_of(name: str, min_cell: int, random_rounding: bool) -> Disclosure
         statements = [
             Statement(
                 N_(
-                    "Counts: every count from 1 to %(below)s is withheld (shown as "
-                    "“suppressed”), with the fewest other counts needed so that none can be "
-                    "worked out from totals or other tables; a total, or a count shown "
-                    "elsewhere, is never withheld to protect another. Rates and indices are "
-                    "shown only when every count they use is shown."
+                    "Any count from 1 to %(below)s is shown as “suppressed”, with the fewest "
+                    "other counts needed so that none can be worked out from totals or other "
+                    "tables; a total, or a count shown elsewhere, is never withheld to protect "
+                    "another. Rates and indices are shown only when every count they use is "
+                    "shown."
                 ),
                 below,
             )

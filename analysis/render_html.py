@@ -150,17 +150,19 @@ class _Page:
     def settings(self) -> None:
         settings = self.data["settings"]
         self.heading(2, self.text(N_("How to read this report")), "settings")
+        disclosure = self.data["disclosure"]
         self.add(
-            "<p>"
+            "<p><strong>"
             + self.text(
-                N_(
-                    "To protect privacy, counts below %(min)s are suppressed, with the figures "
-                    "derived from them and any other count that would let them be worked out."
-                ),
-                min=settings["min_cell"],
+                N_("How small numbers are protected: %(policy)s (minimum cell size: %(min)s)."),
+                policy=self._(disclosure["title"]),
+                min=disclosure["min_cell"],
             )
-            + "</p><dl>"
+            + "</strong></p><ul>"
         )
+        for statement in disclosure["statements"]:
+            self.add("<li>" + self.text(statement["message"], **statement["params"]) + "</li>")
+        self.add("</ul><dl>")
         items = [
             (N_("Minimum cell size"), settings["min_cell"]),
             (N_("Under-represented below index"), settings["under_representation_below"]),

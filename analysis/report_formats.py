@@ -88,6 +88,7 @@ def csv_rows(report: Report) -> Iterator[dict]:
     data = report_dict(report)
     for key, value in data["settings"].items():
         yield {"table": "settings", "label": key, "value": json.dumps(value, ensure_ascii=False)}
+    yield from _disclosure_rows(data["disclosure"])
     totals = data["totals"]
     yield {
         "table": "totals",
@@ -231,3 +232,13 @@ def _quote(table: str, quote: dict) -> dict:
         "polarity": quote["polarity"],
         "source": quote["source"],
     }
+
+
+def _disclosure_rows(disclosure: dict) -> Iterator[dict]:
+    """Yield the disclosure policy followed and each sentence of its reasoning (in English)."""
+    for key in ("policy", "group_sessions_policy", "min_cell", "random_rounding"):
+        yield {"table": "disclosure", "label": key, "value": json.dumps(disclosure[key])}
+    for statement in disclosure["statements"]:
+        params = statement["params"]
+        text = statement["message"] % params if params else statement["message"]
+        yield {"table": "disclosure", "label": "statement", "text": text}

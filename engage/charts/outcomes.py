@@ -44,6 +44,14 @@ def outcome_figure(table: dict, min_cell: int) -> Figure:
     return distribution_figure(table, min_cell)
 
 
+def rate_text(row: Mapping) -> str:
+    """Return a rate as shown, marked when its estimate has low reliability (a wide interval)."""
+    text = percent_text(row["rate"])
+    if text and row.get("low_reliability"):
+        return _("%(rate)s (low reliability)", rate=text)
+    return text
+
+
 def rate_figure(table: dict, min_cell: int) -> Figure:
     """Return favourable rates per group, with 95% intervals and the reference group marked."""
     question = table["label"] or table["question"]
@@ -129,7 +137,7 @@ def rate_figure(table: dict, min_cell: int) -> Figure:
             "text": [
                 suppressed_text()
                 if row["suppressed"]
-                else (percent_text(row["rate"]) if row["rate"] is not None else _("no answers"))
+                else (rate_text(row) if row["rate"] is not None else _("no answers"))
                 for row in groups
             ],
             "textposition": "outside",
@@ -194,8 +202,8 @@ def rate_figure(table: dict, min_cell: int) -> Figure:
             Row(
                 name,
                 (
-                    count_cell(row["n"], suppressed),
-                    figure_cell(percent_text(row["rate"]), suppressed),
+                    count_cell(row["n"], row["n"] is None),
+                    figure_cell(rate_text(row), suppressed),
                     figure_cell(interval_text(row["ci"]), suppressed),
                     figure_cell(ratio_text(row["mean"]), suppressed),
                     Cell(ratio_text(row["index"])),
@@ -297,7 +305,7 @@ def distribution_figure(table: dict, min_cell: int) -> Figure:
     rows = []
     for row in [table["overall"], *table["rows"]]:
         name = _("All respondents") if row["kind"] == "all" else group_name(row)
-        cells = [count_cell(row["n"], row["suppressed"])]
+        cells = [count_cell(row["n"], row["n"] is None)]
         for choice in choices:
             found = next(c for c in row["distribution"] if c["choice"] == choice["choice"])
             if found["suppressed"]:

@@ -93,7 +93,8 @@ def data_dictionary(
     from analysis.report import report_dict
 
     languages = survey_languages(survey, texts)
-    settings = report_dict(report)["settings"]
+    data = report_dict(report)
+    settings = data["settings"]
     questions = []
     for item in paper_numbering(survey.questions):
         if item.number is None:
@@ -133,14 +134,41 @@ def data_dictionary(
             PREFER_NOT_TO_ANSWER: "The respondent chose not to answer.",
             "no_answer": "The respondent left the question unanswered (or did not see it).",
             "suppressed": (
-                "true when a count is withheld: counts from 1 to min_cell - 1 are withheld, "
-                "and further counts where they could reveal them. Withheld counts are empty."
+                "true when a figure is withheld under the disclosure policy below (survey "
+                "estimates: a group's answers when fewer than min_cell respondents gave them; "
+                "counts: counts from 1 to min_cell - 1 and the fewest others that could reveal "
+                "them). Withheld values are empty."
+            ),
+            "low_reliability": (
+                "true when an estimate's 95% interval is at least 30 percentage points wide, or "
+                "over 5 points wide and wider than 1.3 times the estimate (NCHS standards for "
+                "proportions): read it with care."
             ),
         },
+        "disclosure": disclosure_description(data["disclosure"]),
         "min_cell": settings["min_cell"],
         "under_representation_below": settings["under_representation_below"],
         "over_representation_above": settings["over_representation_above"],
         "confidence_level": settings["confidence_level"],
         "reference_groups": settings["reference_groups"],
         "scored_languages": settings["scored_languages"],
+    }
+
+
+def disclosure_description(disclosure: Mapping) -> dict:
+    """Return the report's disclosure policy as open data describes it (plain English)."""
+    return {
+        "policy": disclosure["policy"],
+        "title": disclosure["title"],
+        "group_sessions_policy": disclosure["group_sessions_policy"],
+        "min_cell": disclosure["min_cell"],
+        "random_rounding": disclosure["random_rounding"],
+        "rounding_base": disclosure["rounding_base"],
+        "statements": [
+            statement["message"] % statement["params"]
+            if statement["params"]
+            else statement["message"]
+            for statement in disclosure["statements"]
+        ],
+        "documentation": "docs/disclosure.md in the Engage source",
     }

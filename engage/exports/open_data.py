@@ -20,7 +20,12 @@ from typing import TYPE_CHECKING
 from sqlalchemy import and_, func, select
 from sqlmodel import Session
 
-from engage.exports.data_dictionary import DICTIONARY_COLUMNS, data_dictionary, dictionary_rows
+from engage.exports.data_dictionary import (
+    DICTIONARY_COLUMNS,
+    data_dictionary,
+    dictionary_rows,
+    disclosure_description,
+)
 from engage.exports.responses import feedback_rows
 from engage.exports.spreadsheets import csv_text
 from surveys.aggregates import QuoteConsent
@@ -60,7 +65,10 @@ OPEN_DATA_FILES = {
     ),
     "data_dictionary.csv": "Question and choice texts in every language, with codes.",
     "data_dictionary.json": "The same dictionary, files, channels and codes as JSON.",
-    "metadata.json": "Survey, date generated, minimum cell size and thresholds.",
+    "metadata.json": (
+        "Survey, date generated, minimum cell size, thresholds, and the disclosure policy "
+        "followed (what is withheld and why, and whether counts are randomly rounded)."
+    ),
 }
 
 
@@ -113,6 +121,7 @@ def open_data_files(
             "index_ci_low",
             "index_ci_high",
             "flag",
+            "low_reliability",
         ),
         (
             [
@@ -129,6 +138,7 @@ def open_data_files(
                 row["index"],
                 *_pair(row["index_ci"]),
                 row["flag"],
+                row["low_reliability"],
             ]
             for table in data["representation"]
             for row in table["rows"]
@@ -174,6 +184,7 @@ def open_data_files(
                     table["reference_group"],
                     row["test"] or table["test"]["test"],
                     row["p_value"] if row["test"] else table["test"]["p_value"],
+                    row["low_reliability"],
                 ]
             )
             for choice in row["distribution"]:
@@ -212,6 +223,7 @@ def open_data_files(
             "reference_group",
             "test",
             "p_value",
+            "low_reliability",
         ),
         outcome_rows,
     )
@@ -301,9 +313,10 @@ def open_data_files(
             "reference_groups": data["settings"]["reference_groups"],
             "comments_published": "comments.csv" in files,
             "privacy": (
-                "Aggregate tables only. Counts from 1 to min_cell - 1 are suppressed, with "
-                "complementary suppression. No names, contact details or record-level rows."
+                "Aggregate tables only. No names, contact details or record-level rows. Small "
+                "numbers are withheld under the disclosure policy described here."
             ),
+            "disclosure": disclosure_description(data["disclosure"]),
         }
     )
     return files

@@ -459,7 +459,7 @@ def test_minimum_cell_and_thresholds_are_printed_in_every_format():
     settings_rows = {row["label"]: row["value"] for row in rows if row["table"] == "settings"}
     assert settings_rows["min_cell"] == "5"
     assert settings_rows["over_representation_above"] == "1.2"
-    assert "counts below 5 are suppressed" in html
+    assert "at least 5 respondents in the group answered" in html
 
 
 # -- multi-select dimensions ----------------------------------------------------------
@@ -673,7 +673,7 @@ def test_csv_names_each_row_s_table_and_neutralises_formulas():
 def test_html_is_self_contained_and_says_suppressed_in_words():
     data = data_from({"young": 4, "middle": 50, "old": 200})
 
-    html = render_html(build_report(data))
+    html = render_html(build_report(data, COUNTS))
 
     assert html.startswith("<!doctype html>")
     assert '<html lang="en" dir="ltr">' in html

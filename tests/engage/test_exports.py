@@ -27,7 +27,9 @@ FORMULA_STARTS = ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"]
 
 @pytest.fixture
 def survey(session, users):
-    return build_survey(session, users)
+    # These tests read how withheld figures look: the counts policy withholds the
+    # small group (tests/engage/test_disclosure_outputs.py covers the default).
+    return build_survey(session, users, settings={"disclosure_policy": "counts"})
 
 
 @pytest.fixture

@@ -26,7 +26,9 @@ COMMENTS = f"/reports/{SLUG}/comments"
 
 @pytest.fixture
 def survey(session, users):
-    return build_survey(session, users)
+    # These tests read how withheld figures look: the counts policy withholds the
+    # small group (tests/engage/test_disclosure_outputs.py covers the default).
+    return build_survey(session, users, settings={"disclosure_policy": "counts"})
 
 
 def page(client, url: str, status: int = 200) -> str:
