@@ -33,13 +33,15 @@ already shows) are never chosen.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Hashable, Mapping, Sequence
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 # A relation: the indexes of its parts and of the whole they add up to.
 Relation = tuple[Sequence[int], int]
+# A value as an arc of a flow network (tail node, head node): see ``protect``.
+Arc = tuple[Hashable, Hashable]
 
 # More rounds than any table Engage publishes needs; past them every candidate is withheld.
 MAX_ROUNDS = 60
@@ -54,6 +56,7 @@ def protect(
     totals: Collection[int] = (),
     order: Sequence[int] | None = None,
     protection: float = 1.0,
+    arcs: Sequence[Arc] | None = None,
 ) -> set[int]:
     """Return the values to withhold: ``withheld`` and the fewest complements that protect them.
 
@@ -61,13 +64,27 @@ def protect(
     solution without them exists; ``order`` ranks the values for ties (by
     default their index). If no choice of complements can protect every
     withheld value (a fixed value gives one away), every candidate is withheld.
+
+    ``arcs`` says the relations are those of a flow network (a one- or two-way
+    table with its totals: a cell is an arc from its row to its column, a row
+    total from a source to the row, a column total from the column to a sink,
+    the grand total from the sink back to the source). Then "pinned" is
+    decided exactly, and fast, on the residual graph instead of by linear
+    programmes: a withheld value can move iff a cycle through it can carry
+    flow (the polytope's vertices are integral, so moving at all means by one).
     """
+
+    def exposed(hidden: set[int]) -> set[int]:
+        if arcs is not None and protection <= 1.0:
+            return pinned_in_network(values, arcs, hidden)
+        return unprotected(values, relations, hidden, protection)
+
     must = set(withheld)
     if not must:
         return set()
     fixed_set = set(fixed) - must
     candidates = [i for i in range(len(values)) if i not in must and i not in fixed_set]
-    if not unprotected(values, relations, must, protection):
+    if not exposed(must):
         return must
     if not candidates:
         return must
@@ -79,7 +96,7 @@ def protect(
         if chosen is None:
             break
         hidden = must | {candidates[n] for n in chosen}
-        pinned = unprotected(values, relations, hidden, protection)
+        pinned = exposed(hidden)
         if not pinned:
             return hidden
         added = False
@@ -108,6 +125,56 @@ def unprotected(
     for component in _components(relations, hidden_set):
         pinned |= _narrow_in(values, relations, component, protection)
     return pinned
+
+
+def pinned_in_network(
+    values: Sequence[int], arcs: Sequence[Arc], hidden: Collection[int]
+) -> set[int]:
+    """Return the withheld values that cannot move: no residual cycle runs through them.
+
+    Only withheld values can change. A value can grow if its head reaches its
+    tail through other withheld arcs (forward always, backward where the value
+    is above zero), and shrink if it is above zero and its tail reaches its head.
+    """
+    hidden_list = sorted(hidden)
+    pinned = set()
+    for value in hidden_list:
+        tail, head = arcs[value]
+        can_grow = _reaches(values, arcs, hidden_list, value, head, tail)
+        can_shrink = values[value] > 0 and _reaches(values, arcs, hidden_list, value, tail, head)
+        if not (can_grow or can_shrink):
+            pinned.add(value)
+    return pinned
+
+
+def _reaches(
+    values: Sequence[int],
+    arcs: Sequence[Arc],
+    hidden: Sequence[int],
+    skip: int,
+    start: Hashable,
+    goal: Hashable,
+) -> bool:
+    """Return whether ``goal`` is reachable from ``start`` in the residual graph, ``skip`` aside."""
+    steps: dict[Hashable, list[Hashable]] = {}
+    for value in hidden:
+        if value == skip:
+            continue
+        tail, head = arcs[value]
+        steps.setdefault(tail, []).append(head)
+        if values[value] > 0:
+            steps.setdefault(head, []).append(tail)
+    seen = {start}
+    frontier = [start]
+    while frontier:
+        node = frontier.pop()
+        if node == goal:
+            return True
+        for nxt in steps.get(node, ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                frontier.append(nxt)
+    return False
 
 
 def feasible_interval(

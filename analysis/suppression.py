@@ -82,7 +82,9 @@ def suppress_counts(counts: Mapping[str, int], min_cell: int = MIN_CELL) -> Supp
     values.append(sum(values))
     total = len(labels)
     primary = {i for i, value in enumerate(values) if is_small(value, min_cell)}
-    hidden = protect(values, [(range(total), total)], primary, fixed=[total])
+    # As a flow network: each count from a source to a sink, the total back.
+    arcs = [("source", "sink")] * total + [("sink", "source")]
+    hidden = protect(values, [(range(total), total)], primary, fixed=[total], arcs=arcs)
     return SuppressedCounts(
         counts={label: None if i in hidden else values[i] for i, label in enumerate(labels)},
         total=None if total in hidden else values[total],
@@ -127,6 +129,7 @@ class Grid:
         self.index = {position: n for n, position in enumerate(self.positions)}
         self.last_row = max(i for i, _ in self.positions)
         self.last_column = max(j for _, j in self.positions)
+        self.arcs = [self._arc(position) for position in self.positions]
         self.relations = [
             (
                 [self.index[i, j] for j in range(self.last_column)],
@@ -137,6 +140,22 @@ class Grid:
             ([self.index[i, j] for i in range(self.last_row)], self.index[self.last_row, j])
             for j in range(self.last_column + 1)
         ]
+
+    def _arc(self, position: Position) -> tuple:
+        """Return a position as an arc of the table's flow network (``protect``).
+
+        A cell runs from its row to its column, a row total from the source to
+        the row, a column total from the column to the sink, and the grand total
+        from the sink back to the source: the table's sums are flow conservation.
+        """
+        i, j = position
+        if i == self.last_row and j == self.last_column:
+            return ("sink", "source")
+        if j == self.last_column:
+            return ("source", ("row", i))
+        if i == self.last_row:
+            return (("column", j), "sink")
+        return (("row", i), ("column", j))
 
     def is_total(self, position: Position) -> bool:
         """Return whether a position holds a row, column or grand total."""
@@ -151,6 +170,7 @@ class Grid:
             {self.index[p] for p in withheld},
             fixed={self.index[p] for p in fixed},
             totals={self.index[p] for p in self.positions if self.is_total(p)},
+            arcs=self.arcs,
         )
         return {self.positions[n] for n in hidden}
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from scipy.optimize import linprog
 
-from analysis.disclosure_complements import protect, unprotected
+from analysis.disclosure_complements import pinned_in_network, protect, unprotected
 from analysis.suppression import (
     Grid,
     SuppressedCounts,
@@ -345,3 +345,17 @@ def test_old_whole_row_rule_is_replaced_by_the_fewest_cells():
     assert sum(value is None for value in result.cells.values()) == 4
     assert all(value is not None for value in result.row_totals.values())
     assert_nothing_recoverable(*published_table(result))
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_the_network_check_pins_exactly_what_the_linear_programmes_pin(seed):
+    rng = random.Random(1000 + seed)
+    rows, columns = list("abc")[: rng.randint(1, 3)], list("xyzw")[: rng.randint(2, 4)]
+    cells = {(r, c): rng.choice([0, 0, 1, 4, 12, 40]) for r in rows for c in columns}
+    table = Grid(_grid_with_margins(cells, rows, columns))
+    values = [table.values[p] for p in table.positions]
+    hidden = {i for i in range(len(values)) if rng.random() < 0.45}
+
+    assert pinned_in_network(values, table.arcs, hidden) == unprotected(
+        values, table.relations, hidden
+    )
