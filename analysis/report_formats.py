@@ -43,6 +43,7 @@ CSV_COLUMNS = (
     "reference_group",
     "test",
     "p_value",
+    "p_adjusted",
     "value",
     "note",
     "text",
@@ -130,6 +131,7 @@ def csv_rows(report: Report) -> Iterator[dict]:
                 "rate_difference": row["rate_difference"],
                 "test": row["test"],
                 "p_value": row["p_value"],
+                "p_adjusted": row["p_adjusted"],
             }
             for choice in row["distribution"]:
                 yield {
@@ -151,6 +153,7 @@ def csv_rows(report: Report) -> Iterator[dict]:
             "dimension": test["dimension"],
             "test": test["test"],
             "p_value": test["p_value"],
+            "p_adjusted": test["p_adjusted"],
             "value": " ".join(test["groups"]),
             "note": test["reason"],
         }

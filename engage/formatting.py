@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from datetime import date
 
@@ -23,14 +24,27 @@ def format_decimal(value: float, pattern: str | None = None) -> str:
     return numbers.format_decimal(value, pattern, locale=reader_locale())
 
 
-def format_percent(value: float, pattern: str) -> str:
-    """Return a share as a percentage in the reader's locale."""
-    return numbers.format_percent(value, pattern, locale=reader_locale())
+def format_percent(value: float, decimals: int = 1) -> str:
+    """Return a share as a percentage in the reader's locale, with ``decimals`` decimals.
+
+    The locale's own percent pattern, so French and Spanish get their space before
+    the sign ("9,0 %"); an explicit pattern would drop it.
+    """
+    locale = reader_locale()
+    pattern = copy.copy(locale.percent_formats[None])
+    pattern.frac_prec = (decimals, decimals)
+    return pattern.apply(value, locale)
 
 
 def format_date(value: date, style: str = "medium") -> str:
     """Return a date in the reader's locale."""
     return dates.format_date(value, style, locale=reader_locale())
+
+
+def number_separators() -> str:
+    """Return the reader's decimal and group symbols, as Plotly's ``separators`` reads them."""
+    locale = reader_locale()
+    return numbers.get_decimal_symbol(locale) + numbers.get_group_symbol(locale)
 
 
 def count_text(value: int | None) -> str:
@@ -40,7 +54,12 @@ def count_text(value: int | None) -> str:
 
 def percent_text(value: float | None) -> str:
     """Return a share as a percentage with one decimal."""
-    return "" if value is None else format_percent(value, "#,##0.0%")
+    return "" if value is None else format_percent(value)
+
+
+def tick_percent_text(value: float) -> str:
+    """Return a share as a whole percentage, for a chart's axis."""
+    return format_percent(value, 0)
 
 
 def ratio_text(value: float | None) -> str:
@@ -72,9 +91,21 @@ def p_text(value: float | None) -> str:
     return format_decimal(value, "0.000")
 
 
+def p_phrase(value: float) -> str:
+    """Return "p = 0.042", or "p < 0.001" for a very small p-value."""
+    if value < 0.001:
+        return "p < " + format_decimal(0.001, "0.000")
+    return "p = " + format_decimal(value, "0.000")
+
+
 def day_text(value: str) -> str:
     """Return an ISO day in the reader's long date format."""
     try:
         return format_date(date.fromisoformat(value), "medium")
     except ValueError:
         return value
+
+
+def tick_day_text(value: date) -> str:
+    """Return a day as a chart's axis writes it: day and month ("Jun 2", "2 juin")."""
+    return dates.format_skeleton("MMMd", value, locale=reader_locale())

@@ -35,7 +35,8 @@ Statistics follow ``analysis.stats``: Wilson 95% intervals, the
 disproportionality index (share / population share) flagged against the
 organisation's thresholds, the disparity index (group rate / reference-group
 rate, CIHI's rate ratio) and rate difference, and chi-square or Fisher's exact
-test chosen from the expected counts.
+test chosen from the expected counts, every p-value of a report adjusted together
+for multiple comparisons (Benjamini-Hochberg; ``analysis.report.independence``).
 """
 
 from analysis.report.build import build_report

@@ -143,7 +143,8 @@ def settle_view(
     dimension = pick(view.dimension, dimension_keys, dimension_keys[0] if dimension_keys else None)
     others = [key for key in dimension_keys if key != dimension]
     by = pick(view.by, dimension_keys, others[0] if others else None)
-    if by == dimension:
+    if by is not None and by == dimension:
+        # Only a reader's own choice of the same dimension twice gets here.
         notices.append(_("Choose two different dimensions to cross."))
         by = others[0] if others else None
     return (

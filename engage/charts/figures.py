@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
-from engage.formatting import count_text
+from engage.formatting import count_text, number_separators, tick_percent_text
 
 # Okabe and Ito's palette, safe for the common colour-vision deficiencies. Bars also get
 # a dark outline and, where series share a chart, a fill pattern, so that nothing is
@@ -96,6 +96,8 @@ def base_layout(height: int, **extra) -> dict:
         "paper_bgcolor": "#ffffff",
         "plot_bgcolor": "#ffffff",
         "hoverlabel": {"font": {**FONT, "size": 14}},
+        # The reader's decimal and thousands symbols for every number Plotly writes.
+        "separators": number_separators(),
         "legend": {
             "orientation": "h",
             "x": 0,
@@ -141,6 +143,33 @@ def share_ticks(top: float) -> list[float]:
     """Return at most six round ticks from 0 to ``top`` (a share), never past 100%."""
     step = next((step for step in (0.01, 0.02, 0.05, 0.1, 0.2, 0.25) if top / step <= 5), 0.25)
     return [round(index * step, 4) for index in range(int(top / step + 1e-9) + 1)]
+
+
+def share_axis(top: float = 1.0, **extra) -> dict:
+    """Return a share axis from 0 to ``top``, its ticks written as the reader writes "20 %".
+
+    Plotly would write d3's "20%" whatever the language; ``tickformat`` stays to say
+    the axis holds shares.
+    """
+    ticks = share_ticks(top)
+    return {
+        "tickformat": ".0%",
+        "tickmode": "array",
+        "tickvals": ticks,
+        "ticktext": [tick_percent_text(tick) for tick in ticks],
+        **extra,
+    }
+
+
+def count_axis(top: float, **extra) -> dict:
+    """Return a count axis from 0 with whole-number steps (1, 2, 5, 10, 20...): never 0.2."""
+    step = next(
+        size * 10**power
+        for power in range(12)
+        for size in (1, 2, 5)
+        if top / (size * 10**power) <= 6
+    )
+    return {"rangemode": "tozero", "tick0": 0, "dtick": step, "tickformat": ",d", **extra}
 
 
 def suppressed_text() -> str:

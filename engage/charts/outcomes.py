@@ -20,13 +20,14 @@ from engage.charts.figures import (
     count_cell,
     figure_cell,
     row_notes,
+    share_axis,
     suppressed_text,
     translated_note,
 )
 from engage.formatting import (
     count_text,
     interval_text,
-    p_text,
+    p_phrase,
     percent_text,
     points_text,
     ratio_text,
@@ -68,6 +69,9 @@ def rate_figure(table: dict, min_cell: int) -> Figure:
         )
         for name in table["favourable"]
     )
+    if table["kind"] == "multiple_choice":
+        # A select-all question's rate counts respondents choosing at least one of them.
+        favourable = _("at least one of %(choices)s", choices=favourable)
 
     def label(row: Mapping) -> str:
         name = short_label(group_name(row))
@@ -179,11 +183,7 @@ def rate_figure(table: dict, min_cell: int) -> Figure:
             bar_height(len(groups)) + 30,
             showlegend=False,
             yaxis={"autorange": "reversed"},
-            xaxis={
-                "tickformat": ".0%",
-                "range": [0, 1.05],
-                "title": {"text": _("Favourable rate")},
-            },
+            xaxis=share_axis(range=[0, 1.05], title={"text": _("Favourable rate")}),
             shapes=shapes,
             annotations=annotations,
             margin={"t": 40},
@@ -196,8 +196,14 @@ def rate_figure(table: dict, min_cell: int) -> Figure:
         if row["group"] == reference:
             name = _("%(group)s (reference)", group=name)
         test = ""
-        if row.get("test"):
-            test = f"{TEST_NAMES[row['test']]}, p = {p_text(row['p_value'])}"
+        if row.get("test") and row.get("p_value") is not None:
+            adjusted = row.get("p_adjusted")
+            test = _(
+                "%(test)s, %(p)s (adjusted: %(adjusted)s)",
+                test=TEST_NAMES[row["test"]],
+                p=p_phrase(row["p_value"]),
+                adjusted=p_phrase(adjusted if adjusted is not None else row["p_value"]),
+            )
         rows.append(
             Row(
                 name,
@@ -297,7 +303,14 @@ def distribution_figure(table: dict, min_cell: int) -> Figure:
             bar_height(len(groups)) + 40,
             barmode="group" if multiple else "stack",
             yaxis={"autorange": "reversed"},
-            xaxis={"tickformat": ".0%", "rangemode": "tozero", "title": {"text": _("Share")}},
+            # Stacked shares add up to 100%; several answers each reach at most 100%.
+            xaxis=share_axis(
+                max([share for trace in data for share in trace["x"]] + [0.01])
+                if multiple
+                else 1.0,
+                rangemode="tozero",
+                title={"text": _("Share")},
+            ),
         ),
     }
     columns = [_("Group"), _("Answered")]

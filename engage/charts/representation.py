@@ -17,7 +17,7 @@ from engage.charts.figures import (
     base_layout,
     count_cell,
     figure_cell,
-    share_ticks,
+    share_axis,
     suppressed_text,
     translated_note,
 )
@@ -117,13 +117,12 @@ def representation_figure(table: dict, settings: Mapping, min_cell: int) -> Figu
             bar_height(len(groups), len(data)),
             barmode="group",
             yaxis={"autorange": "reversed"},
-            xaxis={
-                "tickformat": ".0%",
-                "title": {"text": _("Share")},
+            xaxis=share_axis(
+                min(1.0, widest or 1.0),
+                title={"text": _("Share")},
                 # Room on the right for the shares and flags written beside the bars.
-                "range": [0, 1.6 * widest if widest else 1.0],
-                "tickvals": share_ticks(min(1.0, widest or 1.0)),
-            },
+                range=[0, 1.6 * widest if widest else 1.0],
+            ),
         ),
     }
     not_asked = [summary_name(row) for row in table["rows"] if row["kind"] == "not_asked"]

@@ -16,6 +16,7 @@ from engage.charts.figures import (
     base_layout,
     count_cell,
     row_notes,
+    share_axis,
     suppressed_text,
 )
 from engage.formatting import count_text, percent_text
@@ -144,11 +145,7 @@ def sentiment_figure(
             bar_height(len(rows)) + 40,
             barmode="stack",
             yaxis={"autorange": "reversed"},
-            xaxis={
-                "tickformat": ".0%",
-                "range": [0, 1],
-                "title": {"text": _("Share of scored comments")},
-            },
+            xaxis=share_axis(range=[0, 1], title={"text": _("Share of scored comments")}),
         ),
     }
     table_rows = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -15,12 +16,18 @@ from engage.charts.figures import (
     Table,
     bar_height,
     base_layout,
+    count_axis,
     count_cell,
     figure_cell,
     suppressed_text,
 )
-from engage.formatting import count_text, day_text, percent_text
+from engage.formatting import count_text, day_text, percent_text, tick_day_text
 from engage.labels import channel_name, group_name, language_name
+
+# Milliseconds in a day: the unit of widths on a date axis.
+DAY_MS = 24 * 3600 * 1000
+# Days between ticks of a time axis, the first that leaves at most eight ticks.
+DAY_STEPS = (1, 2, 7, 14, 28, 56, 91, 182, 364)
 
 
 def totals_figures(report: dict, min_cell: int) -> list[Figure]:
@@ -32,12 +39,28 @@ def totals_figures(report: dict, min_cell: int) -> list[Figure]:
     shown_days = [row for row in days if not row["suppressed"]]
     if days:
         busiest = max(shown_days, key=lambda row: row["n"]) if shown_days else None
-        summary = _(
-            "%(count)s responses were collected from %(first)s to %(last)s.",
-            count=count_text(respondents) if respondents is not None else _("suppressed"),
-            first=day_text(days[0]["group"]),
-            last=day_text(days[-1]["group"]),
-        )
+        first, last = day_text(days[0]["group"]), day_text(days[-1]["group"])
+        if respondents is None and first == last:
+            summary = _("Responses were collected on %(day)s, too few to show how many.", day=first)
+        elif respondents is None:
+            summary = _(
+                "Responses were collected from %(first)s to %(last)s, too few to show how many.",
+                first=first,
+                last=last,
+            )
+        elif first == last:
+            summary = _(
+                "%(count)s responses were collected on %(day)s.",
+                count=count_text(respondents),
+                day=first,
+            )
+        else:
+            summary = _(
+                "%(count)s responses were collected from %(first)s to %(last)s.",
+                count=count_text(respondents),
+                first=first,
+                last=last,
+            )
         if busiest:
             summary += " " + _(
                 "The busiest day shown was %(day)s, with %(count)s.",
@@ -51,9 +74,14 @@ def totals_figures(report: dict, min_cell: int) -> list[Figure]:
                     "type": "bar",
                     "x": [row["group"] for row in shown_days],
                     "y": [row["n"] for row in shown_days],
+                    # A day wide (in milliseconds, the unit of a date axis), whatever the gaps.
+                    "width": [DAY_MS * 0.8 for _row in shown_days],
                     "name": _("Responses"),
                     "marker": {"color": PALETTE[0], "line": OUTLINE},
-                    "hovertemplate": "%{x}: %{y}<extra></extra>",
+                    "hovertext": [
+                        f"{day_text(row['group'])}: {count_text(row['n'])}" for row in shown_days
+                    ],
+                    "hoverinfo": "text",
                 },
                 {
                     "type": "scatter",
@@ -62,13 +90,19 @@ def totals_figures(report: dict, min_cell: int) -> list[Figure]:
                     "y": [0 for _row in withheld],
                     "name": suppressed_text(),
                     "marker": {"symbol": "x-thin-open", "size": 12, "color": "#1a1a1a"},
-                    "hovertemplate": "%{x}: " + _("suppressed") + "<extra></extra>",
+                    "hovertext": [
+                        f"{day_text(row['group'])}: {suppressed_text()}" for row in withheld
+                    ],
+                    "hoverinfo": "text",
                 },
             ],
             "layout": base_layout(
                 320,
-                xaxis={"type": "date", "title": {"text": _("Day collected")}},
-                yaxis={"title": {"text": _("Responses")}, "rangemode": "tozero"},
+                xaxis=day_axis([row["group"] for row in days], title={"text": _("Day collected")}),
+                yaxis=count_axis(
+                    max([row["n"] for row in shown_days] + [1]),
+                    title={"text": _("Responses")},
+                ),
             ),
         }
         table = Table(
@@ -107,6 +141,30 @@ def totals_figures(report: dict, min_cell: int) -> list[Figure]:
             )
         )
     return figures
+
+
+def day_axis(days: Sequence[str], **extra) -> dict:
+    """Return a date axis over whole days, each tick a day as the reader writes it.
+
+    Plotly would pick its own ticks, hours for a one-day survey ("23:59:59.999"),
+    and write them in English; here the ticks are days, a few apart on a long
+    survey, and the axis runs half a day beyond the first and last.
+    """
+    first, last = date.fromisoformat(days[0]), date.fromisoformat(days[-1])
+    span = (last - first).days + 1
+    step = next((step for step in DAY_STEPS if span / step <= 8), span)
+    ticks = [first + timedelta(days=offset) for offset in range(0, span, step)]
+    return {
+        "type": "date",
+        "range": [
+            (datetime.combine(first, time()) - timedelta(hours=12)).isoformat(sep=" "),
+            (datetime.combine(last, time()) + timedelta(hours=12)).isoformat(sep=" "),
+        ],
+        "tickmode": "array",
+        "tickvals": [tick.isoformat() for tick in ticks],
+        "ticktext": [tick_day_text(tick) for tick in ticks],
+        **extra,
+    }
 
 
 def counts_figure(
@@ -148,10 +206,11 @@ def counts_figure(
             showlegend=False,
             yaxis={"autorange": "reversed"},
             # Room on the right for the counts written beside the bars.
-            xaxis={
-                "title": {"text": _("Responses")},
-                "range": [0, 1.45 * max([row["n"] or 0 for row in rows] + [1])],
-            },
+            xaxis=count_axis(
+                max([row["n"] or 0 for row in rows] + [1]),
+                title={"text": _("Responses")},
+                range=[0, 1.45 * max([row["n"] or 0 for row in rows] + [1])],
+            ),
         ),
     }
     table = Table(

@@ -51,7 +51,8 @@ OPEN_DATA_FILES = {
     "answers.csv": "How all respondents answered each closed question.",
     "outcomes.csv": (
         "Favourable rate and mean per group of each dimension, with 95% interval, disparity "
-        "index and rate difference against the reference group, and the test used."
+        "index and rate difference against the reference group, and the test used with its "
+        "p-value, unadjusted and adjusted for all the survey's tests (Benjamini-Hochberg)."
     ),
     "outcome_distributions.csv": "Answers to each closed question per group of each dimension.",
     "sentiment.csv": "Comment sentiment by question, channel, language and group.",
@@ -184,6 +185,7 @@ def open_data_files(
                     table["reference_group"],
                     row["test"] or table["test"]["test"],
                     row["p_value"] if row["test"] else table["test"]["p_value"],
+                    row["p_adjusted"] if row["test"] else table["test"]["p_adjusted"],
                     row["low_reliability"],
                 ]
             )
@@ -223,6 +225,7 @@ def open_data_files(
             "reference_group",
             "test",
             "p_value",
+            "p_adjusted",
             "low_reliability",
         ),
         outcome_rows,

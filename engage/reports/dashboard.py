@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from functools import cache
 
-from flask import abort, current_app, g, render_template, request, send_file, url_for
+from flask import abort, current_app, render_template, request, send_file, url_for
 from flask_babel import format_date, format_datetime
 from sqlalchemy import func, select
 
@@ -15,7 +15,6 @@ from engage import db, formatting, report_cache
 from engage.auth import role_required
 from engage.charts.dashboard import build_dashboard, report_values
 from engage.exports.html_report import plotly_path, plotly_version
-from engage.i18n import select_locale
 from engage.labels import (
     SENTIMENT_NAMES,
     SESSION_KIND_NAMES,
@@ -26,7 +25,13 @@ from engage.labels import (
 )
 from engage.loading import survey_or_404
 from engage.reports.blueprint import bp
-from engage.reports.forms import current_url, filter_args, filter_form, view_from_args
+from engage.reports.forms import (
+    current_url,
+    filter_args,
+    filter_form,
+    interface_tag,
+    view_from_args,
+)
 from surveys.aggregates import Filters, Options, collect, dimension_infos
 from surveys.languages import resolve_text, text_direction
 from surveys.models import ROLE_ADMIN, ROLE_STAFF, Survey
@@ -71,12 +76,6 @@ def report_helpers() -> dict:
         "download_url": download_url,
         "filter_args": filter_args() if (request.view_args or {}).get("slug") else {},
     }
-
-
-def interface_tag() -> str:
-    """Return the interface language, for survey labels in the report."""
-    select_locale()
-    return g.interface_language
 
 
 def build_page_report(survey: Survey, filters: Filters, pair: tuple[str, str] | None):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import request, url_for
+from flask import g, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -21,10 +21,14 @@ from wtforms.validators import Length, Optional, ValidationError
 
 from engage import db
 from engage.charts.dashboard import View
+from engage.i18n import select_locale
 from engage.labels import SENTIMENT_NAMES, channel_name, language_name
 from surveys.aggregates import Filters
+from surveys.languages import resolve_text
 from surveys.models import CHANNELS, SENTIMENT_LABELS, Survey
 from surveys.models import Response as ResponseRow
+from surveys.recording import AREA_DIMENSION
+from surveys.store import choice_key, load_texts
 
 
 class FilterForm(FlaskForm):
@@ -59,6 +63,38 @@ FILTER_NAMES = ("start", "end", "channel", "language", "area")
 VIEW_NAMES = ("question", "dimension", "by", "comments_question")
 
 
+def interface_tag() -> str:
+    """Return the interface language, for survey labels in the report."""
+    select_locale()
+    return g.interface_language
+
+
+def area_choices(session, survey: Survey) -> list[SelectChoice]:
+    """Return the areas to filter by: the survey's own, named, then any other recorded.
+
+    A response's area is the choice its ward-or-area question got (or a broker
+    recorded); the names are that question's choice labels in the reader's language.
+    """
+    texts = load_texts(session, survey.id)
+    names: dict[str, str] = {}
+    for question in survey.questions:
+        if question.dimension != AREA_DIMENSION:
+            continue
+        for choice in question.choices:
+            found = texts.get(choice_key(question.name, choice.name))
+            text = found and resolve_text(found, interface_tag(), survey.default_language).text
+            names.setdefault(choice.name, text or choice.name)
+    recorded = session.exec(
+        select(ResponseRow.area)
+        .where(ResponseRow.survey_id == survey.id, ResponseRow.area.is_not(None))
+        .distinct()
+        .order_by(ResponseRow.area)
+    ).scalars()
+    for area in recorded:
+        names.setdefault(area, area)
+    return [SelectChoice(code, name) for code, name in names.items()]
+
+
 def filter_form(survey: Survey) -> FilterForm:
     """Return the filter form bound to the query string, with the survey's choices."""
     session = db.get_session()
@@ -77,13 +113,7 @@ def filter_form(survey: Survey) -> FilterForm:
         )
     )
     form.language.choices = [SelectChoice(tag, language_name(tag)) for tag in languages]
-    areas = session.exec(
-        select(ResponseRow.area)
-        .where(ResponseRow.survey_id == survey.id, ResponseRow.area.is_not(None))
-        .distinct()
-        .order_by(ResponseRow.area)
-    ).scalars()
-    form.area.choices = [SelectChoice(area, area) for area in areas]
+    form.area.choices = area_choices(session, survey)
     return form
 
 

@@ -158,7 +158,7 @@ def test_filters_live_in_the_address_and_narrow_the_report(client, login_as, sur
     assert 'value="2025-06-02"' in page(client, DASHBOARD + "?start=2025-06-02")
 
 
-def test_a_question_whose_group_tests_all_went_unreported_says_no_test(app):
+def test_a_question_whose_group_tests_all_went_unreported_says_not_tested_and_why(app):
     """A filter can leave every group's own test without a p-value (too few people)."""
     from engage.charts.differences import differences_table
 
@@ -167,14 +167,20 @@ def test_a_question_whose_group_tests_all_went_unreported_says_no_test(app):
         "label": "Satisfied?",
         "dimension": "race",
         "note": None,
-        "test": {"test": "not_applicable", "p_value": None},
+        "test": {"test": "not_applicable", "p_value": None, "reason": "suppressed"},
         "rows": [{"group": "black", "test": "fisher", "p_value": None}],
     }
     with app.test_request_context("/?lang=en"):
         shown = differences_table({"outcomes": [table]}, [("race", "Race")])
 
     (row,) = shown.rows
-    assert [cell.text for cell in row.cells] == ["Race", "Each group against the rest", "", "No"]
+    assert [cell.text for cell in row.cells] == [
+        "Race",
+        "Not tested: too few respondents: fewer than two groups are shown in full.",
+        "",
+        "",
+        "Not tested",
+    ]
 
 
 def test_bad_filters_are_explained_and_nothing_is_shown(client, login_as, survey):
