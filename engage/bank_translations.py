@@ -93,13 +93,14 @@ def bank_export_command(language: str, file: Path, bank_directory: Path | None) 
 def bank_import_command(file: Path, language: str | None, bank_directory: Path | None) -> None:
     """Check a translator's FILE whole, then rewrite the bank files whose texts it corrects."""
     directory = chosen_directory(bank_directory)
+    # The command line has no request to pick a language from.
+    reader = current_app.config["DEFAULT_LANGUAGE"]
     try:
         correction = check_bank_translation(
-            file.read_bytes(), read_bank_contents(directory), language
+            file.read_bytes(), read_bank_contents(directory), language, reader
         )
     except translation_io.TranslationImportError as error:
-        # The command line has no request to pick a language from.
-        with force_locale(babel_locale_id(current_app.config["DEFAULT_LANGUAGE"])):
+        with force_locale(babel_locale_id(reader)):
             for problem in error.problems:
                 click.echo(_(problem.message, **problem.params), err=True)
         raise click.ClickException(

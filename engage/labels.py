@@ -70,11 +70,16 @@ def language_name(tag: str) -> str:
     languages by their own names), else Babel's name in the language the page's
     interface is in (the reader's, or the one a report is forced into).
     """
-    locale = get_locale()
     try:
-        return languages.language_name(tag, str(locale) if locale else "en")
+        return languages.language_name(tag, reader_language())
     except ValueError:
         return tag
+
+
+def reader_language() -> str:
+    """Return the tag of the language the interface is in (the locale in force)."""
+    locale = get_locale()
+    return languages.normalize_tag(str(locale)) if locale else "en"
 
 
 def short_label(text: str, limit: int = 34) -> str:

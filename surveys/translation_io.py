@@ -33,7 +33,7 @@ from babel.messages.pofile import write_po as babel_write_po
 from openpyxl.styles import Alignment, Font
 
 from surveys.formula_guard import neutralise, restore
-from surveys.languages import display_name, normalize_tag, text_direction
+from surveys.languages import language_name, normalize_tag, text_direction
 from surveys.messages import N_
 
 FORMAT = "engage-translations"
@@ -213,9 +213,8 @@ def write_po(translation: TranslationFile, target: IO[bytes]) -> None:
     )
     catalog.header_comment = (
         f"# Translation of {translation.description or 'the Engage survey ' + translation.survey}\n"
-        f"# from {display_name(translation.source_language, 'en')}"
-        f" ({translation.source_language})"
-        f" into {display_name(translation.language, 'en')} ({translation.language}).\n"
+        f"# from {_language_name(translation.source_language, 'en')}"
+        f" into {_language_name(translation.language, 'en')}.\n"
         "# Leave msgctxt and msgid as they are; write the translation in msgstr."
     )
     for entry in translation.entries:
@@ -338,9 +337,9 @@ def _key_list(keys: Iterable[str]) -> str:
     return shown
 
 
-def _language_name(tag: str) -> str:
-    """Return ``Français (fr)``: the language's own name and its tag."""
-    name = display_name(tag)
+def _language_name(tag: str, reader_language: str) -> str:
+    """Return ``French (fr)``: the language's name for the reader (``language_name``), its tag."""
+    name = language_name(tag, reader_language)
     return f"{name} ({tag})" if name != tag else tag
 
 
@@ -350,12 +349,14 @@ def check_translation_file(
     *,
     rules: Sequence[TextRule] = (),
     unknown_keys_message: str = N_("This survey has no texts with these keys: %(keys)s."),
+    reader_language: str = "en",
 ) -> dict[str, str]:
     """Return the translations to store (key -> text), or raise ``TranslationImportError``.
 
     ``expected`` is ``build_translation_file`` for the survey and language now.
-    A file for another survey or language is refused outright; otherwise every
-    unknown key, changed source text, repeated key and broken rule is reported together.
+    A file for another survey or language is refused outright (naming languages
+    for a reader of ``reader_language``); otherwise every unknown key, changed
+    source text, repeated key and broken rule is reported together.
     """
     if uploaded.survey != expected.survey:
         raise _refuse(
@@ -366,8 +367,8 @@ def check_translation_file(
     if normalize_tag(uploaded.language) != normalize_tag(expected.language):
         raise _refuse(
             N_("This file holds translations into %(file_language)s, not %(language)s."),
-            file_language=_language_name(uploaded.language),
-            language=_language_name(expected.language),
+            file_language=_language_name(uploaded.language, reader_language),
+            language=_language_name(expected.language, reader_language),
         )
     sources = {entry.key: entry.source for entry in expected.entries}
     seen: set[str] = set()

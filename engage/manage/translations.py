@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from engage import db
 from engage.auth import csrf
+from engage.labels import reader_language
 from engage.loading import survey_or_404
 from engage.manage.audit import audit
 from engage.manage.blueprint import bp
@@ -87,7 +88,7 @@ def import_translation(slug: str):
         try:
             uploaded = translation_io.read_translation_file(form.file.data.read())
             translations = translation_io.check_translation_file(
-                uploaded, expected_translation(survey, language)
+                uploaded, expected_translation(survey, language), reader_language=reader_language()
             )
         except translation_io.TranslationImportError as error:
             for problem in error.problems:

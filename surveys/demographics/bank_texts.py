@@ -183,12 +183,13 @@ def _refusal(message: str, **params: Any) -> TranslationImportError:
 
 
 def check_bank_translation(
-    data: bytes, contents: Contents, language: str | None = None
+    data: bytes, contents: Contents, language: str | None = None, reader_language: str = "en"
 ) -> BankCorrection:
     """Check a translator's file against the bank files ``contents``; raise if anything is wrong.
 
     ``language``, when given, is the language the file must be for; otherwise the
-    file's own language must be one of the bank's. Nothing is written here.
+    file's own language must be one of the bank's. Refusals name languages for a
+    reader of ``reader_language``. Nothing is written here.
     """
     uploaded = read_translation_file(data)
     if uploaded.survey != BANK_FILE_ID:
@@ -211,6 +212,7 @@ def check_bank_translation(
         bank_translation(wanted, contents),
         rules=BANK_RULES,
         unknown_keys_message=N_("The demographic bank has no texts with these keys: %(keys)s."),
+        reader_language=reader_language,
     )
     corrected = copy.deepcopy({entry: dict(content) for entry, content in contents.items()})
     changed: dict[str, list[str]] = {}

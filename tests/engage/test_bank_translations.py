@@ -126,7 +126,7 @@ def test_a_file_for_another_language_than_asked_is_refused(runner, bank, tmp_pat
     export(runner, bank, path)
     result = import_file(runner, bank, path, "--language", "es")
     assert result.exit_code == 1
-    assert "This file holds translations into français (fr), not español (es)." in result.stderr
+    assert "This file holds translations into French (fr), not Spanish (es)." in result.stderr
 
 
 def test_a_file_that_is_not_a_translation_file_is_refused(runner, bank, tmp_path):

@@ -978,7 +978,7 @@ def test_translation_for_another_language_is_refused_in_the_builder(client, staf
         status=400,
     )
     html = response.get_data(as_text=True)
-    assert "This file holds translations into العربية (ar), not français (fr)." in html
+    assert "This file holds translations into Arabic (ar), not French (fr)." in html
     assert 'href="#translation-file"' in html
     assert texts_of(session)["title"] == {"en": "Parks", "fr": "Parcs"}
 

@@ -236,7 +236,7 @@ def test_a_key_given_twice_is_refused():
 
 def test_a_file_for_another_language_than_asked_is_refused():
     error = refusal(po_bytes(bank_translation("fr")), language="es")
-    assert str(error) == "This file holds translations into français (fr), not español (es)."
+    assert str(error) == "This file holds translations into French (fr), not Spanish (es)."
 
 
 @pytest.mark.parametrize("language", ["en", "de"])

@@ -204,7 +204,18 @@ def test_a_file_for_another_survey_is_refused(write):
 @pytest.mark.parametrize("write", [xlsx_bytes, po_bytes], ids=["xlsx", "po"])
 def test_a_file_for_another_language_is_refused(write):
     message = refusal(write(exported("fr")), exported("ar"))
-    assert message == "This file holds translations into français (fr), not العربية (ar)."
+    assert message == "This file holds translations into French (fr), not Arabic (ar)."
+
+
+def test_the_refusal_names_languages_as_every_page_does_for_its_reader():
+    with pytest.raises(TranslationImportError) as caught:
+        check_translation_file(
+            read_translation_file(po_bytes(exported("oj"))), exported("ar"), reader_language="fr"
+        )
+    assert caught.value.problems[0].params == {
+        "file_language": "Anishinaabemowin (oj)",
+        "language": "arabe (ar)",
+    }
 
 
 @pytest.mark.parametrize("write", [xlsx_bytes, po_bytes], ids=["xlsx", "po"])
