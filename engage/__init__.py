@@ -19,6 +19,7 @@ from engage import (
     reports,
     respond,
     security,
+    settings,
 )
 from engage import config as configuration
 
@@ -59,4 +60,5 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(manage.bp)
     app.register_blueprint(intake.bp)
     app.register_blueprint(reports.bp)
+    app.register_blueprint(settings.bp)
     return app

@@ -26,7 +26,7 @@ from sqlmodel import select
 from engage import db
 from engage.i18n import INTERFACE_LANGUAGES, babel_locale_id
 from surveys import report_counts
-from surveys.benchmarks import BenchmarkFileError, parse_benchmarks, replace_benchmarks
+from surveys.benchmarks import BenchmarkFileError, import_benchmarks, parse_benchmarks
 from surveys.languages import is_valid_tag, normalize_tag
 from surveys.models import CHANNELS, Survey
 from surveys.store import survey_by_slug
@@ -212,7 +212,7 @@ def import_benchmarks_command(file: str, source: str | None) -> None:
                     click.echo(message, err=True)
             raise click.ClickException(_("Nothing was imported.")) from None
         with db.Session(db.engine()) as session:
-            replace_benchmarks(session, rows, source)
+            import_benchmarks(session, rows, source, user_id=None)
             session.commit()
         dimensions = sorted({row.dimension for row in rows})
         click.echo(

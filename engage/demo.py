@@ -7,6 +7,7 @@ the same functions the app uses (``record_response``, ``record_review``, ``add_s
 """
 
 import random
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from flask import Flask
@@ -243,7 +244,7 @@ def demo_definition() -> SurveyDefinition:
         *DEMOGRAPHIC_BANK["indigenous"],
         *DEMOGRAPHIC_BANK["race"],
         *DEMOGRAPHIC_BANK["gender"],
-        *DEMOGRAPHIC_BANK["age_band"],
+        *adults_only(DEMOGRAPHIC_BANK["age_band"]),
         *DEMOGRAPHIC_BANK["disability"],
         *DEMOGRAPHIC_BANK["home_language"],
         area_question(list(DEMO_AREAS)),
@@ -308,6 +309,18 @@ NOTICE_TEXTS = {
         "ਖੁੱਲ੍ਹੇ ਡੇਟਾ ਵਜੋਂ ਪ੍ਰਕਾਸ਼ਿਤ ਕੀਤੇ ਜਾਣਗੇ।",
     ),
 }
+
+
+def adults_only(questions: tuple[QuestionDefinition, ...]) -> tuple[QuestionDefinition, ...]:
+    """Return the bank's age question without its under-18 band: the demo asks adults only.
+
+    Its age benchmark is the Census's, children included; representation leaves the
+    band it does not ask out of the population shares (``analysis.population``).
+    """
+    return tuple(
+        replace(question, choices=tuple(c for c in question.choices if c.name != "age_under_18"))
+        for question in questions
+    )
 
 
 def ensure_accounts(session: Session) -> list[tuple[str, str, str]]:

@@ -59,7 +59,9 @@ COMMENTS = {
 }
 
 
-# Synthetic population benchmarks (rounded, Peel-like; not official figures).
+# Synthetic population benchmarks (rounded, Peel-like; not official figures). Like a
+# Census table, the age figures count children too; the demo survey asks adults, so
+# its reports list "age_under_18" as not asked and leave it out of the shares.
 BENCHMARKS = {
     "area": {"area_1": 656000, "area_2": 717000, "area_3": 77000},
     "age_band": {

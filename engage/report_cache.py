@@ -171,6 +171,13 @@ def forget_survey(session: Session, survey_id: int) -> None:
         own.commit()
 
 
+def forget_all(session: Session) -> None:
+    """Drop every kept report (after a change of the benchmarks all surveys share)."""
+    with Session(session.get_bind()) as own:
+        own.execute(delete(StoredReport))
+        own.commit()
+
+
 def _read(engine, key: str) -> tuple[object, str, float] | None:
     """Return a kept (report, fingerprint, built_at), or None when none can be read."""
     with Session(engine) as own:

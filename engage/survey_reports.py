@@ -15,6 +15,7 @@ from surveys.aggregates import Filters, Options, SurveyAggregates, collect, dime
 from surveys.demographics import bank_entries
 from surveys.models import Survey
 from surveys.report_counts import kept_rows
+from surveys.report_records import DimensionInfo
 
 
 def report_settings(
@@ -55,16 +56,22 @@ def titled_derived_dimensions(data: SurveyAggregates) -> SurveyAggregates:
     would otherwise be labelled with its first question ("Do you have difficulty
     seeing..."). Surveys in a language the interface lacks keep that label.
     """
-    if data.language not in INTERFACE_LANGUAGES:
-        return data
+    return replace(data, labels=titled_labels(data.labels, data.dimensions, data.language))
+
+
+def titled_labels(
+    labels: Mapping[str, str], dimensions: Mapping[str, DimensionInfo], language: str
+) -> dict[str, str]:
+    """Return ``labels`` with each derived dimension named by its bank title (see above)."""
+    labels = dict(labels)
+    if language not in INTERFACE_LANGUAGES:
+        return labels
     titles = {entry.id: entry.title for entry in bank_entries()}
-    labels = dict(data.labels)
-    with force_locale(babel_locale_id(data.language)):
-        for key, dimension in data.dimensions.items():
+    with force_locale(babel_locale_id(language)):
+        for key, dimension in dimensions.items():
             if dimension.derived and key in titles:
-                title = titles[key]
-                labels[f"d.{key}"] = gettext(title)
-    return replace(data, labels=labels)
+                labels[f"d.{key}"] = gettext(titles[key])
+    return labels
 
 
 def unknown_dimensions(survey: Survey, names: Sequence[str]) -> list[str]:

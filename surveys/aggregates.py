@@ -27,6 +27,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
 
 from sqlalchemy import func, literal, select
@@ -34,7 +35,7 @@ from sqlalchemy.sql import ColumnElement, Select
 from sqlmodel import Session
 
 from surveys import counting
-from surveys.demographics import DISABILITY_STATUS_CHOICES
+from surveys.demographics import DEMOGRAPHIC_BANK, DISABILITY_STATUS_CHOICES
 from surveys.languages import resolve_text
 from surveys.models import (
     ATTRIBUTION_NAMED,
@@ -310,7 +311,9 @@ def collect(
     language = options.language or survey.default_language
     benchmark_area = options.benchmark_area
     if benchmark_area is None:
-        benchmark_area = filters.areas[0] if len(filters.areas) == 1 else ""
+        # A report on one area compares it with that area's figures, else the survey's.
+        one_area = len(filters.areas) == 1
+        benchmark_area = filters.areas[0] if one_area else survey_benchmark_area(survey)
 
     def pick(prefix: tuple) -> dict:
         merged: dict = {}
@@ -451,7 +454,32 @@ def labels(
                 )
             if chosen:
                 result[f"g.{key}.{group}"] = chosen
+        # Benchmark groups the survey does not ask ("Under 18" in an adults' survey) are
+        # named as the demographic bank names them, when the dimension is the bank's.
+        for choice in () if dimension.derived else _bank_choices().get(key, ()):
+            label = resolve_text(choice.label, language, "en").text
+            if label:
+                result.setdefault(f"g.{key}.{choice.name}", label)
     return result
+
+
+@cache
+def _bank_choices() -> dict[str, tuple]:
+    """Return the choices of each dimension of the demographic bank."""
+    return {
+        question.dimension: question.choices
+        for questions in DEMOGRAPHIC_BANK.values()
+        for question in questions
+        if question.dimension
+    }
+
+
+def survey_benchmark_area(survey: Survey) -> str:
+    """Return the area whose benchmarks describe the survey's population ("": the whole).
+
+    Staff choose it on the survey's analysis settings (``settings["benchmark_area"]``).
+    """
+    return str((survey.settings or {}).get("benchmark_area") or "")
 
 
 def benchmarks(session: Session, dimensions: Sequence[str], area: str) -> dict[str, dict[str, int]]:

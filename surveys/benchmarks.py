@@ -1,10 +1,17 @@
-"""Population benchmarks from a CSV file: validated whole, then stored in one go.
+"""Population benchmarks from a CSV file or staff corrections: validated whole, stored in one go.
 
 The file has the columns ``dimension,group,population`` and optionally
 ``area`` (blank or missing: the whole jurisdiction). Figures replace the ones
 stored earlier for the same dimension and area. A select-all-that-apply
 dimension may add a row with group ``total`` giving its population total,
 since its groups overlap and their populations add up to more.
+
+Benchmarks are shared by every survey (a Census table describes the area, not a
+survey); each survey picks the area whose figures describe its population
+(``Survey.settings["benchmark_area"]``). The command line (``engage benchmarks
+import``) and the staff pages read files with ``parse_benchmarks`` and store
+them with ``import_benchmarks``; corrections go through ``correct_benchmarks``.
+Every change writes an audit event with the old and new figures.
 """
 
 from __future__ import annotations
@@ -12,14 +19,18 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, delete
+from sqlmodel import Session, delete, select
 
+from surveys.audit import write_audit
 from surveys.messages import N_
 from surveys.models import PopulationBenchmark, utcnow
 
+# The group of a select-all-that-apply dimension's population total (see above).
+TOTAL = "total"
+AUDIT_ENTITY = "population_benchmarks"
 REQUIRED_COLUMNS = ("dimension", "group", "population")
 OPTIONAL_COLUMNS = ("area",)
 MAX_NAME_LENGTH = 100
@@ -127,6 +138,14 @@ def parse_benchmarks(data: bytes) -> list[BenchmarkRow]:
         rows.append(row)
     if not rows and not errors:
         errors.append(BenchmarkError(0, N_("The file has no figures, only a header.")))
+    by_table: dict[tuple[str, str], dict[str, BenchmarkRow]] = {}
+    for row in rows:
+        by_table.setdefault((row.dimension, row.area), {})[row.group] = row
+    for table in by_table.values():
+        total = table.get(TOTAL)
+        problem = total and _total_error({group: row.population for group, row in table.items()})
+        if problem:
+            errors.append(BenchmarkError(total.line, problem.message, problem.params))
     if errors:
         raise BenchmarkFileError(errors)
     return rows
@@ -156,6 +175,165 @@ def _check_row(record: dict[str, str], line: int) -> list[BenchmarkError]:
             )
         )
     return errors
+
+
+def _total_error(figures: Mapping[str, int]) -> BenchmarkError | None:
+    """Return the problem of a ``total`` smaller than one of its groups, if there is one."""
+    total = figures.get(TOTAL)
+    if total is None:
+        return None
+    for group, population in figures.items():
+        if group != TOTAL and population > total:
+            return BenchmarkError(
+                0,
+                N_(
+                    "The total (%(total)s) is smaller than the population of “%(group)s” "
+                    "(%(population)s)."
+                ),
+                {"total": total, "group": group, "population": population},
+            )
+    return None
+
+
+def check_figures(
+    dimension: str, area: str, values: Mapping[str, str], groups: Collection[str]
+) -> tuple[dict[str, int], dict[str, BenchmarkError]]:
+    """Read one table's figures as typed (blank: no figure), with the file's rules.
+
+    Returns the figures and the problems keyed by group (``""``: the whole table);
+    ``groups`` are the groups the table may have.
+    """
+    figures: dict[str, int] = {}
+    problems: dict[str, BenchmarkError] = {}
+    for group, value in values.items():
+        value = value.strip()
+        if group not in groups:
+            problems[group] = BenchmarkError(
+                0, N_("“%(group)s” is not a group of this dimension."), {"group": group}
+            )
+            continue
+        if not value:
+            continue
+        record = {"dimension": dimension, "group": group, "area": area, "population": value}
+        row_errors = _check_row(record, 0)
+        if row_errors:
+            problems[group] = row_errors[0]
+        else:
+            figures[group] = int(value)
+    if not problems:
+        total = _total_error(figures)
+        if total:
+            problems[TOTAL] = total
+    return figures, problems
+
+
+def stored_figures(session: Session, area: str | None = None) -> dict[tuple[str, str], dict]:
+    """Return the stored figures ``{(dimension, area): {group: population}}`` (of one area)."""
+    statement = select(PopulationBenchmark).order_by(
+        PopulationBenchmark.dimension, PopulationBenchmark.area, PopulationBenchmark.id
+    )
+    if area is not None:
+        statement = statement.where(PopulationBenchmark.area == area)
+    found: dict[tuple[str, str], dict] = {}
+    for row in session.exec(statement):
+        found.setdefault((row.dimension, row.area), {})[row.group] = row.population
+    return found
+
+
+def benchmark_sources(session: Session, area: str) -> dict[str, tuple[str | None, object]]:
+    """Return each dimension's source and import time in ``area`` (the latest row's)."""
+    found: dict[str, tuple[str | None, object]] = {}
+    statement = (
+        select(PopulationBenchmark)
+        .where(PopulationBenchmark.area == area)
+        .order_by(PopulationBenchmark.imported_at)
+    )
+    for row in session.exec(statement):
+        found[row.dimension] = (row.source, row.imported_at)
+    return found
+
+
+def benchmark_areas(session: Session) -> list[str]:
+    """Return the areas that have figures, the whole jurisdiction (``""``) first."""
+    areas = session.exec(select(PopulationBenchmark.area).distinct()).all()
+    return sorted(set(areas), key=lambda area: (area != "", area))
+
+
+def import_benchmarks(
+    session: Session, rows: Sequence[BenchmarkRow], source: str | None, user_id: int | None
+) -> int:
+    """Store a parsed file in place of the figures it covers, with one audit event; not committed.
+
+    Returns how many earlier figures were removed.
+    """
+    tables = list(dict.fromkeys((row.dimension, row.area) for row in rows))
+    before = stored_figures(session)
+    removed = replace_benchmarks(session, rows, source)
+    after: dict[tuple[str, str], dict] = {}
+    for row in rows:
+        after.setdefault((row.dimension, row.area), {})[row.group] = row.population
+    write_audit(
+        session,
+        user_id,
+        "benchmarks.import",
+        AUDIT_ENTITY,
+        "import",
+        None,
+        {"tables": [_table(key, before.get(key, {})) for key in tables]},
+        {"tables": [_table(key, after[key]) for key in tables]},
+        reason=source,
+    )
+    return removed
+
+
+def correct_benchmarks(
+    session: Session, dimension: str, area: str, figures: Mapping[str, int], user_id: int | None
+) -> bool:
+    """Replace one table's figures by checked ones (``check_figures``), audited; not committed.
+
+    Returns False, writing nothing, when the figures are the stored ones. Figures
+    keep the table's source; the audit trail says who corrected them.
+    """
+    before = stored_figures(session, area).get((dimension, area), {})
+    if dict(figures) == before:
+        return False
+    sources = [
+        source
+        for (source,) in session.execute(
+            select(PopulationBenchmark.source).where(
+                PopulationBenchmark.dimension == dimension, PopulationBenchmark.area == area
+            )
+        )
+        if source
+    ]
+    rows = [
+        BenchmarkRow(dimension, group, area, population, 0) for group, population in figures.items()
+    ]
+    if rows:
+        replace_benchmarks(session, rows, sources[0] if sources else None)
+    else:
+        session.exec(
+            delete(PopulationBenchmark).where(
+                PopulationBenchmark.dimension == dimension, PopulationBenchmark.area == area
+            )
+        )
+        session.flush()
+    write_audit(
+        session,
+        user_id,
+        "benchmarks.correct",
+        AUDIT_ENTITY,
+        dimension[:50],
+        None,
+        _table((dimension, area), before),
+        _table((dimension, area), dict(figures)),
+    )
+    return True
+
+
+def _table(key: tuple[str, str], figures: Mapping[str, int]) -> dict:
+    """Return one table's figures as the audit trail stores them."""
+    return {"dimension": key[0], "area": key[1], "figures": dict(figures)}
 
 
 def replace_benchmarks(

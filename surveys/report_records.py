@@ -75,7 +75,8 @@ class Options:
     intersections: bool = True
     weighting_dimensions: tuple[str, ...] = ()
     quotes_per_question: int = 3
-    benchmark_area: str | None = None  # None: the single filtered area, else ""
+    # None: the single filtered area, else the survey's settings' benchmark_area, else "".
+    benchmark_area: str | None = None
     language: str | None = None  # labels in this language (default: the survey's)
 
 
