@@ -133,6 +133,11 @@ def data_dictionary(
         "codes": {
             PREFER_NOT_TO_ANSWER: "The respondent chose not to answer.",
             "no_answer": "The respondent left the question unanswered (or did not see it).",
+            "not_asked": (
+                "representation.csv: a population benchmark group the survey does not ask (for "
+                "example under 18 in an adults' survey), with its population; it is left out "
+                "of the population shares."
+            ),
             "suppressed": (
                 "true when a figure is withheld under the disclosure policy below (survey "
                 "estimates: a group's answers when fewer than min_cell respondents gave them; "
