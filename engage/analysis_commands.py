@@ -122,8 +122,8 @@ def report_command(
     report_language: str | None,
 ) -> None:
     """Write a survey's equity and sentiment report as JSON, CSV or HTML."""
-    from analysis.render_html import render_html
     from analysis.report_formats import to_csv, to_json
+    from engage.exports.html_report import report_html
     from engage.survey_reports import survey_report, unknown_dimensions
     from surveys.aggregates import Filters
 
@@ -180,7 +180,7 @@ def report_command(
             elif output_format == "csv":
                 text = to_csv(report)
             else:
-                text = render_html(report, _)
+                text = report_html(report)
         write_output(text, output)
         if output:
             click.echo(_("Report written to %(file)s.", file=output), err=True)

@@ -14,7 +14,8 @@ from engage.charts.outcomes import outcome_figure
 from engage.charts.quotes import quotes_table
 from engage.charts.representation import representation_figure
 from engage.charts.sentiment import sentiment_figures
-from engage.charts.totals import totals_figures
+from engage.charts.totals import counts_figure, largest_summary, totals_figures
+from engage.charts.weighted import combined_tables, weighted_table
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,11 @@ class Dashboard:
     outcomes: list[Figure] = field(default_factory=list)
     sentiment: list[Figure] = field(default_factory=list)
     intersection: Figure | None = None
+    # Only in a complete report: every other pair of dimensions, weighting, the combined view.
+    other_intersections: list[Figure] = field(default_factory=list)
+    weighted: Table | None = None
+    combined_note: str | None = None
+    combined: list[Table] = field(default_factory=list)
     group_sessions: list[Table] = field(default_factory=list)
     quotes: Table | None = None
     dimensions: list[tuple[str, str]] = field(default_factory=list)
@@ -70,7 +76,9 @@ def build_dashboard(report: dict, view: View, *, complete: bool = False) -> Dash
     """Return the dashboard of a report dict for the chosen view.
 
     With ``complete`` (the one-file report) every question is broken down by
-    every dimension; otherwise only the chosen question and dimension are.
+    every dimension, comments by every dimension, every pair of dimensions is
+    crossed, and responses by area, weighted rates and the combined view are added
+    when the report has them; otherwise only the chosen question and dimension are.
     """
     settings = report["settings"]
     min_cell = settings["min_cell"]
@@ -108,16 +116,54 @@ def build_dashboard(report: dict, view: View, *, complete: bool = False) -> Dash
             dashboard.outcomes.append(outcome_figure(table, min_cell))
     for name, label in comment_questions:
         if complete or name == view.comments_question:
-            dashboard.sentiment.extend(
-                sentiment_figures(report, name, label, view.dimension, dimensions, min_cell)
-            )
+            chosen = [view.dimension, *(key for key, _label in dimensions if complete)]
+            for dimension in dict.fromkeys(chosen):
+                drawn = {figure.key for figure in dashboard.sentiment}
+                dashboard.sentiment.extend(
+                    figure
+                    for figure in sentiment_figures(
+                        report, name, label, dimension, dimensions, min_cell
+                    )
+                    if figure.key not in drawn
+                )
     if report["intersections"]:
         dashboard.intersection = intersection_figure(
             report["intersections"][0], report["representation"], min_cell, view.dimension
         )
+    if complete:
+        add_complete_parts(dashboard, report, min_cell)
     dashboard.group_sessions = group_session_tables(report)
     dashboard.quotes = quotes_table(report)
     return dashboard
+
+
+def add_complete_parts(dashboard: Dashboard, report: dict, min_cell: int) -> None:
+    """Add what only the complete report shows: areas, every pair, weighting, combined."""
+    by_area = report["totals"]["by_area"]
+    if by_area:
+
+        def area(group: str) -> str:
+            return next((row["label"] or group for row in by_area if row["group"] == group), group)
+
+        dashboard.totals.append(
+            counts_figure(
+                "by-area",
+                _("Responses by area"),
+                by_area,
+                {},
+                largest_summary(by_area, area, report["totals"]["respondents"]),
+                min_cell,
+                _("Area"),
+            )
+        )
+    dashboard.other_intersections = [
+        intersection_figure(table, report["representation"], min_cell)
+        for table in report["intersections"][1:]
+    ]
+    dashboard.weighted = weighted_table(report)
+    if report["combined"]:
+        dashboard.combined_note = _(report["combined"]["label"])
+        dashboard.combined = combined_tables(report)
 
 
 def settle_view(

@@ -13,11 +13,12 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from engage import analysis_commands, db
+from engage.exports.html_report import report_html
 from engage.exports.open_data import open_data_files, write_open_data
 from engage.exports.report_tables import report_xlsx
 from engage.exports.responses import responses_csv, responses_xlsx
 from engage.labels import CHANNEL_NAMES
-from engage.reports.downloads import full_report, standalone_html
+from engage.reports.downloads import full_report
 from surveys.store import survey_by_slug
 
 
@@ -59,6 +60,8 @@ def export_command(
             db.Session(db.engine(), expire_on_commit=False) as session,
         ):
             g.db_session = session
+            # Reports and files are in the terminal's language, like the messages.
+            g.interface_language = analysis_commands.terminal_language()
             survey = survey_by_slug(session, slug)
             if survey is None:
                 raise click.ClickException(_("No survey has the address “%(slug)s”.", slug=slug))
@@ -87,7 +90,7 @@ def export_command(
             elif what == "tables":
                 content = report_xlsx(full_report(survey))
             else:
-                content = standalone_html(survey, full_report(survey)).encode("utf-8")
+                content = report_html(full_report(survey)).encode("utf-8")
             write_file(content, target)
             click.echo(_("Wrote %(file)s.", file=str(target)))
 

@@ -4,23 +4,21 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import Response, abort, current_app, flash, redirect, url_for
 from flask_babel import gettext as _
 
 from engage import db, report_cache
 from engage.auth import role_required
-from engage.charts.dashboard import View, build_dashboard, report_values
-from engage.exports.html_report import inline_assets
+from engage.exports.html_report import report_html
 from engage.exports.open_data import open_data_files, zip_bytes
 from engage.exports.report_tables import report_xlsx
 from engage.exports.responses import responses_csv, responses_xlsx
 from engage.labels import CHANNEL_NAMES
 from engage.loading import survey_or_404
 from engage.reports.blueprint import bp
-from engage.reports.dashboard import STAFF_ROLES, interface_tag, report_helpers
+from engage.reports.dashboard import STAFF_ROLES, interface_tag
 from engage.reports.forms import filter_form
 from surveys.aggregates import Filters
-from surveys.languages import text_direction
 from surveys.models import Survey
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -111,7 +109,7 @@ def download(slug: str, what: str, extension: str):
         return attachment(report_xlsx(report), XLSX, filename)
     if extension == "json":
         return attachment(to_json(report), "application/json", filename)
-    return attachment(standalone_html(survey, report), "text/html; charset=utf-8", filename)
+    return attachment(report_html(report), "text/html; charset=utf-8", filename)
 
 
 def streamed_responses_csv(engine, survey_id: int, filters: Filters):
@@ -119,20 +117,6 @@ def streamed_responses_csv(engine, survey_id: int, filters: Filters):
     with db.Session(engine) as session:
         survey = session.get(Survey, survey_id)
         yield from responses_csv(session, survey, filters)
-
-
-def standalone_html(survey: Survey, report) -> str:
-    """Return the report as one HTML file that opens offline (plotly.js inlined)."""
-    board = build_dashboard(report_values(report), View(), complete=True)
-    return render_template(
-        "reports/standalone.html",
-        survey=survey,
-        board=board,
-        title=report.survey.get("title") or survey.slug,
-        assets=inline_assets(),
-        interface_direction=text_direction(interface_tag()),
-        **report_helpers(),
-    )
 
 
 def open_data_zip(survey: Survey) -> bytes:

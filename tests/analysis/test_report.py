@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 from scipy.optimize import linprog
 
-from analysis.render_html import render_html
 from analysis.report import ReportSettings, build_report, report_dict
 from analysis.report_formats import to_csv, to_json
 from analysis.weighting import rake_cells
@@ -452,14 +451,13 @@ def test_minimum_cell_and_thresholds_are_printed_in_every_format():
 
     as_json = json.loads(to_json(report))
     rows = list(csv.DictReader(io.StringIO(to_csv(report))))
-    html = render_html(report)
 
     assert as_json["settings"]["min_cell"] == 5
     assert as_json["settings"]["under_representation_below"] == 0.7
     settings_rows = {row["label"]: row["value"] for row in rows if row["table"] == "settings"}
     assert settings_rows["min_cell"] == "5"
     assert settings_rows["over_representation_above"] == "1.2"
-    assert "at least 5 respondents in the group answered" in html
+    # The HTML rendering is engage's: tests/engage/test_html_report.py.
 
 
 # -- multi-select dimensions ----------------------------------------------------------
@@ -668,15 +666,3 @@ def test_csv_names_each_row_s_table_and_neutralises_formulas():
     assert {"settings", "totals", "representation"} <= {row["table"] for row in rows}
     groups = [row["group"] for row in rows if row["table"] == "representation"]
     assert "'=cmd" in groups and "=cmd" not in groups
-
-
-def test_html_is_self_contained_and_says_suppressed_in_words():
-    data = data_from({"young": 4, "middle": 50, "old": 200})
-
-    html = render_html(build_report(data, COUNTS))
-
-    assert html.startswith("<!doctype html>")
-    assert '<html lang="en" dir="ltr">' in html
-    assert "<script" not in html and "<style" not in html and "http" not in html
-    assert "suppressed" in html
-    assert '<th scope="col">' in html and "<caption>" in html

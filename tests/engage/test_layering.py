@@ -31,7 +31,7 @@ def test_surveys_and_analysis_do_not_import_flask():
 def test_analysis_reads_plain_records_without_a_database_library():
     program = (
         "import sys\n"
-        "import analysis.report, analysis.report_formats, analysis.render_html\n"
+        "import analysis.report, analysis.report_formats\n"
         "import analysis.weighting, analysis.sentiment, analysis.stats\n"
         "loaded = {m.split('.')[0] for m in sys.modules}\n"
         "print(','.join(sorted(loaded & {'sqlalchemy', 'sqlmodel'})))\n"
