@@ -164,7 +164,9 @@ def test_a_brand_new_survey_without_responses_or_dimensions_answers(client, logi
     assert reply.status_code == 200
     shown = words(reply)
     assert "0 respondents" in shown
+    assert "There are no groups to compare yet" in shown
     assert "Choose two different dimensions" not in shown
     assert 'class="flash"' not in reply.get_data(as_text=True)
+    assert 'id="view-question"' not in reply.get_data(as_text=True)  # no empty choice
     for name in DOWNLOADS:
         check_download(client.get(f"/reports/{NEW}/download/{name}"), name)
