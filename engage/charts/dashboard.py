@@ -180,9 +180,12 @@ def settle_view(
 
     def pick(chosen: str | None, options: list[str], fallback: str | None) -> str | None:
         if chosen and chosen not in options:
-            notices.append(
-                _("“%(name)s” is not part of this report; showing another.", name=chosen)
-            )
+            # Said only when another is shown: a filter that leaves no comments hides the
+            # comment section, and there is nothing to say about a choice it drops.
+            if options:
+                notices.append(
+                    _("“%(name)s” is not part of this report; showing another.", name=chosen)
+                )
             chosen = None
         return chosen or fallback
 

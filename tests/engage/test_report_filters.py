@@ -143,6 +143,17 @@ def test_a_filter_nobody_matches_says_so_and_tests_nothing(client, login_as, sur
     assert "Differs: No" not in shown and "Not tested: nobody in any group answered." in shown
 
 
+def test_a_view_the_filter_leaves_nothing_to_show_for_is_dropped_without_a_notice(
+    client, login_as, surveys
+):
+    login_as("staff")
+
+    shown = words(client.get(f"/reports/{SLUG}/?start=2099-01-01&comments_question=why"))
+
+    assert "not part of this report" not in shown
+    assert "not part of this report" in words(client.get(f"/reports/{SLUG}/?question=nonsense"))
+
+
 def test_a_last_day_before_the_first_is_explained_not_an_error(client, login_as, surveys):
     login_as("staff")
     query = "start=2025-06-05&end=2025-06-01"
