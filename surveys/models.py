@@ -76,6 +76,27 @@ class User(SQLModel, table=True):
     role: str = Field(max_length=20)
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
+    # Bumped by sign-out, a password, role or activity change: older sessions end.
+    session_version: int = Field(default=0)
+    last_sign_in_at: datetime | None = None
+    # Staff an admin restricts see only their assigned surveys (brokers always do).
+    restricted: bool = False
+    # A one-time set-password link: the SHA-256 of its token and when it expires.
+    password_token_hash: str | None = Field(default=None, max_length=64)
+    password_token_expires: datetime | None = None
+    # The OpenID Connect subject (issuer and sub) of an account that signs in with SSO.
+    sso_subject: str | None = Field(default=None, max_length=500, unique=True)
+
+
+class SurveyAssignment(SQLModel, table=True):
+    """A survey a broker (or a restricted staff member) may see and act on."""
+
+    __tablename__ = "survey_assignments"
+
+    survey_id: int = Field(foreign_key="surveys.id", primary_key=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="users.id", primary_key=True, ondelete="CASCADE")
+    assigned_at: datetime = Field(default_factory=utcnow)
+    assigned_by_id: int | None = Field(default=None, foreign_key="users.id")
 
 
 class Survey(SQLModel, table=True):
