@@ -20,6 +20,7 @@ from surveys.models import (
     RESPONSE_SUBMITTED,
     RESPONSE_VERIFIED,
 )
+from surveys.questions import QuestionType, question_type
 
 bp = Blueprint("intake", __name__, url_prefix="/intake")
 
@@ -65,6 +66,12 @@ def lang_attrs(resolved: ResolvedText, language: str) -> str:
     if not resolved.text or normalize_tag(resolved.language) == normalize_tag(language):
         return Markup("")
     return Markup(f' lang="{escape(resolved.language)}" dir="{text_direction(resolved.language)}"')
+
+
+@bp.app_template_filter("question_type")
+def question_type_of(question) -> QuestionType:
+    """Return a question's type, which the paper form and entry screen ask what to draw."""
+    return question_type(question.kind)
 
 
 @bp.context_processor
