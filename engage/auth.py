@@ -1,6 +1,16 @@
-"""Accounts: login and logout pages, Flask-Login wiring, role checks, user creation."""
+"""Accounts: login and logout pages, Flask-Login wiring, role checks, user creation.
 
+Signing in is limited per account and per address (failures only), and an unknown email
+costs the same password hash as a wrong password, so neither timing nor answers tell
+whether an account exists. The session cookie carries the account's ``session_version``
+(bumped by sign-out and account changes) and the session's clock, checked on every
+request: idle timeout and absolute lifetime are settings. Sign-ins, failures and
+sign-outs are audited.
+"""
+
+import time
 from functools import wraps
+from urllib.parse import unquote, urlsplit
 
 from flask import (
     Blueprint,
@@ -8,13 +18,16 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_limiter.errors import RateLimitExceeded
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFProtect
@@ -24,7 +37,9 @@ from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from engage import db
-from surveys.models import ROLE_ADMIN, ROLE_BROKER, ROLE_STAFF, ROLES, User
+from engage.limits import limiter
+from surveys.audit import write_audit
+from surveys.models import ROLE_ADMIN, ROLE_BROKER, ROLE_STAFF, ROLES, User, utcnow
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 login_manager = LoginManager()
@@ -33,6 +48,19 @@ csrf = CSRFProtect()
 # A deliberately slow hash (scrypt) so that a stolen table resists guessing.
 PASSWORD_METHOD = "scrypt"
 MIN_PASSWORD_LENGTH = 10
+
+# Kept in the session cookie at sign-in and checked on every request.
+SESSION_VERSION_KEY = "account_version"
+SIGNED_IN_AT_KEY = "signed_in_at"
+SEEN_AT_KEY = "seen_at"
+# How often the idle clock in the cookie is moved on (seconds): not on every request.
+SEEN_AT_STEP = 60
+
+# Audit actions of signing in and out (entity "user").
+AUDIT_SIGN_IN = "sign_in"
+AUDIT_SIGN_IN_FAILED = "sign_in_failed"
+AUDIT_SIGN_IN_LIMITED = "sign_in_limited"
+AUDIT_SIGN_OUT = "sign_out"
 
 
 ROLE_NAMES = {
@@ -64,6 +92,7 @@ class LoginUser:
         self.email = user.email
         self.name = user.name
         self.role = user.role
+        self.restricted = user.restricted
         self.is_active = user.active
 
     def get_id(self) -> str:
@@ -111,10 +140,33 @@ def create_user(session: Session, email: str, role: str, password: str, name: st
     return user
 
 
+_dummy_hashes: dict[str, str] = {}
+
+
+def dummy_password_hash() -> str:
+    """Return a hash of no one's password, made with the current method (once per method)."""
+    if PASSWORD_METHOD not in _dummy_hashes:
+        _dummy_hashes[PASSWORD_METHOD] = generate_password_hash(
+            "no account has this password", method=PASSWORD_METHOD
+        )
+    return _dummy_hashes[PASSWORD_METHOD]
+
+
+def find_user(session: Session, email: str) -> User | None:
+    """Return the account with this email (any case, spaces around ignored), or None."""
+    return session.exec(select(User).where(User.email == email.strip().lower())).first()
+
+
 def authenticate(session: Session, email: str, password: str) -> User | None:
-    """Return the active user with these credentials, or None."""
-    user = session.exec(select(User).where(User.email == email.strip().lower())).first()
-    if user and user.active and check_password_hash(user.password_hash, password):
+    """Return the active user with these credentials, or None.
+
+    The password is hashed whether or not the account exists or is active, so the
+    answer takes as long for an unknown email as for a wrong password.
+    """
+    user = find_user(session, email)
+    stored = user.password_hash if user else dummy_password_hash()
+    matches = check_password_hash(stored, password)
+    if user and user.active and matches:
         return user
     return None
 
@@ -137,38 +189,155 @@ def role_required(*roles: str):
 
 @login_manager.user_loader
 def load_user(user_id: str) -> LoginUser | None:
-    """Load the signed-in user from the session cookie's id."""
+    """Load the signed-in user from the session cookie's id, if that session is still current."""
     if not user_id.isdigit():
         return None
     user = db.get_session().get(User, int(user_id))
-    return LoginUser(user) if user and user.active else None
+    if user is None or not user.active or not session_is_current(user):
+        return None
+    return LoginUser(user)
+
+
+def start_session(user: User) -> None:
+    """Sign ``user`` in on this browser: their session version and this session's clock."""
+    login_user(LoginUser(user))
+    now = time.time()
+    session[SESSION_VERSION_KEY] = user.session_version
+    session[SIGNED_IN_AT_KEY] = now
+    session[SEEN_AT_KEY] = now
+    session.permanent = True  # the cookie itself expires with the absolute lifetime
+
+
+def session_is_current(user: User) -> bool:
+    """Return whether this browser's session of ``user`` is neither ended nor timed out."""
+    config = current_app.config
+    now = time.time()
+    signed_in_at = session.get(SIGNED_IN_AT_KEY)
+    seen_at = session.get(SEEN_AT_KEY)
+    if session.get(SESSION_VERSION_KEY) != user.session_version:
+        return False  # signed out elsewhere, or the password, role or activity changed
+    if not isinstance(signed_in_at, int | float) or not isinstance(seen_at, int | float):
+        return False
+    if now - signed_in_at > config["SESSION_LIFETIME_HOURS"] * 3600:
+        return False
+    if now - seen_at > config["SESSION_IDLE_MINUTES"] * 60:
+        return False
+    if now - seen_at > SEEN_AT_STEP:
+        session[SEEN_AT_KEY] = now
+    return True
+
+
+# Characters a browser drops or reads as a slash, which turn "/\t/host" into "//host".
+_UNSAFE_IN_NEXT = frozenset("\\") | {chr(code) for code in (*range(32), 127)}
 
 
 def safe_next(target: str | None) -> str | None:
-    """Return ``target`` only when it is a path on this site (no open redirects)."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return None
+    """Return ``target`` only when it is a path on this site (no open redirects).
+
+    Refused: anything not starting with one "/", scheme-relative "//host", backslashes,
+    control characters (browsers drop tabs and newlines: "/\t/host" is "//host"), and
+    the same tricks percent-encoded ("/%2F/host", "/%5Chost", "/%09/host").
+    """
+    if not target:
+        return None
+    decoded = target
+    for _round in range(3):  # a doubly encoded "%252F" is still refused
+        if not decoded.startswith("/") or decoded.startswith("//"):
+            return None
+        if any(char in _UNSAFE_IN_NEXT for char in decoded):
+            return None
+        parts = urlsplit(decoded)
+        if parts.scheme or parts.netloc:
+            return None
+        decoded = unquote(decoded)
+    return target
+
+
+def failed_sign_ins_per_address() -> str:
+    """Return the configured limit of failed sign-ins from one address."""
+    return current_app.config["SIGN_IN_FAILURES_PER_ADDRESS"]
+
+
+def failed_sign_ins_per_account() -> str:
+    """Return the configured limit of failed sign-ins to one account (known or not)."""
+    return current_app.config["SIGN_IN_FAILURES_PER_ACCOUNT"]
+
+
+def account_key() -> str:
+    """Key the per-account limit by the email typed, the same for unknown ones."""
+    return "account:" + request.form.get("email", "").strip().lower()[:254]
+
+
+def sign_in_failed(_response) -> bool:
+    """Count only failed sign-ins against the limits."""
+    return bool(g.get("sign_in_failed"))
+
+
+def audit_sign_in(action: str, user: User | None, email: str = "") -> None:
+    """Record a sign-in, failure or sign-out with the address it came from; commits.
+
+    The event's user is who acted: the account for a sign-in or sign-out, no one for a
+    failure (the account tried, when it exists, is the event's entity; else the email).
+    """
+    session_ = db.get_session()
+    new = {"address": request.remote_addr or ""}
+    if user is None:
+        new["email"] = email.strip().lower()[:254]
+    actor = user.id if user and action in (AUDIT_SIGN_IN, AUDIT_SIGN_OUT) else None
+    entity_id = str(user.id) if user else ""
+    write_audit(session_, actor, action, "user", entity_id, None, {}, new)
+    session_.commit()
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(failed_sign_ins_per_address, methods=["POST"], deduct_when=sign_in_failed)
+@limiter.limit(
+    failed_sign_ins_per_account, key_func=account_key, methods=["POST"], deduct_when=sign_in_failed
+)
 def login():
     """Show the sign-in form and sign the user in."""
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(db.get_session(), form.email.data, form.password.data)
+        session_ = db.get_session()
+        user = authenticate(session_, form.email.data, form.password.data)
         if user:
-            login_user(LoginUser(user))
+            start_session(user)
+            user.last_sign_in_at = utcnow()
+            session_.add(user)
+            audit_sign_in(AUDIT_SIGN_IN, user)
             return redirect(safe_next(request.args.get("next")) or url_for("auth.home"))
+        g.sign_in_failed = True
+        audit_sign_in(AUDIT_SIGN_IN_FAILED, find_user(session_, form.email.data), form.email.data)
         form.password.errors.append(_("The email or password is not right."))
     return render_template("auth/login.html", form=form)
 
 
+@bp.errorhandler(RateLimitExceeded)
+def too_many_failed_sign_ins(_error):
+    """Refuse to check more passwords for a while; the same answer for every email."""
+    email = request.form.get("email", "")
+    audit_sign_in(AUDIT_SIGN_IN_LIMITED, find_user(db.get_session(), email), email)
+    form = LoginForm()
+    form.password.errors = [
+        _(
+            "Too many failed sign-ins for this account or from this connection. "
+            "Please wait a few minutes and try again."
+        )
+    ]
+    return render_template("auth/login.html", form=form), 429
+
+
 @bp.post("/logout")
 def logout():
-    """Sign the user out."""
+    """Sign the user out and end every other session of the account."""
     form = LogoutForm()
     if form.validate_on_submit():
+        if current_user.is_authenticated:
+            session_ = db.get_session()
+            user = session_.get(User, current_user.id)
+            user.session_version += 1
+            session_.add(user)
+            audit_sign_in(AUDIT_SIGN_OUT, user)
         logout_user()
         flash(_("You are signed out."))
     return redirect(url_for("auth.login"))

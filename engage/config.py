@@ -3,6 +3,7 @@
 import os
 import secrets
 import time
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
@@ -28,6 +29,21 @@ DEFAULTS = {
     "PROXY_COUNT": 0,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
+    # A staff session ends after this long without a request, and this long after sign-in.
+    "SESSION_IDLE_MINUTES": 30,
+    "SESSION_LIFETIME_HOURS": 12,
+    # Failed sign-ins allowed per account (any email typed) and per address, then 429.
+    "SIGN_IN_FAILURES_PER_ACCOUNT": "10 per 15 minutes",
+    "SIGN_IN_FAILURES_PER_ADDRESS": "30 per 15 minutes",
+    # Served over HTTPS: Secure cookies and HSTS on every response. Behind a trusted proxy
+    # (PROXY_COUNT) a request it marks X-Forwarded-Proto: https gets them without this.
+    "HTTPS": False,
+    "HSTS_SECONDS": 31536000,
+    # XLSForm uploads: refused with a clear message beyond these sizes.
+    "XLSFORM_MAX_BYTES": 2 * 1024 * 1024,
+    "XLSFORM_MAX_SHEETS": 10,
+    "XLSFORM_MAX_ROWS": 5000,
+    "XLSFORM_MAX_QUESTIONS": 500,
     "WTF_CSRF_TIME_LIMIT": None,
 }
 
@@ -54,6 +70,8 @@ def load(app: Flask, test_config: dict | None) -> None:
         app.config["DATABASE_URL"] = f"sqlite:///{database}"
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
+    # The session cookie lives no longer than a session may (Flask's default is 31 days).
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=app.config["SESSION_LIFETIME_HOURS"])
 
 
 def instance_secret_key(instance: Path) -> str:
