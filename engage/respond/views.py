@@ -94,6 +94,8 @@ def survey(slug: str):
         return visit.render()
 
     visit = posted_visit(slug)
+    # Judged before a missing token is replaced: a fresh one would pass its own check.
+    token_is_valid = form_token_is_valid(visit.token, slug)
     if not visit.token:
         visit.token = new_form_token(slug)
     action = request.form.get(ACTION_FIELD, ACTION_NEXT)
@@ -128,7 +130,7 @@ def survey(slug: str):
         )
         on_page = visit.page_names()
         return visit.render({name: errors[name] for name in errors if name in on_page})
-    if not form_token_is_valid(visit.token, slug):
+    if not token_is_valid:
         visit.token = new_form_token(slug)
         return visit.render(
             problem=_(

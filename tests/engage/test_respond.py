@@ -559,6 +559,27 @@ def test_token_from_another_browser_session_stores_nothing_and_keeps_answers(
     assert resent.status_code == 303 and count(session, Response) == 1
 
 
+@pytest.mark.parametrize("token", ["", "forged.signature", "no-dot"])
+def test_a_post_without_a_valid_token_stores_nothing_and_keeps_answers(app, session, parks, token):
+    # What another web site can make its visitors' browsers send: no cookie, no real token.
+    stranger = app.test_client()
+    response = post(stranger, token, 1, "send", visited="yes", rating="4", age="30")
+    assert response.status_code == 200
+    assert "not sent yet" in page_text(response)
+    assert 'value="30"' in response.get_data(as_text=True)
+    assert count(session, Response) == 0
+    resent = post(stranger, form_token(response), 1, "send", visited="yes", rating="4", age="30")
+    assert resent.status_code == 303 and count(session, Response) == 1
+
+
+def test_a_token_for_another_survey_stores_nothing(client, session, parks):
+    make_survey(session, slug="roads")
+    token = form_token(client.get("/s/roads"))
+    response = post(client, token, 1, "send", visited="yes", rating="4", age="30")
+    assert "not sent yet" in page_text(response)
+    assert count(session, Response) == 0
+
+
 def test_next_on_what_became_the_last_page_asks_to_send(client, session, parks):
     token = form_token(client.get("/s/parks"))
     response = post(client, token, 1, "next", visited="yes", rating="4", age="30")
