@@ -162,7 +162,8 @@ def add_complete_parts(dashboard: Dashboard, report: dict, min_cell: int) -> Non
     ]
     dashboard.weighted = weighted_table(report)
     if report["combined"]:
-        dashboard.combined_note = _(report["combined"]["label"])
+        note = report["combined"]["label"]  # an N_ message of analysis.report
+        dashboard.combined_note = _(note)
         dashboard.combined = combined_tables(report)
 
 
