@@ -1,4 +1,4 @@
-"""HTTP security headers: a strict content security policy and friends; HTTPS cookies and HSTS.
+"""HTTP security headers, HTTPS cookies and HSTS, and the refusal of control characters.
 
 Written by hand rather than with Flask-Talisman: the policy below is the whole of what
 Talisman would configure, and Talisman decides ``Secure`` cookies once per app
@@ -6,8 +6,14 @@ Talisman would configure, and Talisman decides ``Secure`` cookies once per app
 reports per request (``PROXY_COUNT`` and ``X-Forwarded-Proto: https``).
 """
 
+import re
+
 from flask import Flask, current_app, has_request_context, request
+from flask import Request as FlaskRequest
 from flask.sessions import SecureCookieSessionInterface
+from flask_babel import lazy_gettext as _l
+
+from engage.errors import render_error
 
 # No inline script or style anywhere, and nothing from another host (no CDN, fonts, analytics).
 CONTENT_SECURITY_POLICY = (
@@ -21,6 +27,51 @@ PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
     "microphone=(), payment=(), usb=()"
 )
+
+
+# NUL and the other C0 controls and DEL: no one types them, PostgreSQL refuses NUL in text
+# (a 500 instead of an answer) and XLSX cannot hold most of them. Form values keep the tab
+# and line breaks a text area sends; addresses and their query strings keep nothing.
+CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_IN_ADDRESS = re.compile(r"[\x00-\x1f\x7f]")
+
+CONTROL_CHARACTERS_MESSAGE = _l(
+    "What you sent contains invisible control characters that we do not accept. "
+    "Please remove them (retyping the text usually does) and try again."
+)
+
+
+class ControlCharactersError(Exception):
+    """A request's address, query string or form holds a control character."""
+
+
+def refuse_control_characters(pattern: re.Pattern, *texts: str) -> None:
+    """Raise ``ControlCharactersError`` (answered 400) when any of ``texts`` holds one."""
+    if any(text and pattern.search(text) for text in texts):
+        raise ControlCharactersError
+
+
+class Request(FlaskRequest):
+    """Flask's request, checking the form for control characters whenever it is read.
+
+    Checked when the body is parsed (by CSRF protection or the view), not before every
+    view: upload views raise the body limit first and only then read the form.
+    """
+
+    def _load_form_data(self) -> None:
+        super()._load_form_data()
+        for key, values in self.form.lists():
+            refuse_control_characters(CONTROL_IN_ADDRESS, key)
+            refuse_control_characters(CONTROL_IN_TEXT, *values)
+        for key, upload in self.files.items(multi=True):
+            refuse_control_characters(CONTROL_IN_ADDRESS, key, upload.filename or "")
+
+
+def check_address() -> None:
+    """Refuse a path or query string holding a control character, before any view runs."""
+    refuse_control_characters(CONTROL_IN_ADDRESS, request.path)
+    for key, values in request.args.lists():
+        refuse_control_characters(CONTROL_IN_ADDRESS, key, *values)
 
 
 def served_over_https() -> bool:
@@ -40,8 +91,14 @@ class SessionInterface(SecureCookieSessionInterface):
 
 
 def init_app(app: Flask) -> None:
-    """Add the security headers to every response and mark cookies Secure over HTTPS."""
+    """Add the security headers, mark cookies Secure over HTTPS, refuse control characters."""
     app.session_interface = SessionInterface()
+    app.request_class = Request
+    app.before_request(check_address)
+
+    @app.errorhandler(ControlCharactersError)
+    def control_characters(_error):
+        return render_error(400, CONTROL_CHARACTERS_MESSAGE)
 
     @app.after_request
     def add_security_headers(response):

@@ -165,9 +165,12 @@ def entries(slug: str):
     query = visible_entries(survey)
     if status in RESPONSE_STATUSES:
         query = query.where(Response.status == status)
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = request.args.get("page", 1, type=int)
     session = db.get_session()
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    if not 1 <= page <= pages:
+        abort(404)  # also keeps a 30-digit page number out of the query's OFFSET
     rows = session.exec(
         query.order_by(Response.submitted_at.desc(), Response.id.desc())
         .offset((page - 1) * PAGE_SIZE)
@@ -182,7 +185,7 @@ def entries(slug: str):
         status=status,
         statuses=RESPONSE_STATUSES,
         page=page,
-        pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
+        pages=pages,
         total=total,
     )
 
