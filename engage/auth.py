@@ -201,11 +201,14 @@ def load_user(user_id: str) -> LoginUser | None:
 def start_session(user: User) -> None:
     """Sign ``user`` in on this browser: their session version and this session's clock."""
     login_user(LoginUser(user))
-    now = time.time()
-    session[SESSION_VERSION_KEY] = user.session_version
-    session[SIGNED_IN_AT_KEY] = now
-    session[SEEN_AT_KEY] = now
+    session.update(session_marks(user))
     session.permanent = True  # the cookie itself expires with the absolute lifetime
+
+
+def session_marks(user: User) -> dict:
+    """Return what a new session of ``user`` keeps: session version, sign-in and seen times."""
+    now = time.time()
+    return {SESSION_VERSION_KEY: user.session_version, SIGNED_IN_AT_KEY: now, SEEN_AT_KEY: now}
 
 
 def session_is_current(user: User) -> bool:

@@ -39,12 +39,13 @@ with warnings), ``writer`` (export).
 """
 
 from surveys.xlsform.importer import ImportResult, ImportWarning, read_xlsform
-from surveys.xlsform.reader import XLSFormError
+from surveys.xlsform.reader import WorkbookLimits, XLSFormError
 from surveys.xlsform.writer import write_xlsform
 
 __all__ = [
     "ImportResult",
     "ImportWarning",
+    "WorkbookLimits",
     "XLSFormError",
     "read_xlsform",
     "write_xlsform",

@@ -19,6 +19,7 @@ from surveys.xlsform.question_types import FAVOURABLE_COLUMN
 from surveys.xlsform.reader import (
     Row,
     Sheet,
+    WorkbookLimits,
     XLSFormError,
     read_workbook,
     workbook_name,
@@ -52,10 +53,12 @@ class ImportResult:
     warnings: tuple[ImportWarning, ...] = ()
 
 
-def read_xlsform(source: str | Path | IO[bytes], slug: str | None = None) -> ImportResult:
+def read_xlsform(
+    source: str | Path | IO[bytes], slug: str | None = None, limits: WorkbookLimits | None = None
+) -> ImportResult:
     """Import an XLSForm workbook (path or binary file); ``slug`` overrides the form's own."""
     file_name = workbook_name(source)
-    sheets = read_workbook(source, file_name)
+    sheets = read_workbook(source, file_name, limits)
     return Importer(sheets, file_name, slug).run()
 
 

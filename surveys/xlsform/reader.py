@@ -14,6 +14,9 @@ from typing import IO
 
 import openpyxl
 
+from surveys.formula_guard import restore
+from surveys.messages import N_
+
 # Spreadsheets often claim a million formatted rows; a run this long ends the sheet.
 BLANK_ROWS_ENDING_A_SHEET = 50
 _YES = {"yes", "true", "true()", "1"}
@@ -30,6 +33,14 @@ class XLSFormError(Exception):
         self.message = message
         self.params = params or {}
         super().__init__(message % self.params if params else message)
+
+
+@dataclass(frozen=True)
+class WorkbookLimits:
+    """The most sheets, and rows in any sheet, a workbook may have (None: no limit)."""
+
+    max_sheets: int | None = None
+    max_rows: int | None = None
 
 
 @dataclass(frozen=True)
@@ -73,8 +84,11 @@ def workbook_name(source: str | Path | IO[bytes]) -> str:
     return Path(name).name if isinstance(name, str) else ""
 
 
-def read_workbook(source: str | Path | IO[bytes], file_name: str) -> dict[str, Sheet]:
-    """Read every sheet into plain data, keyed by lower-case sheet name."""
+def read_workbook(
+    source: str | Path | IO[bytes], file_name: str, limits: WorkbookLimits | None = None
+) -> dict[str, Sheet]:
+    """Read every sheet into plain data, keyed by lower-case sheet name, within ``limits``."""
+    limits = limits or WorkbookLimits()
     shown_name = f"'{file_name}'" if file_name else "the file"
     if file_name.lower().endswith(".xls"):
         raise XLSFormError(
@@ -86,9 +100,18 @@ def read_workbook(source: str | Path | IO[bytes], file_name: str) -> dict[str, S
             warnings.simplefilter("ignore", UserWarning)
             workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
             try:
-                sheets = [_read_sheet(worksheet) for worksheet in workbook.worksheets]
+                if limits.max_sheets and len(workbook.worksheets) > limits.max_sheets:
+                    raise XLSFormError(
+                        N_("The file has %(sheets)s sheets; at most %(limit)s are accepted."),
+                        {"sheets": len(workbook.worksheets), "limit": limits.max_sheets},
+                    )
+                sheets = [
+                    _read_sheet(worksheet, limits.max_rows) for worksheet in workbook.worksheets
+                ]
             finally:
                 workbook.close()
+    except XLSFormError:
+        raise
     except FileNotFoundError:
         raise XLSFormError(f"{shown_name} was not found") from None
     except Exception as error:
@@ -100,7 +123,7 @@ def read_workbook(source: str | Path | IO[bytes], file_name: str) -> dict[str, S
     return {sheet.title.strip().lower(): sheet for sheet in reversed(sheets)}
 
 
-def _read_sheet(worksheet) -> Sheet:
+def _read_sheet(worksheet, max_rows: int | None = None) -> Sheet:
     """Read one read-only worksheet, stopping after a long run of blank rows."""
     # The stored dimensions are often wrong (a million rows), so read what is there.
     worksheet.reset_dimensions()
@@ -126,6 +149,11 @@ def _read_sheet(worksheet) -> Sheet:
                 continue
             blank_run = 0
             rows.append(Row(number, cells))
+            if max_rows and len(rows) > max_rows:
+                raise XLSFormError(
+                    N_("The sheet “%(sheet)s” has more than %(limit)s rows; it is not accepted."),
+                    {"sheet": worksheet.title, "limit": max_rows},
+                )
     return Sheet(worksheet.title, columns, tuple(rows))
 
 
@@ -137,7 +165,7 @@ def _cell_text(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return restore(str(value).strip())  # the apostrophe Engage's export puts before "=..."
 
 
 def _parse_header(header: str) -> Column:

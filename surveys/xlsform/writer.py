@@ -13,19 +13,35 @@ from surveys.definition import (
     QuestionDefinition,
     SurveyDefinition,
 )
+from surveys.formula_guard import neutralise
 from surveys.questions import FAVOURABLE_SETTING, PREFER_NOT_LABELS, question_type
 from surveys.xlsform.expressions import constraint_expression, relevant_expression
 from surveys.xlsform.language_columns import language_header
 from surveys.xlsform.question_types import FAVOURABLE_COLUMN, NO_FAVOURABLE, default_labels
 
 
+class _GuardedSheet:
+    """A worksheet whose every appended cell passes the formula guard (labels are staff text)."""
+
+    def __init__(self, worksheet) -> None:
+        self.worksheet = worksheet
+
+    def append(self, row: list) -> None:
+        """Append ``row`` with formula-like text neutralised."""
+        self.worksheet.append([neutralise(value) for value in row])
+
+
 def write_xlsform(definition: SurveyDefinition, target: str | Path | IO[bytes]) -> None:
-    """Write ``definition`` as an XLSForm workbook with survey, choices and settings sheets."""
+    """Write ``definition`` as an XLSForm workbook with survey, choices and settings sheets.
+
+    Every cell passes ``surveys.formula_guard.neutralise`` (a label "=HYPERLINK(...)" would
+    otherwise be a live formula); the reader restores them.
+    """
     workbook = openpyxl.Workbook()
-    survey_sheet = workbook.active
-    survey_sheet.title = "survey"
-    choices_sheet = workbook.create_sheet("choices")
-    settings_sheet = workbook.create_sheet("settings")
+    workbook.active.title = "survey"
+    survey_sheet = _GuardedSheet(workbook.active)
+    choices_sheet = _GuardedSheet(workbook.create_sheet("choices"))
+    settings_sheet = _GuardedSheet(workbook.create_sheet("settings"))
     headers = {tag: language_header(tag) for tag in definition.languages}
     kinds = {question.name: question.kind for question in definition.questions}
     # Staff's favourable choices: on the choices sheet for a choice list, else on the

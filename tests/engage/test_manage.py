@@ -9,7 +9,7 @@ from jinja2 import FileSystemBytecodeCache
 from sqlmodel import Session, select
 from support import PASSWORD, make_app
 
-from engage.auth import create_user
+from engage.auth import create_user, session_marks
 from surveys.definition import (
     LONG_TEXT,
     NUMBER,
@@ -85,6 +85,7 @@ def sign_in(client, session):
         with client.session_transaction() as cookie_session:
             cookie_session["_user_id"] = str(user.id)
             cookie_session["_fresh"] = True
+            cookie_session.update(session_marks(user))  # what signing in keeps
         return user
 
     return sign_in
