@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from flask import session as browser_session
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlmodel import select
 
 from engage import db
@@ -23,7 +24,7 @@ from surveys.intake import (
     values_from_codes,
 )
 from surveys.languages import normalize_tag
-from surveys.models import CHANNEL_PAPER, Response, Survey
+from surveys.models import CHANNEL_PAPER, ROLE_ADMIN, ROLE_STAFF, Response, Survey
 from surveys.questions import AnswerError
 from surveys.recording import ENTRY_CHANNELS
 from surveys.responses import validate_submission
@@ -184,7 +185,20 @@ def paper_id_holder(
 
 
 def duplicate_paper_message(paper_id: str, earlier: Response) -> str:
-    """Say which earlier entry already has this paper form ID."""
+    """Say which earlier entry already has this paper form ID.
+
+    Only staff, or the broker who made the earlier entry, are told which entry and who
+    made it: another broker learns no one's name or email from a paper ID.
+    """
+    if (
+        not current_user.has_role(ROLE_ADMIN, ROLE_STAFF)
+        and earlier.entered_by_id != current_user.id
+    ):
+        return _(
+            "Paper form %(paper_id)s was already entered by someone else. Check the ID on "
+            "the paper, or ask staff to look at the earlier entry.",
+            paper_id=paper_id,
+        )
     names = user_names({earlier.entered_by_id})
     return _(
         "Paper form %(paper_id)s was already entered as entry %(entry)s on %(date)s by "

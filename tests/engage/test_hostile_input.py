@@ -2,7 +2,7 @@
 
 import pytest
 from sqlmodel import func, select
-from support import PASSWORD
+from support import PASSWORD, login
 
 from surveys.definition import LONG_TEXT, QuestionDefinition, SurveyDefinition
 from surveys.models import GroupSession, Response, SurveyText
@@ -117,3 +117,51 @@ def test_a_page_number_out_of_range_is_a_404(client, login_as, survey, page):
     login_as("staff")
     assert client.get("/intake/roads/entries?page=1").status_code == 200
     assert client.get(f"/intake/roads/entries?page={page}").status_code == 404
+
+
+def paper_entry(paper_id: str) -> dict:
+    return {
+        "channel": "paper",
+        "language": "en",
+        "collected_on": "2024-05-01",
+        "paper_id": paper_id,
+        "comments": "More crosswalks",
+    }
+
+
+@pytest.fixture
+def two_brokers(client, session, users, survey):
+    from engage.auth import create_user
+    from surveys.models import SurveyAssignment
+
+    other = create_user(session, "bea@example.ca", "broker", PASSWORD, name="Bea")
+    for broker in (users["broker"], other):
+        session.add(SurveyAssignment(survey_id=survey.id, user_id=broker.id))
+    session.commit()
+    login(client, "bea@example.ca")
+    assert client.post("/intake/roads/enter", data=paper_entry("B-7")).status_code == 302
+    client.post("/auth/logout")
+    return other
+
+
+def test_another_broker_is_not_told_who_entered_a_paper_id(client, session, two_brokers):
+    login(client, "broker@example.ca")
+    reply = client.post("/intake/roads/enter", data=paper_entry("B-7"))
+    page = reply.get_data(as_text=True)
+    assert reply.status_code == 400
+    assert "was already entered by someone else" in page
+    assert "bea@example.ca" not in page and "Bea" not in page
+    earlier = session.exec(select(Response)).one()
+    assert earlier.public_id not in page
+    assert count(session, Response) == 1
+
+
+@pytest.mark.parametrize("who", ["bea@example.ca", "staff@example.ca"])
+def test_staff_and_the_broker_who_entered_it_are_told_the_earlier_entry(
+    client, session, two_brokers, who
+):
+    login(client, who)
+    page = client.post("/intake/roads/enter", data=paper_entry("B-7")).get_data(as_text=True)
+    earlier = session.exec(select(Response)).one()
+    assert "Paper form B-7 was already entered as entry" in page
+    assert earlier.public_id in page and "by Bea" in page
