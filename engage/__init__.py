@@ -6,6 +6,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engage import (
+    audit,
     auth,
     commands,
     compression,
@@ -22,6 +23,7 @@ from engage import (
     settings,
 )
 from engage import config as configuration
+from engage.accounts import views as accounts
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -61,4 +63,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(intake.bp)
     app.register_blueprint(reports.bp)
     app.register_blueprint(settings.bp)
+    app.register_blueprint(audit.bp)
+    app.register_blueprint(accounts.bp)
     return app

@@ -6,7 +6,8 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from engage import auth, catalogs, db
+from engage import catalogs, db
+from engage.accounts import rules
 
 
 @click.command("init-db")
@@ -24,15 +25,18 @@ def init_db_command() -> None:
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @with_appcontext
 def create_user_command(email: str, role: str, name: str, password_stdin: bool) -> None:
-    """Create an account; asks for the password unless --password-stdin is given."""
+    """Create an account with a password (asked for unless --password-stdin is given).
+
+    For a first administrator; ``engage users create`` makes a one-time set-password link.
+    """
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     with db.Session(db.engine()) as session:
         try:
-            user = auth.create_user(session, email, role, password, name=name)
-        except auth.AccountError as error:
+            user = rules.create_user(session, email, role, password, name=name)
+        except rules.AccountError as error:
             raise click.ClickException(str(error)) from None
         click.echo(f"Created {user.role} {user.email}.")
 
@@ -52,10 +56,12 @@ def demo_command() -> None:
 
 def init_app(app: Flask) -> None:
     """Register these commands and those the blueprint modules declare on ``app.cli``."""
+    from engage.accounts import commands as accounts
     from engage.intake import commands as intake
     from engage.manage import commands as manage
     from engage.reports import commands as reports
 
     own = (init_db_command, create_user_command, demo_command, catalogs.translations)
-    for command in own + manage.commands + intake.commands + reports.commands:
+    blueprints = manage.commands + intake.commands + reports.commands + accounts.commands
+    for command in own + blueprints:
         app.cli.add_command(command)

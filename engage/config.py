@@ -45,6 +45,20 @@ DEFAULTS = {
     "XLSFORM_MAX_ROWS": 5000,
     "XLSFORM_MAX_QUESTIONS": 500,
     "WTF_CSRF_TIME_LIMIT": None,
+    # A new account's or a reset password's one-time set-password link expires after this.
+    "PASSWORD_LINK_HOURS": 72,
+    # The address residents and staff reach, e.g. https://engage.example.ca: links the CLI
+    # prints or e-mails (pages use the address they were reached on).
+    "BASE_URL": "",
+    # Set-password links are e-mailed when SMTP_HOST is set (else shown to the admin once).
+    # SMTP_TLS: STARTTLS before signing in (port 587); SMTP_SSL: TLS from the start (465).
+    "SMTP_HOST": "",
+    "SMTP_PORT": 587,
+    "SMTP_USERNAME": "",
+    "SMTP_PASSWORD": "",
+    "SMTP_FROM": "",
+    "SMTP_TLS": True,
+    "SMTP_SSL": False,
 }
 
 

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 
 from analysis.sentiment import SentimentCutoffs
 from engage import db
-from engage.auth import create_user
+from engage.accounts.rules import assigned_survey_ids, create_user, set_assignments
 from engage.demo_data import (
     BENCHMARKS,
     DEMO_PAPER_PLACE,
@@ -342,6 +342,15 @@ def ensure_survey(session: Session) -> Survey:
     return survey
 
 
+def ensure_assignment(session: Session, survey: Survey) -> None:
+    """Assign the demo survey to the demo broker (brokers see only assigned surveys)."""
+    email = next(email for role, email, _password in DEMO_ACCOUNTS if role == "broker")
+    broker = session.exec(select(User).where(User.email == email)).one()
+    assigned = assigned_survey_ids(session, broker.id)
+    if survey.id not in assigned:
+        set_assignments(session, broker, assigned | {survey.id}, actor_id=None)
+
+
 def ensure_web_responses(session: Session, survey: Survey, cutoffs: SentimentCutoffs) -> int:
     """Add the synthetic web responses that are missing; return how many were added."""
     rng = random.Random(2026)
@@ -508,6 +517,7 @@ def load_demo(app: Flask) -> list[tuple[str, str, str]]:
     with Session(db.engine(), expire_on_commit=False) as session:
         logins = ensure_accounts(session)
         survey = ensure_survey(session)
+        ensure_assignment(session, survey)
         ensure_web_responses(session, survey, cutoffs)
         ensure_benchmarks(session)
         ensure_paper_entries(session, survey, cutoffs)

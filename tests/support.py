@@ -52,3 +52,12 @@ PASSWORD = "correct horse battery"
 def login(client, email: str, password: str = PASSWORD):
     """Sign in through the login form."""
     return client.post("/auth/login", data={"email": email, "password": password})
+
+
+def assign(session, survey, *users) -> None:
+    """Assign ``survey`` to these accounts (brokers see only assigned surveys)."""
+    from surveys.models import SurveyAssignment
+
+    for user in users:
+        session.add(SurveyAssignment(survey_id=survey.id, user_id=user.id))
+    session.commit()

@@ -10,6 +10,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from engage import db
+from engage.accounts.access import usable_surveys
 from engage.auth import role_required
 from engage.i18n import babel_locale_id, interface_language
 from engage.intake.blueprint import bp
@@ -35,7 +36,9 @@ def index():
     session = db.get_session()
     statuses = [SURVEY_OPEN, SURVEY_CLOSED] + ([SURVEY_DRAFT] if is_staff() else [])
     surveys = session.exec(
-        select(Survey).where(Survey.status.in_(statuses)).order_by(Survey.created_at.desc())
+        usable_surveys(select(Survey), current_user)
+        .where(Survey.status.in_(statuses))
+        .order_by(Survey.created_at.desc())
     ).all()
     mine = dict(
         session.exec(

@@ -14,7 +14,7 @@ from sqlmodel import select
 
 from analysis.sentiment import SentimentCutoffs
 from engage import db
-from engage.loading import survey_or_404
+from engage.loading import load_survey, require_access
 from surveys.intake import NumberedQuestion, option_label, today
 from surveys.languages import ResolvedText, resolve_text
 from surveys.models import ROLE_ADMIN, ROLE_STAFF, SURVEY_DRAFT, Survey, User
@@ -75,10 +75,15 @@ def survey_texts(survey: Survey, language: str) -> SurveyTexts:
 
 
 def find_survey(slug: str, *, for_entry: bool = False) -> Survey:
-    """Return the survey, or 404; drafts are shown to staff only and never take entries."""
-    survey = survey_or_404(slug)
-    if survey.status == SURVEY_DRAFT and (for_entry or not is_staff()):
+    """Return the survey, or 404; drafts are shown to staff only and never take entries.
+
+    The draft rule comes before the assignment rule, so that a broker learns nothing
+    of a draft (404) whether or not it is assigned (``engage.loading.require_access``).
+    """
+    survey = load_survey(slug)
+    if survey is None or (survey.status == SURVEY_DRAFT and (for_entry or not is_staff())):
         abort(404)
+    require_access(survey)
     return survey
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from engage import db
+from engage.accounts.access import usable_surveys
 from engage.auth import csrf
 from engage.loading import survey_or_404
 from engage.manage.audit import audit
@@ -53,7 +54,11 @@ def render_index(
 ):
     """Render the survey list with its two forms (a failed one keeps its errors)."""
     session = db.get_session()
-    surveys = session.exec(select(Survey).order_by(Survey.created_at.desc(), Survey.id.desc()))
+    surveys = session.exec(
+        usable_surveys(select(Survey), current_user).order_by(
+            Survey.created_at.desc(), Survey.id.desc()
+        )
+    )
     surveys = surveys.all()
     titles: dict[int, dict[str, str]] = {}
     for row in session.exec(select(SurveyText).where(SurveyText.key == "title")):

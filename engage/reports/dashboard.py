@@ -9,9 +9,11 @@ from functools import cache
 
 from flask import abort, current_app, render_template, request, send_file, url_for
 from flask_babel import format_date, format_datetime
+from flask_login import current_user
 from sqlalchemy import func, select
 
 from engage import db, formatting, report_cache
+from engage.accounts.access import usable_surveys
 from engage.auth import role_required
 from engage.charts.dashboard import build_dashboard, report_values
 from engage.exports.html_report import plotly_path, plotly_version
@@ -114,7 +116,8 @@ def index():
             select(ResponseRow.survey_id, func.count()).group_by(ResponseRow.survey_id)
         ).all()
     )
-    surveys = session.exec(select(Survey).order_by(Survey.created_at.desc())).scalars().all()
+    statement = usable_surveys(select(Survey), current_user).order_by(Survey.created_at.desc())
+    surveys = session.exec(statement).scalars().all()
     tag = interface_tag()
     rows = []
     for survey in surveys:

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 from sqlmodel import select
-from support import PASSWORD
+from support import PASSWORD, assign
 
 from surveys.definition import (
     LIKERT,
@@ -26,7 +26,7 @@ SLUG = "library-hours"
 
 
 @pytest.fixture
-def survey(session):
+def survey(session, users):
     def choices(*names):
         return tuple(ChoiceDefinition(n, {"en": n.title(), "ar": f"{n} (ع)"}) for n in names)
 
@@ -72,6 +72,7 @@ def survey(session):
     survey = save_definition(session, definition, status="open")
     set_texts(session, survey, {"notice.purpose": {"en": "We plan hours.", "ar": "نخطط."}})
     session.commit()
+    assign(session, survey, users["broker"])
     return survey
 
 

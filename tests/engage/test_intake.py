@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 from report_support import grouped_rows_afresh, kept_counts
 from sqlmodel import func, select
-from support import login
+from support import assign, login
 
 from engage.auth import create_user
 from surveys import report_counts
@@ -83,16 +83,19 @@ def survey_definition(slug: str = SLUG) -> SurveyDefinition:
 
 
 @pytest.fixture
-def survey(session):
+def survey(session, users):
     survey = save_definition(session, survey_definition(), status="open")
     set_texts(session, survey, {"notice.purpose": {"en": "We plan library hours with this."}})
     session.commit()
+    assign(session, survey, users["broker"])
     return survey
 
 
 @pytest.fixture
-def second_broker(session, users):
-    return create_user(session, "broker2@example.ca", "broker", "another password 1", name="Bea")
+def second_broker(session, users, survey):
+    broker = create_user(session, "broker2@example.ca", "broker", "another password 1", name="Bea")
+    assign(session, survey, broker)
+    return broker
 
 
 def entry_form(**overrides) -> dict:
@@ -196,9 +199,10 @@ def test_duplicate_paper_id_is_refused_naming_the_earlier_entry(client, login_as
     assert len(entries(session)) == 1
 
 
-def test_same_paper_id_may_be_used_in_another_survey(client, login_as, session, survey):
-    save_definition(session, survey_definition("other-survey"), status="open")
+def test_same_paper_id_may_be_used_in_another_survey(client, login_as, session, survey, users):
+    other = save_definition(session, survey_definition("other-survey"), status="open")
     session.commit()
+    assign(session, other, users["broker"])
     login_as("broker")
     client.post(f"/intake/{SLUG}/enter", data=entry_form())
     assert client.post("/intake/other-survey/enter", data=entry_form()).status_code == 302

@@ -32,6 +32,8 @@ def test_wheel_ships_templates_translations_and_migrations_and_runs(tmp_path):
     assert "engage/translations/fr/LC_MESSAGES/messages.mo" in names
     assert "engage/migrations/versions/0001_initial_schema.py" in names
     assert "engage/static/engage.css" in names
+    assert "engage/data/common-passwords.txt.gz" in names
+    assert "engage/data/common-passwords-LICENSE.txt" in names
     modules = [
         path.relative_to(REPO).as_posix()
         for package in ("engage", "surveys", "analysis")
