@@ -6,8 +6,10 @@ caller validates everything first and commits once, so nothing is half-written.
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from itertools import chain
 
-from sqlalchemy import func
+from sqlalchemy import event, func
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, select
 
 from surveys.definition import (
@@ -27,6 +29,7 @@ from surveys.models import (
     Response,
     Survey,
     SurveyText,
+    utcnow,
 )
 
 Texts = dict[str, dict[str, str]]
@@ -42,6 +45,43 @@ SURVEY_TEXT_KEYS = (
     "notice.contact",
     "thanks",
 )
+
+
+def mark_changed(survey: Survey) -> None:
+    """Record that the survey's content or settings changed (what caches key on).
+
+    Every builder write calls it through ``_mark_changed_surveys``: each worker keeps
+    the surveys residents open keyed by id and ``updated_at`` (``engage.respond.cache``).
+    """
+    survey.updated_at = utcnow()
+
+
+@event.listens_for(OrmSession, "before_flush")
+def _mark_changed_surveys(session: OrmSession, _context, _instances) -> None:
+    """Bump ``updated_at`` of every survey whose row, questions, choices or texts change."""
+    survey_ids: set[int | None] = set()
+    with session.no_autoflush:
+        for row in chain(session.new, session.dirty, session.deleted):
+            if isinstance(row, Survey):
+                if row.id is not None and session.is_modified(row):
+                    survey_ids.add(row.id)
+                continue
+            if not isinstance(row, (SurveyText, Question, Choice)):
+                continue
+            unchanged = row not in session.new and row not in session.deleted
+            if unchanged and not session.is_modified(row):
+                continue
+            if isinstance(row, Choice):
+                row = row.question or session.get(Question, row.question_id)
+                if row is None:
+                    continue
+            owner = getattr(row, "survey", None)
+            survey_ids.add(row.survey_id or (owner.id if owner else None))
+        survey_ids.discard(None)
+        for survey_id in survey_ids:
+            survey = session.get(Survey, survey_id)
+            if survey is not None and survey not in session.deleted:
+                mark_changed(survey)
 
 
 def label_key(question_name: str) -> str:

@@ -7,8 +7,9 @@ from typing import Any
 from flask_login import current_user
 from sqlmodel import Session
 
+from surveys import store
 from surveys.audit import write_audit
-from surveys.models import Question, Survey, utcnow
+from surveys.models import Question, Survey
 
 
 def snapshot(question: Question) -> dict:
@@ -38,4 +39,4 @@ def audit(
     """Record who changed what, with old and new values; the caller commits."""
     user_id = current_user.id if current_user and current_user.is_authenticated else None
     write_audit(session, user_id, action, entity, str(entity_id), survey.id, old or {}, new or {})
-    survey.updated_at = utcnow()
+    store.mark_changed(survey)

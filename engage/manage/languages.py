@@ -21,7 +21,7 @@ from engage.manage.forms import AddLanguageForm, SurveyTextsForm, add_error, has
 from engage.manage.survey_page import render_survey
 from surveys import store
 from surveys.languages import text_direction
-from surveys.models import Survey, utcnow
+from surveys.models import Survey
 
 
 def change_languages(survey: Survey, languages: list[str]) -> None:
@@ -151,7 +151,7 @@ def save_survey_texts(slug: str):
         survey,
         {key: {language: form[field].data or ""} for key, field in SURVEY_TEXT_FIELDS.items()},
     )
-    survey.updated_at = utcnow()
+    store.mark_changed(survey)
     session.commit()
     flash(_("Saved the texts in %(language)s.", language=language_label(language)))
     return redirect(url_for(".survey_texts", slug=survey.slug, language=language))

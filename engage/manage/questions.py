@@ -27,7 +27,7 @@ from engage.manage.survey_page import render_survey
 from surveys import store
 from surveys.definition import KINDS, PREFER_NOT_TO_ANSWER
 from surveys.demographics import DEMOGRAPHIC_BANK
-from surveys.models import Choice, Question, Survey, utcnow
+from surveys.models import Choice, Question, Survey
 from surveys.questions import QuestionType, question_type
 
 RESERVED_NAMES = frozenset({"csrf_token", "lang", "preview"})
@@ -264,7 +264,7 @@ def save_question_texts(slug: str, name: str):
         key = store.choice_key(question.name, choice.name)
         updates[key] = {language: form[f"choice_{choice.id}"].data or ""}
     store.set_texts(session, survey, updates)
-    survey.updated_at = utcnow()
+    store.mark_changed(survey)
     session.commit()
     flash(_("Saved the texts in %(language)s.", language=language_label(language)))
     return redirect(url_for(".question", slug=survey.slug, name=question.name, language=language))

@@ -6,12 +6,10 @@ from flask import abort, g, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from engage import db
 from engage.errors import render_error
-from engage.loading import load_survey
+from engage.respond.cache import resident_survey, resident_texts
 from engage.respond.content import Shown, SurveyContent, survey_language
 from surveys.models import ROLE_ADMIN, ROLE_STAFF, SURVEY_CLOSED, SURVEY_DRAFT, Survey
-from surveys.store import load_texts
 
 
 def wants_preview() -> bool:
@@ -25,7 +23,7 @@ def wants_preview() -> bool:
 
 def survey_for_resident(slug: str) -> tuple[Survey, bool]:
     """Return (survey, preview), or stop with the unknown (404) or closed (410) page."""
-    survey = load_survey(slug)
+    survey = resident_survey(slug)
     preview = wants_preview()
     if survey is None or (survey.status == SURVEY_DRAFT and not preview):
         abort(
@@ -42,9 +40,7 @@ def survey_for_resident(slug: str) -> tuple[Survey, bool]:
     language = survey_language(survey)
     g.page_language = language
     if survey.status == SURVEY_CLOSED and not preview:
-        content = SurveyContent(
-            load_texts(db.get_session(), survey.id), language, survey.default_language
-        )
+        content = SurveyContent(resident_texts(survey, language), language, survey.default_language)
         page = render_template(
             "respond/closed.html",
             survey=survey,

@@ -16,6 +16,7 @@ from engage.errors import render_error
 from engage.i18n import interface_language, requested_language
 from engage.limits import limiter
 from engage.respond.blueprint import bp
+from engage.respond.cache import resident_texts
 from engage.respond.content import Shown, SurveyContent
 from engage.respond.forms import (
     ACTION_BACK,
@@ -32,7 +33,6 @@ from engage.respond.visit import SurveyVisit, posted_visit
 from surveys.models import CHANNEL_WEB, SURVEY_OPEN, Survey, SurveyText
 from surveys.recording import Provenance, record_response
 from surveys.responses import validate_submission
-from surveys.store import load_texts
 
 log = logging.getLogger(__name__)
 
@@ -178,7 +178,7 @@ def thanks(slug: str):
     """Thank the resident and say what happens next."""
     survey, preview = survey_for_resident(slug)
     content = SurveyContent(
-        load_texts(db.get_session(), survey.id), g.page_language, survey.default_language
+        resident_texts(survey, g.page_language), g.page_language, survey.default_language
     )
     return render_template(
         "respond/thanks.html",

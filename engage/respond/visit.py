@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import g, make_response, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engage import db
 from engage.i18n import interface_lang_attrs, interface_language
+from engage.respond.cache import resident_texts
 from engage.respond.content import Shown, SurveyContent, notice_texts, survey_language_choices
 from engage.respond.forms import (
     ANSWER_PREFIX,
@@ -26,7 +26,6 @@ from engage.respond.question_views import question_view
 from surveys.logic import visible_questions
 from surveys.models import Survey
 from surveys.questions import question_type
-from surveys.store import load_texts
 
 
 class SurveyVisit:
@@ -112,7 +111,7 @@ class SurveyVisit:
     ):
         """Render the current page with the answers filled in and ``errors`` beside fields."""
         errors = errors or {}
-        texts = load_texts(db.get_session(), self.survey.id)
+        texts = resident_texts(self.survey, self.language)
         content = SurveyContent(texts, self.language, self.survey.default_language)
         page = self.pages[self.page_index] if self.pages else []
         rendered = questions_to_render(self.questions, self.raw, page)
