@@ -8,6 +8,7 @@ the response already stored instead of creating a second one.
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -31,6 +32,18 @@ from surveys.questions import AnswerValue, question_type
 # Channels a broker keys in by hand, and those a CSV import may name.
 ENTRY_CHANNELS = (CHANNEL_PAPER, CHANNEL_PHONE, CHANNEL_IN_PERSON)
 IMPORT_CHANNELS = (*ENTRY_CHANNELS, CHANNEL_WEB)
+
+# What a new answer row holds (staff sentiment overrides come later).
+ANSWER_COLUMNS = (
+    "response_id",
+    "question_id",
+    "choice",
+    "number",
+    "text",
+    "polarity",
+    "subjectivity",
+    "sentiment_label",
+)
 
 # The dimension key of the ward-or-area question (surveys.demographics.area_question).
 AREA_DIMENSION = "area"
@@ -146,7 +159,11 @@ def record_response(
         rows = answer_rows(questions, answers, provenance.language, cutoffs)
         for row in rows:
             row.response_id = response.id
-            session.add(row)
+        if rows:  # one executemany, not one INSERT ... RETURNING per answer
+            session.connection().execute(
+                insert(Answer.__table__),
+                [{c: getattr(row, c) for c in ANSWER_COLUMNS} for row in rows],
+            )
         if contact:
             session.add(ResponseContact(response_id=response.id, contact=contact))
         report_counts.count_response(session, survey, response, rows)

@@ -21,13 +21,14 @@ from __future__ import annotations
 import itertools
 import json
 import secrets
+import weakref
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Connection, delete, func, select, text, update
+from sqlalchemy import Connection, delete, func, inspect, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -91,7 +92,32 @@ Rows = dict[tuple, list[tuple]]
 
 def kept_shape(survey: Survey) -> SurveyShape:
     """Return the shape the survey's counts are kept for (with its own weighting dimensions)."""
-    return survey_shape(survey, (survey.settings or {}).get("weighting_dimensions") or ())
+    return _kept_shape_and_key(survey)[0]
+
+
+# id(survey) -> (the survey, its updated_at and weighting, its kept shape and structure key)
+_REMEMBERED: dict[int, tuple[weakref.ref, tuple, SurveyShape, str]] = {}
+
+
+def _kept_shape_and_key(survey: Survey) -> tuple[SurveyShape, str]:
+    """Return the kept shape and its structure key, remembered for a survey no session holds.
+
+    A worker's kept survey (``engage.respond.cache``) is detached and only read, and a
+    new one replaces it when ``updated_at`` changes: its shape cannot change under it.
+    A survey in a session may be changing, so its shape is worked out each time.
+    """
+    weighting = tuple((survey.settings or {}).get("weighting_dimensions") or ())
+    detached = inspect(survey).detached
+    found = _REMEMBERED.get(id(survey)) if detached else None
+    if found and found[0]() is survey and found[1] == (survey.updated_at, weighting):
+        return found[2], found[3]
+    shape = survey_shape(survey, weighting)
+    key = structure_key(shape)
+    if detached:
+        if len(_REMEMBERED) > 64:
+            _REMEMBERED.clear()
+        _REMEMBERED[id(survey)] = (weakref.ref(survey), (survey.updated_at, weighting), shape, key)
+    return shape, key
 
 
 # ---------------------------------------------------------------------------
@@ -106,7 +132,7 @@ def count_response(
     In the caller's transaction, which commits it with the response.
     """
     _lock(session, survey.id, exclusive=False)
-    shape = kept_shape(survey)
+    shape, key = _kept_shape_and_key(survey)
     stored = StoredResponse(
         response.channel,
         response.language,
@@ -126,7 +152,7 @@ def count_response(
     )
     tally = Tally(shape)
     keep_facts(session.connection(), shape, [(response.id, tally.add(stored))])
-    if _counted(session, survey, shape):
+    if _counted(session, survey, shape, key):
         _add(session, survey.id, tally.rows())
 
 
@@ -194,9 +220,9 @@ def forget(session: Session, survey_id: int | None = None) -> None:
     session.execute(facts)
 
 
-def _counted(session: Session, survey: Survey, shape: SurveyShape) -> bool:
-    """Return whether the survey's counts are kept for its current shape."""
-    return _state(session.connection(), survey.id) == structure_key(shape)
+def _counted(session: Session, survey: Survey, shape: SurveyShape, key: str | None = None) -> bool:
+    """Return whether the survey's counts are kept for its current shape (``key``: its key)."""
+    return _state(session.connection(), survey.id) == (key or structure_key(shape))
 
 
 def _state(connection: Connection, survey_id: int) -> str | None:
