@@ -8,12 +8,10 @@ rough signal for sorting and summarising comments, not a verdict on any one.
 
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from textblob.base import BaseSentimentAnalyzer
+from pathlib import Path
 
 SCORED_LANGUAGES = ("en", "fr")
 
@@ -77,14 +75,69 @@ def label_with(polarity: float, cutoffs: SentimentCutoffs) -> str:
 
 
 @cache
-def _analyzer(language: str) -> BaseSentimentAnalyzer:
-    """Return the shared analyzer for a language, built on first use."""
-    # Imported here because textblob pulls in nltk (about two seconds), which
-    # the app should not pay for at start-up or on pages that score nothing.
+def _analyzer(language: str):
+    """Return the shared scorer for a language (``analyze(text) -> (polarity, subjectivity)``)."""
     if language == "fr":
+        # textblob-fr's module imports TextBlob and so nltk: paid on the first French comment.
         from textblob_fr import PatternAnalyzer as FrenchAnalyzer
 
         return FrenchAnalyzer()
-    from textblob.en.sentiments import PatternAnalyzer as EnglishAnalyzer
+    return _EnglishLexicon(_english_sentiment())
 
-    return EnglishAnalyzer()
+
+class _EnglishLexicon:
+    """TextBlob's PatternAnalyzer without TextBlob: the same lexicon scorer, called directly."""
+
+    def __init__(self, sentiment):
+        self.sentiment = sentiment
+
+    def analyze(self, text: str) -> tuple[float, float]:
+        """Return (polarity, subjectivity) as ``PatternAnalyzer().analyze(text)`` does."""
+        return tuple(self.sentiment(text))
+
+
+def _english_sentiment():
+    """Build ``textblob.en.sentiment`` from TextBlob's files without importing TextBlob.
+
+    Importing ``textblob`` imports nltk and scipy (0.8 to 2.6 s and 81 MB on a worker's
+    first comment); the scorer itself is pattern's ``Sentiment`` in ``textblob/_text.py``
+    (standard library only) over ``en-sentiment.xml``. The settings below are those of
+    ``textblob/en/__init__.py`` (TextBlob 0.20); tests check the scores are TextBlob's.
+    """
+    folder = Path(importlib.util.find_spec("textblob").submodule_search_locations[0])
+    spec = importlib.util.spec_from_file_location("analysis._textblob_text", folder / "_text.py")
+    text = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(text)
+    english = folder / "en"
+
+    class EnglishSentiment(text.Sentiment):
+        def load(self, path=None):
+            text.Sentiment.load(self, path)
+            # As TextBlob: map "terrible" to the adverb "terribly".
+            if not path:
+                for word, pos in list(dict.items(self)):
+                    if "JJ" in pos:
+                        if word.endswith("y"):
+                            word = word[:-1] + "i"
+                        if word.endswith("le"):
+                            word = word[:-2]
+                        p, s, i = pos["JJ"]
+                        self.annotate(word + "ly", "RB", p, s, i)
+
+    lexicon = text.Lexicon(
+        path=str(english / "en-lexicon.txt"),
+        morphology=str(english / "en-morphology.txt"),
+        context=str(english / "en-context.txt"),
+        entities=str(english / "en-entities.txt"),
+        language="en",
+    )
+    parser = text.Parser(lexicon=lexicon, default=("NN", "NNP", "CD"), language="en")
+    return EnglishSentiment(
+        path=str(english / "en-sentiment.xml"),
+        synset="wordnet_id",
+        negations=("no", "not", "n't", "never"),
+        modifiers=("RB",),
+        modifier=lambda word: word.endswith("ly"),
+        tokenizer=parser.find_tokens,
+        language="en",
+    )
