@@ -108,7 +108,10 @@ def test_data_tables_hold_the_numbers_of_the_report_json(live_server, desktop):
     assert lines[1][0] == "All respondents"
     for row, line in zip([outcome["overall"], *outcome["rows"]], lines[1:], strict=True):
         check_count(line[1], row)
-        check_share(line[2], row["rate"])
+        # A rate whose interval is wide says so beside it (analysis.disclosure.low_reliability).
+        flagged = line[2].endswith(" (low reliability)")
+        assert flagged == (row["rate"] is not None and row["low_reliability"]), (line, row)
+        check_share(line[2].removesuffix(" (low reliability)"), row["rate"])
         assert line[5] == ("" if row["index"] is None else f"{row['index']:.2f}")
     assert sum(line[0].endswith("(reference)") for line in lines) == 1
 
