@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from engage import analysis_commands, db
+from engage.audit.events import AUDIT_EXPORT, record_download
 from engage.exports.html_report import report_html
 from engage.exports.open_data import open_data_files, write_open_data
 from engage.exports.report_tables import report_xlsx
@@ -65,6 +66,8 @@ def export_command(
             survey = survey_by_slug(session, slug)
             if survey is None:
                 raise click.ClickException(_("No survey has the address “%(slug)s”.", slug=slug))
+            file_format = "zip" if what == "open-data" else extension or "html"
+            record_download(session, None, survey, what, file_format, action=AUDIT_EXPORT)
             if what == "open-data":
                 target = Path(output or f"{slug}-open-data")
                 files = open_data_files(session, survey, full_report(survey), CHANNEL_NAMES)

@@ -6,8 +6,10 @@ from datetime import date, datetime
 
 from flask import Response, abort, current_app, flash, redirect, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from engage import db, report_cache
+from engage.audit.events import record_download
 from engage.auth import role_required
 from engage.exports.html_report import report_html
 from engage.exports.open_data import open_data_files, zip_bytes
@@ -84,6 +86,7 @@ def download(slug: str, what: str, extension: str):
     session = db.get_session()
     filename = download_name(survey, what, extension)
     if what == "open-data":
+        record_download(session, current_user.id, survey, what, extension)
         return attachment(
             open_data_zip(survey), "application/zip", download_name(survey, "open-data", "zip")
         )
@@ -97,6 +100,7 @@ def download(slug: str, what: str, extension: str):
         )
         return redirect(url_for("reports.dashboard", slug=slug))
     filters = form.filters()
+    record_download(session, current_user.id, survey, what, extension, filters.to_dict())
     if what == "responses" and extension == "csv":
         body = streamed_responses_csv(db.engine(), survey.id, filters)
         return attachment(body, "text/csv; charset=utf-8", filename)
