@@ -92,3 +92,14 @@ def test_report_csv_carries_the_disclosure_statement(client, login_as, session, 
     disclosure = [row for row in rows if row["table"] == "disclosure"]
     assert {"label": "policy", "value": '"counts"'}.items() <= disclosure[0].items()
     assert any("Any count from 1 to 9" in row["text"] for row in disclosure)
+
+
+def test_one_file_report_prints_the_policy_and_its_reasons(client, login_as, session, users):
+    build_survey(session, users)
+    login_as("staff")
+
+    reply = client.get(f"/reports/{SLUG}/download/report.html")
+    words = re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", reply.get_data(as_text=True))))
+
+    assert "How small numbers are protected: Survey estimates (minimum cell size: 10)" in words
+    assert "Zeros are shown: a zero describes nobody." in words
