@@ -9,6 +9,7 @@ from datetime import datetime
 from flask_babel import force_locale, gettext
 from sqlmodel import Session
 
+from analysis.disclosure import DEFAULT_POLICY, POLICIES
 from analysis.report import Report, ReportSettings, build_report
 from engage.i18n import INTERFACE_LANGUAGES, babel_locale_id
 from surveys.aggregates import Filters, Options, SurveyAggregates, collect, dimension_infos
@@ -44,9 +45,18 @@ def report_settings(
         reference_groups=dict(survey_settings.get("reference_groups") or {}),
         combined=combined,
         weighting_dimensions=tuple(weighting_dimensions),
-        disclosure_policy=str(survey_settings.get("disclosure_policy") or "survey_estimates"),
+        disclosure_policy=known_policy(survey_settings.get("disclosure_policy")),
         random_rounding=bool(survey_settings.get("random_rounding")),
     )
+
+
+def known_policy(name) -> str:
+    """Return a stored disclosure policy name, or the default for a missing or unknown one.
+
+    The settings page only stores names of ``POLICIES``; a value written another way
+    (an old or hand-edited setting) must not stop the survey's reports.
+    """
+    return name if isinstance(name, str) and name in POLICIES else DEFAULT_POLICY
 
 
 def titled_derived_dimensions(data: SurveyAggregates) -> SurveyAggregates:
@@ -70,7 +80,8 @@ def titled_labels(
     with force_locale(babel_locale_id(language)):
         for key, dimension in dimensions.items():
             if dimension.derived and key in titles:
-                labels[f"d.{key}"] = gettext(titles[key])
+                title = titles[key]  # an N_ message of the bank's entries
+                labels[f"d.{key}"] = gettext(title)
     return labels
 
 

@@ -103,3 +103,17 @@ def test_one_file_report_prints_the_policy_and_its_reasons(client, login_as, ses
 
     assert "How small numbers are protected: Survey estimates (minimum cell size: 10)" in words
     assert "Zeros are shown: a zero describes nobody." in words
+
+
+def test_an_unknown_stored_policy_reports_under_the_default_rather_than_failing(
+    client, login_as, session, users
+):
+    survey = build_survey(session, users)
+    survey.settings = {**(survey.settings or {}), "disclosure_policy": "no-such-policy"}
+    session.add(survey)
+    session.commit()
+    login_as("staff")
+
+    words = words_of(client, DASHBOARD)
+
+    assert "How small numbers are protected: Survey estimates (minimum cell size: 10)" in words
