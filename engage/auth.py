@@ -73,6 +73,7 @@ START_LINKS = (
     ("manage.index", _l("Surveys"), (ROLE_ADMIN, ROLE_STAFF)),
     ("intake.index", _l("Data entry"), (ROLE_ADMIN, ROLE_STAFF, ROLE_BROKER)),
     ("reports.index", _l("Reports"), (ROLE_ADMIN, ROLE_STAFF)),
+    ("accounts.index", _l("Accounts"), (ROLE_ADMIN,)),
 )
 
 

@@ -232,3 +232,17 @@ def test_the_link_is_emailed_when_smtp_is_configured(database_url, tmp_path, smt
     data = {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
     assert client.post(link.removeprefix("http://localhost"), data=data).status_code == 302
     app.extensions["engage.engine"].dispose()
+
+
+def test_every_signed_in_page_links_to_change_password_and_admins_to_accounts(client, login_as):
+    login_as("broker")
+    page = client.get("/intake/").get_data(as_text=True)
+    assert 'href="/accounts/password"' in page and 'href="/accounts/"' not in page
+    client.post("/auth/logout")
+    login_as("admin")
+    page = client.get("/reports/").get_data(as_text=True)
+    assert 'href="/accounts/password"' in page and ">Accounts</a>" in page
+    start = client.get("/auth/").get_data(as_text=True)
+    assert start.count('href="/accounts/"') == 2  # the navigation and the start links
+    own = client.get("/accounts/password").get_data(as_text=True)
+    assert 'href="/accounts/password" aria-current="page"' in own
