@@ -6,25 +6,33 @@ from flask import abort, g, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from engage import db
+from engage.accounts.access import can_use_survey
 from engage.errors import render_error
 from engage.respond.cache import resident_survey, resident_texts
 from engage.respond.content import Shown, SurveyContent, survey_language
 from surveys.models import ROLE_ADMIN, ROLE_STAFF, SURVEY_CLOSED, SURVEY_DRAFT, Survey
 
 
-def wants_preview() -> bool:
-    """Return whether a signed-in staff member asked to preview (nothing is stored)."""
+def wants_preview(survey: Survey | None) -> bool:
+    """Return whether a signed-in staff member who may use the survey asked to preview it.
+
+    Nothing is stored in a preview. Restricted staff preview only surveys assigned to them
+    (``engage.accounts.access``); anyone else sees what a resident sees (a draft is 404).
+    """
     return (
-        request.args.get("preview") == "1"
+        survey is not None
+        and request.args.get("preview") == "1"
         and current_user.is_authenticated
         and current_user.has_role(ROLE_ADMIN, ROLE_STAFF)
+        and can_use_survey(db.get_session(), current_user, survey)
     )
 
 
 def survey_for_resident(slug: str) -> tuple[Survey, bool]:
     """Return (survey, preview), or stop with the unknown (404) or closed (410) page."""
     survey = resident_survey(slug)
-    preview = wants_preview()
+    preview = wants_preview(survey)
     if survey is None or (survey.status == SURVEY_DRAFT and not preview):
         abort(
             make_response(

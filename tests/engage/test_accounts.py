@@ -246,3 +246,26 @@ def test_every_signed_in_page_links_to_change_password_and_admins_to_accounts(cl
     assert start.count('href="/accounts/"') == 2  # the navigation and the start links
     own = client.get("/accounts/password").get_data(as_text=True)
     assert 'href="/accounts/password" aria-current="page"' in own
+
+
+def test_only_staff_who_may_use_a_survey_preview_it_as_a_draft_or_closed(
+    client, login_as, session, users
+):
+    definition = SurveyDefinition("roads", "en", ("en",), title={"en": "Roads"})
+    draft = save_definition(session, definition, status="draft")
+    closed = save_definition(session, SurveyDefinition("parks", "en", ("en",)), status="closed")
+    session.commit()
+    staff = users["staff"]
+    rules.set_restricted(session, staff, True, actor_id=None)
+    login_as("staff")
+    # Restricted and not assigned: what a resident sees, a draft unknown, a closed survey closed.
+    assert client.get("/s/roads?preview=1").status_code == 404
+    assert client.get("/s/parks?preview=1").status_code == 410
+    rules.set_assignments(session, staff, {draft.id, closed.id}, actor_id=None)
+    assert client.get("/s/roads?preview=1").status_code == 200
+    assert client.get("/s/parks?preview=1").status_code == 200
+    client.post("/auth/logout")
+    login_as("broker")  # brokers never preview, assigned or not
+    assert client.get("/s/roads?preview=1").status_code == 404
+    rules.set_assignments(session, users["broker"], {draft.id}, actor_id=None)
+    assert client.get("/s/roads?preview=1").status_code == 404
