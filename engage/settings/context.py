@@ -9,8 +9,8 @@ from engage import db
 from engage.reports.dashboard import interface_tag
 from engage.survey_reports import titled_labels
 from surveys import aggregates
-from surveys.definition import SINGLE_CHOICE
 from surveys.models import Survey
+from surveys.questions import question_type
 from surveys.report_records import DimensionInfo, QuestionInfo
 from surveys.report_structure import dimension_infos, outcome_names, question_infos
 
@@ -69,8 +69,14 @@ class SurveyContext:
         return [
             info
             for info in self.questions.values()
-            if info.kind == SINGLE_CHOICE and not info.dimension
+            if _one_of_own_options(info.kind) and not info.dimension
         ]
+
+
+def _one_of_own_options(kind: str) -> bool:
+    """Return whether a kind answers with one of options staff wrote (a single choice)."""
+    question = question_type(kind)
+    return question.editable_choices and not question.multi_select
 
 
 def survey_context(survey: Survey) -> SurveyContext:
