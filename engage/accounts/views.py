@@ -15,7 +15,7 @@ from flask import (
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlmodel import func, select
+from sqlmodel import select
 
 from engage import auth, db
 from engage.accounts import rules
@@ -86,18 +86,19 @@ def no_store(page: str, status: int = 200):
 @bp.get("/")
 @admin_only
 def index():
-    """List the accounts: role, active, last sign-in and assigned surveys."""
+    """List the accounts: role, active, last sign-in and the titles of assigned surveys."""
     session = db.get_session()
     users = session.exec(select(User).order_by(User.email)).all()
-    counts = dict(
-        session.exec(
-            select(SurveyAssignment.user_id, func.count()).group_by(SurveyAssignment.user_id)
-        ).all()
-    )
+    titles = dict(survey_titles())
+    assigned: dict[int, list[str]] = {}
+    for survey_id, user_id in session.exec(
+        select(SurveyAssignment.survey_id, SurveyAssignment.user_id)
+    ):
+        assigned.setdefault(user_id, []).append(titles[survey_id])
     return render_template(
         "accounts/index.html",
         users=users,
-        counts=counts,
+        assigned={user_id: sorted(names) for user_id, names in assigned.items()},
         role_names=auth.ROLE_NAMES,
         sees_every_survey=sees_every_survey,
         format_datetime=format_datetime,

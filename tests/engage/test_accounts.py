@@ -269,3 +269,14 @@ def test_only_staff_who_may_use_a_survey_preview_it_as_a_draft_or_closed(
     assert client.get("/s/roads?preview=1").status_code == 404
     rules.set_assignments(session, users["broker"], {draft.id}, actor_id=None)
     assert client.get("/s/roads?preview=1").status_code == 404
+
+
+def test_account_list_names_each_accounts_surveys(client, login_as, session, users, survey):
+    rules.set_assignments(session, users["broker"], {survey.id}, actor_id=None)
+    rules.create_user(session, "idle@example.ca", "broker", PASSWORD, name="Idle")
+    login_as("admin")
+    page = client.get("/accounts/").get_data(as_text=True)
+    rows = {row.split("</a>")[0].rsplit(">", 1)[-1]: row for row in page.split("<tr>")[2:]}
+    assert "<td>Parks</td>" in rows["broker@example.ca"]
+    assert "<td>None</td>" in rows["idle@example.ca"]
+    assert "<td>All</td>" in rows["staff@example.ca"]
