@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, url_for
+from flask import Flask, current_app, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -11,8 +11,16 @@ from surveys.models import User
 
 
 def link_url(token: str) -> str:
-    """Return the full address of the set-password page for ``token`` (in a request)."""
-    return url_for("accounts.set_password", token=token, _external=True)
+    """Return the full address of the set-password page for ``token`` (in a request).
+
+    With ENGAGE_BASE_URL set, the link is on that address, not on the Host header the
+    request came with (a link e-mailed must not follow a forged or internal host name).
+    """
+    base = current_app.config["BASE_URL"].rstrip("/")
+    if not base:
+        return url_for("accounts.set_password", token=token, _external=True)
+    with current_app.test_request_context(base_url=base):
+        return url_for("accounts.set_password", token=token, _external=True)
 
 
 def deliver(app: Flask, user: User, link: str) -> bool:

@@ -5,7 +5,7 @@ import threading
 
 import pytest
 from aiosmtpd.controller import Controller
-from sqlmodel import select
+from sqlmodel import Session, select
 from support import PASSWORD, login, make_app
 
 from engage.accounts import rules
@@ -280,3 +280,20 @@ def test_account_list_names_each_accounts_surveys(client, login_as, session, use
     assert "<td>Parks</td>" in rows["broker@example.ca"]
     assert "<td>None</td>" in rows["idle@example.ca"]
     assert "<td>All</td>" in rows["staff@example.ca"]
+
+
+def test_set_password_link_is_on_the_configured_address_not_the_request_host(
+    tmp_path, database_url
+):
+    app = make_app(database_url, tmp_path / "based", BASE_URL="https://engage.example.ca")
+    with Session(app.extensions["engage.engine"]) as session:
+        rules.create_user(session, "admin@example.ca", "admin", PASSWORD)
+    client = app.test_client()
+    forged = "http://evil.example"  # the Host header a request came with
+    credentials = {"email": "admin@example.ca", "password": PASSWORD}
+    assert client.post("/auth/login", data=credentials, base_url=forged).status_code == 302
+    data = {"email": "new@example.ca", "role": "staff"}
+    reply = client.post("/accounts/new", data=data, base_url=forged)
+    assert "https://engage.example.ca/accounts/set-password/" in reply.get_data(as_text=True)
+    assert "evil.example/accounts/set-password" not in reply.get_data(as_text=True)
+    app.extensions["engage.engine"].dispose()
