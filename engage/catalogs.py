@@ -362,8 +362,9 @@ def audit_catalog(template: Catalog, directory: Path, tag: str) -> CatalogReport
 
     catalog = read_catalog(path, locale=babel_locale_id(tag))
     present = {key_of(message): message for message in messages_of(catalog)}
-    missing = sorted(key for key in expected if key not in present)
-    extra = sorted(key for key in present if key not in expected)
+    # repr orders singular (str) and plural (tuple) msgids alike.
+    missing = sorted((key for key in expected if key not in present), key=repr)
+    extra = sorted((key for key in present if key not in expected), key=repr)
     current = [key for key in present if key in expected]
     fuzzy = [key for key in current if present[key].fuzzy]
     empty = [key for key in current if not present[key].fuzzy and not all(strings_of(present[key]))]

@@ -166,6 +166,13 @@ def add_message_not_in_sources(catalog, msgid):
     catalog.add("A string that was removed from the code", "Une chaîne retirée")
 
 
+def remove_a_plural_and_a_singular(catalog, msgid):
+    """Lose a plural message (keyed by two msgids) and a singular one."""
+    plural = next(message for message in catalog if isinstance(message.id, tuple))
+    catalog.delete(plural.id, context=plural.context)
+    catalog.delete(msgid)
+
+
 def drop_placeholder(catalog, msgid):
     """Translate a message without its ``%(name)s`` placeholder."""
     catalog["Welcome, %(name)s"].string = "Bienvenue"
@@ -175,6 +182,7 @@ def drop_placeholder(catalog, msgid):
     ("tag", "damage", "complaint"),
     [
         ("fr", remove_message, "source strings missing"),
+        ("ur", remove_a_plural_and_a_singular, "2 source strings missing"),
         ("es", change_translation, "messages.mo is out of date"),
         ("pt", mark_fuzzy, "fuzzy"),
         ("ar", clear_translation, "untranslated"),
