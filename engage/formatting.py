@@ -30,7 +30,11 @@ def format_percent(value: float, decimals: int = 1) -> str:
     The locale's own percent pattern, so French and Spanish get their space before
     the sign ("9,0 %"); an explicit pattern would drop it.
     """
-    locale = reader_locale()
+    return percent_in(value, reader_locale(), decimals)
+
+
+def percent_in(value: float, locale, decimals: int = 1) -> str:
+    """Return a share as a percentage in ``locale`` (outside a request too: SVG charts)."""
     pattern = copy.copy(locale.percent_formats[None])
     pattern.frac_prec = (decimals, decimals)
     return pattern.apply(value, locale)

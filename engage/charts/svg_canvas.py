@@ -15,6 +15,7 @@ from babel import Locale, UnknownLocaleError, dates, numbers
 from markupsafe import Markup, escape
 
 from engage.charts.figures import OUTLINE
+from engage.formatting import percent_in
 from surveys.languages import text_direction
 
 WIDTH = 600  # a chart's width as laid out (a heat map may need more)
@@ -194,7 +195,7 @@ class Canvas:
 
     def percent(self, value: float) -> str:
         """Return a share as a whole percentage."""
-        return numbers.format_percent(value, "#,##0%", locale=self.locale)
+        return percent_in(value, self.locale, 0)
 
     def count(self, value: float) -> str:
         """Return a count."""
