@@ -109,6 +109,7 @@ def outcome(tables: ReportTables, name: str, key: str) -> OutcomeTable:
         question=name,
         label=tables.label(f"q.{name}.label"),
         kind=question.kind,
+        multi_select=question.multi_select,
         dimension=key,
         multi_select_dimension=dimension.multi_select,
         note=MULTI_SELECT_NOTE if dimension.multi_select else None,

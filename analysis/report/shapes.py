@@ -153,6 +153,7 @@ class OutcomeTable:
     question: str
     label: str | None
     kind: str
+    multi_select: bool  # the question allows several answers (select all that apply)
     dimension: str
     multi_select_dimension: bool
     note: str | None

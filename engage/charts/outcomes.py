@@ -69,7 +69,7 @@ def rate_figure(table: dict, min_cell: int) -> Figure:
         )
         for name in table["favourable"]
     )
-    if table["kind"] == "multiple_choice":
+    if table["multi_select"]:
         # A select-all question's rate counts respondents choosing at least one of them.
         favourable = _("at least one of %(choices)s", choices=favourable)
 
@@ -274,7 +274,7 @@ def distribution_figure(table: dict, min_cell: int) -> Figure:
                 },
             }
         )
-    multiple = table["kind"] == "multiple_choice"
+    multiple = table["multi_select"]
     overall = table["overall"]
     shown = [c for c in overall["distribution"] if c["share"] is not None and c in choices]
     if shown:
