@@ -213,7 +213,8 @@ def test_a_small_count_of_favourable_respondents_withholds_the_rates_that_give_i
         settings=ReportSettings(disclosure_policy="counts"),
     ).outcomes[0]
 
-    # Under complementary suppression, south's 4 is withheld; with all respondents' 74 shown, north's 70 must be too.
+    # Under complementary suppression, south's 4 is withheld; with all respondents'
+    # 74 shown, north's 70 must be too.
     assert row_of(table, "south").rate is None and row_of(table, "north").rate is None
     assert table.overall.rate == pytest.approx(74 / 200)
     assert table.test.test == "not_applicable" and table.test.reason == "suppressed"

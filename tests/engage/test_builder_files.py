@@ -117,9 +117,9 @@ def limited(database_url, tmp_path):
         XLSFORM_MAX_QUESTIONS=40,
     )
     from sqlmodel import Session
+    from support import login
 
     from engage.auth import create_user
-    from support import login
 
     with Session(app.extensions["engage.engine"]) as session:
         create_user(session, "staff@example.ca", "staff", "correct horse battery")

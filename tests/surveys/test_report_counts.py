@@ -411,7 +411,7 @@ def test_counts_check_finds_facts_changed_around_the_app_and_a_rebuild_mends_the
 
 def test_choice_names_that_look_like_the_facts_encoding_are_counted_exactly(session):
     """Facts are read by splitting their JSON text; a name that the split would cut is not."""
-    odd = ['a],[b', 'say "hi"', "back\\slash", "plain"]
+    odd = ["a],[b", 'say "hi"', "back\\slash", "plain"]
     survey = make_survey(
         session,
         [
