@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlmodel import func, select
+from sqlmodel import Session, func, select
 
 from engage import db
 from engage.accounts import rules
@@ -90,19 +93,25 @@ def create_command(email: str, role: str, name: str) -> None:
         hand_over(user, token)
 
 
+@contextmanager
+def account_of(email: str) -> Iterator[tuple[Session, User]]:
+    """Open a session on the account of ``email``; a refused change is a one-line error."""
+    with db.Session(db.engine(), expire_on_commit=False) as session:
+        try:
+            yield session, rules.user_by_email(session, email)
+        except rules.AccountError as error:
+            raise refused(error) from None
+
+
 @users.command("set-role")
 @click.argument("email")
 @click.argument("role")
 @with_appcontext
 def set_role_command(email: str, role: str) -> None:
     """Give an account another role (its sessions end)."""
-    with db.Session(db.engine()) as session:
-        try:
-            user = rules.user_by_email(session, email)
-            rules.set_role(session, user, role, actor_id=None)
-        except rules.AccountError as error:
-            raise refused(error) from None
-        click.echo(f"{user.email} is now {user.role}.")
+    with account_of(email) as (session, user):
+        rules.set_role(session, user, role, actor_id=None)
+    click.echo(f"{user.email} is now {user.role}.")
 
 
 @users.command("deactivate")
@@ -110,13 +119,9 @@ def set_role_command(email: str, role: str) -> None:
 @with_appcontext
 def deactivate_command(email: str) -> None:
     """Deactivate an account: it cannot sign in and its sessions end."""
-    with db.Session(db.engine()) as session:
-        try:
-            user = rules.user_by_email(session, email)
-            rules.set_active(session, user, False, actor_id=None)
-        except rules.AccountError as error:
-            raise refused(error) from None
-        click.echo(f"Deactivated {user.email}.")
+    with account_of(email) as (session, user):
+        rules.set_active(session, user, False, actor_id=None)
+    click.echo(f"Deactivated {user.email}.")
 
 
 @users.command("reactivate")
@@ -124,13 +129,9 @@ def deactivate_command(email: str) -> None:
 @with_appcontext
 def reactivate_command(email: str) -> None:
     """Let a deactivated account sign in again."""
-    with db.Session(db.engine()) as session:
-        try:
-            user = rules.user_by_email(session, email)
-            rules.set_active(session, user, True, actor_id=None)
-        except rules.AccountError as error:
-            raise refused(error) from None
-        click.echo(f"Reactivated {user.email}.")
+    with account_of(email) as (session, user):
+        rules.set_active(session, user, True, actor_id=None)
+    click.echo(f"Reactivated {user.email}.")
 
 
 @users.command("reset-password")
@@ -138,16 +139,12 @@ def reactivate_command(email: str) -> None:
 @with_appcontext
 def reset_password_command(email: str) -> None:
     """Clear an account's password, end its sessions and hand over a set-password link."""
-    with db.Session(db.engine(), expire_on_commit=False) as session:
-        try:
-            user = rules.user_by_email(session, email)
-        except rules.AccountError as error:
-            raise refused(error) from None
+    with account_of(email) as (session, user):
         token = rules.reset_password(
             session, user, actor_id=None, hours=current_app.config["PASSWORD_LINK_HOURS"]
         )
-        click.echo(f"The password of {user.email} is reset; its sessions have ended.")
-        hand_over(user, token)
+    click.echo(f"The password of {user.email} is reset; its sessions have ended.")
+    hand_over(user, token)
 
 
 commands: tuple = (users,)
