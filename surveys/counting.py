@@ -512,7 +512,9 @@ def count(
         .where(*filter_conditions(survey.id, filters))
     )
     with without_cycle_collection():
-        result = connection.execution_options(yield_per=COUNT_BATCH).execute(statement)
+        # On the statement, not the connection: Connection.execution_options changes the
+        # connection itself, and later writes would run as server-side cursors.
+        result = connection.execute(statement.execution_options(yield_per=COUNT_BATCH))
         for batch in result.partitions():
             found = []
             for response_id, channel, language, area, profile, answers_, day in batch:
