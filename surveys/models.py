@@ -86,6 +86,8 @@ class User(SQLModel, table=True):
     password_token_expires: datetime | None = None
     # The OpenID Connect subject (issuer and sub) of an account that signs in with SSO.
     sso_subject: str | None = Field(default=None, max_length=500, unique=True)
+    # Signs in only with single sign-on: no password, no set-password link.
+    sso_only: bool = False
 
 
 class SurveyAssignment(SQLModel, table=True):
