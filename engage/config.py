@@ -23,6 +23,10 @@ DEFAULTS = {
     # A survey page post is small; anything larger is refused with a friendly 413 page.
     "MAX_CONTENT_LENGTH": 512 * 1024,
     "SUBMISSION_RATE_LIMIT": "30 per minute",
+    # SQLite: seconds a write waits for another writer's lock; a resident's submission is
+    # then tried again from the start, this many attempts in all (engage.db.write_retrying).
+    "SQLITE_BUSY_TIMEOUT": 5.0,
+    "WRITE_ATTEMPTS": 3,
     # How long a built report is reused after its data changed (seconds; 0 never reuses).
     "REPORT_CACHE_SECONDS": 600,
     # How many reverse proxies (load balancers) stand in front of the app; 0 trusts none.

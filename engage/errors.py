@@ -1,8 +1,13 @@
 """Friendly, translated error pages instead of stack traces."""
 
-from flask import Flask, render_template
+import math
+
+from flask import Flask, current_app, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+
+from engage.db import DatabaseBusyError, is_busy
 
 ERROR_TEXTS = {
     400: (_l("Something was wrong with that request"), _l("Please go back and try again.")),
@@ -20,6 +25,10 @@ ERROR_TEXTS = {
         ),
     ),
     500: (_l("Something went wrong on our side"), _l("Please try again in a few minutes.")),
+    503: (
+        _l("We are busy right now"),
+        _l("What you sent is not saved yet. Please wait a few seconds and send it again."),
+    ),
 }
 
 
@@ -29,6 +38,19 @@ def render_error(code: int, message: str | None = None):
     return render_template(
         "errors/error.html", heading=heading, message=message or default_message
     ), code
+
+
+def retry_after() -> dict[str, str]:
+    """Return the Retry-After header of a busy answer: one busy timeout, in whole seconds."""
+    return {"Retry-After": str(max(1, math.ceil(current_app.config["SQLITE_BUSY_TIMEOUT"])))}
+
+
+def busy_error(error: Exception):
+    """Answer 503 "send it again" when the database stayed locked; any other error stays 500."""
+    if isinstance(error, OperationalError) and not is_busy(error):
+        raise error
+    page, code = render_error(503)
+    return page, code, retry_after()
 
 
 def init_app(app: Flask) -> None:
@@ -45,3 +67,6 @@ def init_app(app: Flask) -> None:
                 "Please reload the page and send it again."
             ),
         )
+
+    app.register_error_handler(DatabaseBusyError, busy_error)
+    app.register_error_handler(OperationalError, busy_error)

@@ -104,20 +104,22 @@ def new_entry(slug: str):
     if entry is None:
         return render_entry(survey, numbering, state, entered_count=mine)
     try:
-        response, _created = record_response(
-            session,
-            survey,
-            entry.answers,
-            Provenance(
-                channel=entry.channel,
-                language=entry.language,
-                idempotency_key=state.key,
-                entered_by_id=current_user.id,
-                collected_at=collected_at_from_date(entry.collected_on),
-                paper_id=entry.paper_id,
-                place=entry.place,
-            ),
-            cutoffs=sentiment_cutoffs(),
+        response, _created = db.write_retrying(
+            lambda session: record_response(
+                session,
+                survey,
+                entry.answers,
+                Provenance(
+                    channel=entry.channel,
+                    language=entry.language,
+                    idempotency_key=state.key,
+                    entered_by_id=current_user.id,
+                    collected_at=collected_at_from_date(entry.collected_on),
+                    paper_id=entry.paper_id,
+                    place=entry.place,
+                ),
+                cutoffs=sentiment_cutoffs(),
+            )
         )
     except IntegrityError:
         # Someone saved the same paper form ID a moment ago: show it as a duplicate.

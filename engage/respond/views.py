@@ -12,7 +12,7 @@ from sqlmodel import select
 from analysis.sentiment import SentimentCutoffs
 from engage import db
 from engage.auth import csrf
-from engage.errors import render_error
+from engage.errors import render_error, retry_after
 from engage.i18n import interface_language, requested_language
 from engage.limits import limiter
 from engage.respond.blueprint import bp
@@ -141,17 +141,33 @@ def survey(slug: str):
     if visit.preview:
         return redirect(url_for("respond.thanks", slug=slug, preview=1), 303)
     config = current_app.config
-    record_response(
-        db.get_session(),
-        visit.survey,
-        validated.answers,
-        Provenance(channel=CHANNEL_WEB, language=visit.language, idempotency_key=visit.token),
-        cutoffs=SentimentCutoffs(
-            negative_below=config["SENTIMENT_NEGATIVE_BELOW"],
-            positive_above=config["SENTIMENT_POSITIVE_ABOVE"],
-        ),
-        contact=visit.contact_text() if visit.ask_contact else None,
-    )
+    try:
+        db.write_retrying(
+            lambda session: record_response(
+                session,
+                visit.survey,
+                validated.answers,
+                Provenance(
+                    channel=CHANNEL_WEB, language=visit.language, idempotency_key=visit.token
+                ),
+                cutoffs=SentimentCutoffs(
+                    negative_below=config["SENTIMENT_NEGATIVE_BELOW"],
+                    positive_above=config["SENTIMENT_POSITIVE_ABOVE"],
+                ),
+                contact=visit.contact_text() if visit.ask_contact else None,
+            )
+        )
+    except db.DatabaseBusyError:
+        log.warning("Database busy through every attempt; survey %s answered 503.", slug)
+        response = visit.render(
+            problem=_(
+                "Many answers are arriving at this moment, so yours are not sent yet. "
+                "Please wait a few seconds, then send them again. Nothing is lost."
+            ),
+            status=503,
+        )
+        response.headers.update(retry_after())
+        return response
     return redirect(url_for("respond.thanks", slug=slug), 303)
 
 
