@@ -155,6 +155,22 @@ def load_texts(session: Session, survey_id: int) -> Texts:
     return dict(texts)
 
 
+def load_titles(session: Session, survey_ids: Iterable[int]) -> dict[int, dict[str, str]]:
+    """Return the titles of these surveys as ``{survey_id: {language: text}}`` in one query."""
+    titles: dict[int, dict[str, str]] = defaultdict(dict)
+    ids = list(survey_ids)
+    if not ids:
+        return {}
+    rows = session.exec(
+        select(SurveyText.survey_id, SurveyText.language, SurveyText.text).where(
+            SurveyText.key == "title", SurveyText.survey_id.in_(ids)
+        )
+    )
+    for survey_id, language, text in rows:
+        titles[survey_id][language] = text
+    return dict(titles)
+
+
 def add_question(
     session: Session, survey: Survey, definition: QuestionDefinition, position: int | None = None
 ) -> Question:

@@ -14,7 +14,7 @@ from engage.accounts.access import usable_surveys
 from engage.auth import role_required
 from engage.i18n import babel_locale_id, interface_language
 from engage.intake.blueprint import bp
-from engage.intake.shared import find_survey, is_staff, survey_texts
+from engage.intake.shared import SurveyTexts, find_survey, is_staff, survey_texts
 from surveys.intake import condition_note, paper_numbering
 from surveys.languages import is_valid_tag, normalize_tag, text_direction
 from surveys.models import (
@@ -27,6 +27,7 @@ from surveys.models import (
     Response,
     Survey,
 )
+from surveys.store import load_titles
 
 
 @bp.get("/")
@@ -48,8 +49,13 @@ def index():
         ).all()
     )
     language = interface_language()
+    titles = load_titles(session, [survey.id for survey in surveys])
     rows = [
-        (survey, survey_texts(survey, language).title(), mine.get(survey.id, 0))
+        (
+            survey,
+            SurveyTexts(survey, {"title": titles.get(survey.id, {})}, language).title(),
+            mine.get(survey.id, 0),
+        )
         for survey in surveys
     ]
     return render_template("intake/index.html", rows=rows)

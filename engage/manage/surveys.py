@@ -37,7 +37,7 @@ from engage.manage.uploads import accept_upload
 from engage.manage.xlsform_import import ImportRefusedError, import_xlsform
 from surveys import store
 from surveys.languages import resolve_text, text_direction
-from surveys.models import SURVEY_CLOSED, SURVEY_DRAFT, SURVEY_OPEN, Survey, SurveyText, utcnow
+from surveys.models import SURVEY_CLOSED, SURVEY_DRAFT, SURVEY_OPEN, Survey, utcnow
 from surveys.questions import question_type
 
 
@@ -60,9 +60,7 @@ def render_index(
         )
     )
     surveys = surveys.all()
-    titles: dict[int, dict[str, str]] = {}
-    for row in session.exec(select(SurveyText).where(SurveyText.key == "title")):
-        titles.setdefault(row.survey_id, {})[row.language] = row.text
+    titles = store.load_titles(session, [survey.id for survey in surveys])
     counts = store.response_counts(session)
     rows = [
         {

@@ -39,7 +39,7 @@ from surveys.languages import resolve_text, text_direction
 from surveys.models import ROLE_ADMIN, ROLE_STAFF, Survey
 from surveys.models import Response as ResponseRow
 from surveys.report_counts import kept_rows
-from surveys.store import load_texts
+from surveys.store import load_titles
 
 STAFF_ROLES = (ROLE_ADMIN, ROLE_STAFF)
 
@@ -119,12 +119,15 @@ def index():
     statement = usable_surveys(select(Survey), current_user).order_by(Survey.created_at.desc())
     surveys = session.exec(statement).scalars().all()
     tag = interface_tag()
-    rows = []
-    for survey in surveys:
-        title = resolve_text(
-            load_texts(session, survey.id).get("title", {}), tag, survey.default_language
+    titles = load_titles(session, [survey.id for survey in surveys])
+    rows = [
+        (
+            survey,
+            resolve_text(titles.get(survey.id, {}), tag, survey.default_language),
+            counts.get(survey.id, 0),
         )
-        rows.append((survey, title, counts.get(survey.id, 0)))
+        for survey in surveys
+    ]
     return render_template("reports/index.html", rows=rows, status_names=STATUS_NAMES)
 
 

@@ -30,9 +30,10 @@ from engage.respond.loading import survey_for_resident
 from engage.respond.question_views import error_text
 from engage.respond.tokens import form_token_is_valid, new_form_token
 from engage.respond.visit import SurveyVisit, posted_visit
-from surveys.models import CHANNEL_WEB, SURVEY_OPEN, Survey, SurveyText
+from surveys.models import CHANNEL_WEB, SURVEY_OPEN, Survey
 from surveys.recording import Provenance, record_response
 from surveys.responses import validate_submission
+from surveys.store import load_titles
 
 log = logging.getLogger(__name__)
 
@@ -54,15 +55,7 @@ def home():
     surveys = session_.exec(
         select(Survey).where(Survey.status == SURVEY_OPEN).order_by(Survey.id)
     ).all()
-    titles: dict[int, dict[str, str]] = {}
-    if surveys:
-        rows = session_.exec(
-            select(SurveyText).where(
-                SurveyText.key == "title", SurveyText.survey_id.in_([s.id for s in surveys])
-            )
-        )
-        for row in rows:
-            titles.setdefault(row.survey_id, {})[row.language] = row.text
+    titles = load_titles(session_, [survey.id for survey in surveys])
     language = requested_language()
     listed = []
     for survey in surveys:
