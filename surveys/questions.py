@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar, Protocol
 
@@ -88,6 +88,18 @@ class AnswerValue:
     choice: str | None = None
     number: float | None = None
     text: str | None = None
+
+
+@dataclass(frozen=True)
+class Instruction:
+    """How to answer a question, shown under it: an ``N_`` message and its parameters.
+
+    Numbers in ``params`` stay numbers, for the page to write them as its reader does
+    (2,000 in English, 2 000 in French); dates stay ISO text.
+    """
+
+    message: str
+    params: dict[str, Any] = field(default_factory=dict)
 
 
 class AnswerError(ValueError):
@@ -211,6 +223,18 @@ class QuestionType:
             return [AnswerValue(choice=PREFER_NOT_TO_ANSWER)]
         return self.parse_answer(question, values)
 
+    def instruction(self, question: QuestionLike) -> Instruction | None:
+        """Return the short instruction under the question ("Choose one."), if it needs one."""
+        return None
+
+    def answer_limits(self, question: QuestionLike) -> dict[str, str]:
+        """Return the limits the resident page checks as the answer is typed, by name.
+
+        The page writes them as ``data-`` attributes of the field; the server still
+        judges the answer with ``validate``.
+        """
+        return {}
+
     def accepts_prefer_not(self, question: QuestionLike) -> bool:
         """Return whether this question offers "Prefer not to answer"."""
         return self.supports_prefer_not and bool(question.allow_prefer_not)
@@ -322,6 +346,10 @@ class SingleChoice(ChoiceQuestion):
         """Return ``select_one <name>``."""
         return f"select_one {question.name}"
 
+    def instruction(self, question: QuestionLike) -> Instruction:
+        """Return "Choose one."."""
+        return Instruction(N_("Choose one."))
+
     def parse_answer(self, question: QuestionLike, values: list[str]) -> list[AnswerValue]:
         """Accept one known option."""
         value = _single_value(values, N_("Choose only one option."))
@@ -343,6 +371,20 @@ class MultipleChoice(ChoiceQuestion):
     def xlsform_type(self, question: QuestionLike) -> str:
         """Return ``select_multiple <name>``."""
         return f"select_multiple {question.name}"
+
+    def instruction(self, question: QuestionLike) -> Instruction:
+        """Return "Choose all that apply." or the number of options to choose."""
+        low = _number_setting(question, "min_choices", None) or None
+        high = _number_setting(question, "max_choices", None)
+        if low is not None and high is not None:
+            if low == high:
+                return Instruction(N_("Choose %(max)s."), {"max": high})
+            return Instruction(N_("Choose from %(min)s to %(max)s."), {"min": low, "max": high})
+        if low is not None:
+            return Instruction(N_("Choose at least %(min)s."), {"min": low})
+        if high is not None:
+            return Instruction(N_("Choose up to %(max)s."), {"max": high})
+        return Instruction(N_("Choose all that apply."))
 
     def parse_answer(self, question: QuestionLike, values: list[str]) -> list[AnswerValue]:
         """Accept known options, stored in choice order."""
@@ -408,6 +450,13 @@ class Rating(ChoiceQuestion):
         if _setting(question, "step") is not None:
             parameters.append(f"step={format_number(_setting(question, 'step'))}")
         return " ".join(parameters)
+
+    def instruction(self, question: QuestionLike) -> Instruction:
+        """Return "Choose one number from 0 to 10." with the scale's ends."""
+        low, high, _ = self.scale(question)
+        return Instruction(
+            N_("Choose one number from %(min)s to %(max)s."), {"min": low, "max": high}
+        )
 
     def scale(self, question: QuestionLike) -> tuple[float, float, float]:
         """Return (min, max, step) with their defaults."""
@@ -482,6 +531,42 @@ class Number(QuestionType):
         """Return ``integer`` for whole numbers, else ``decimal``."""
         return "integer" if _setting(question, "integer") else "decimal"
 
+    def instruction(self, question: QuestionLike) -> Instruction:
+        """Return "Enter a whole number from 0 to 100." and the like, from the settings."""
+        low = _number_setting(question, "min", None)
+        high = _number_setting(question, "max", None)
+        if _setting(question, "integer"):
+            if low is not None and high is not None:
+                return Instruction(
+                    N_("Enter a whole number from %(low)s to %(high)s."),
+                    {"low": low, "high": high},
+                )
+            if low is not None:
+                return Instruction(N_("Enter a whole number of at least %(min)s."), {"min": low})
+            if high is not None:
+                return Instruction(N_("Enter a whole number of at most %(max)s."), {"max": high})
+            return Instruction(N_("Enter a whole number."))
+        if low is not None and high is not None:
+            return Instruction(
+                N_("Enter a number from %(min)s to %(max)s."), {"min": low, "max": high}
+            )
+        if low is not None:
+            return Instruction(N_("Enter a number of at least %(min)s."), {"min": low})
+        if high is not None:
+            return Instruction(N_("Enter a number of at most %(max)s."), {"max": high})
+        return Instruction(N_("Enter a number."))
+
+    def answer_limits(self, question: QuestionLike) -> dict[str, str]:
+        """Return ``min``, ``max`` and ``integer`` as set."""
+        limits = {
+            key: format_number(value)
+            for key in ("min", "max")
+            if (value := _number_setting(question, key, None)) is not None
+        }
+        if _setting(question, "integer"):
+            limits["integer"] = ""
+        return limits
+
     def parse_answer(self, question: QuestionLike, values: list[str]) -> list[AnswerValue]:
         """Accept one number in range."""
         value = _single_value(values)
@@ -529,13 +614,25 @@ class TextQuestion(QuestionType):
         """Return ``text``."""
         return "text"
 
+    def max_length(self, question: QuestionLike) -> float:
+        """Return the most characters allowed: settings ``max_length``, else the kind's."""
+        return _number_setting(question, "max_length", self.default_max_length)
+
+    def instruction(self, question: QuestionLike) -> Instruction:
+        """Return "Up to 2,000 characters." with the question's limit."""
+        return Instruction(N_("Up to %(max)s characters."), {"max": self.max_length(question)})
+
+    def answer_limits(self, question: QuestionLike) -> dict[str, str]:
+        """Return ``max-length``."""
+        return {"max-length": format_number(self.max_length(question))}
+
     def parse_answer(self, question: QuestionLike, values: list[str]) -> list[AnswerValue]:
         """Accept one text without control characters, within the length limit."""
         # Browsers submit textarea line breaks as CRLF; store plain newlines.
         text = _single_value(values).replace("\r\n", "\n").replace("\r", "\n")
         if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in text):
             raise AnswerError(N_("Remove the special characters from your answer."))
-        max_length = _number_setting(question, "max_length", self.default_max_length)
+        max_length = self.max_length(question)
         if len(text) > max_length:
             raise AnswerError(
                 N_("Write %(max)s characters at most (you wrote %(count)s)."),
@@ -595,6 +692,19 @@ class Date(QuestionType):
     def xlsform_type(self, question: QuestionLike) -> str:
         """Return ``date``."""
         return "date"
+
+    def instruction(self, question: QuestionLike) -> Instruction | None:
+        """Return the dates allowed, when the question limits them."""
+        earliest = _parse_iso_date(_setting(question, "min"))
+        latest = _parse_iso_date(_setting(question, "max"))
+        dates = {"min": earliest and earliest.isoformat(), "max": latest and latest.isoformat()}
+        if earliest and latest:
+            return Instruction(N_("Enter a date from %(min)s to %(max)s."), dates)
+        if earliest:
+            return Instruction(N_("Enter a date on or after %(min)s."), {"min": dates["min"]})
+        if latest:
+            return Instruction(N_("Enter a date on or before %(max)s."), {"max": dates["max"]})
+        return None
 
     def parse_answer(self, question: QuestionLike, values: list[str]) -> list[AnswerValue]:
         """Accept one valid date in range."""
