@@ -103,12 +103,6 @@ def demo_definition() -> SurveyDefinition:
             "ما هي خدمات المدينة التي استخدمتها في العام الماضي؟",
             "ਤੁਸੀਂ ਪਿਛਲੇ ਸਾਲ ਸ਼ਹਿਰ ਦੀਆਂ ਕਿਹੜੀਆਂ ਸੇਵਾਵਾਂ ਵਰਤੀਆਂ ਹਨ?",
         ),
-        hint=texts(
-            "Choose all that apply.",
-            "Cochez toutes les réponses qui s'appliquent.",
-            "اختر كل ما ينطبق.",
-            "ਸਾਰੇ ਲਾਗੂ ਹੋਣ ਵਾਲੇ ਚੁਣੋ।",
-        ),
         choices=(
             choice("library", "Library", "Bibliothèque", "المكتبة", "ਲਾਇਬ੍ਰੇਰੀ"),
             choice(

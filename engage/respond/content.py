@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from flask import request, session
 from flask_babel import gettext as _
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from engage.i18n import requested_language
 from surveys.languages import (
@@ -56,17 +56,44 @@ def survey_language(survey: Survey) -> str:
     return closest_language(asked, offered, survey.default_language)
 
 
+# A left-to-right run inside right-to-left text: Latin letters and European digits with what
+# joins them in an address, a phone number or an e-mail address ("10 Peel Centre Drive",
+# "905-555-0100", "engage@region.example.ca"). Left to the bidirectional algorithm, an
+# Arabic sentence shows the first as "Peel Centre Drive 10" and the second as 0100-555-905.
+_LATIN = "0-9A-Za-z\u00c0-\u024f"
+_LTR_RUN = re.compile(f"([{_LATIN}](?:[{_LATIN} .,'@_/+&-]*[{_LATIN}])?)")
+
+
+def isolate_ltr_runs(text: str) -> Markup:
+    """Return ``text`` escaped, each left-to-right run in ``<bdi dir="ltr">`` (Unicode UAX #9)."""
+    return Markup("").join(
+        Markup('<bdi dir="ltr">%s</bdi>') % part if index % 2 else escape(part)
+        # The pattern captures, so split returns text and runs in turn.
+        for index, part in enumerate(_LTR_RUN.split(text))
+    )
+
+
 @dataclass(frozen=True)
 class Shown:
-    """Survey content as shown, with the ``lang``/``dir`` it needs when not in the page's."""
+    """Survey content as shown, with the ``lang``/``dir`` it needs when not in the page's.
+
+    ``rtl`` text isolates its left-to-right runs when written into HTML (``html``).
+    """
 
     text: str
     attrs: Markup = field(default_factory=Markup)
+    rtl: bool = False
 
     @property
-    def paragraphs(self) -> list[str]:
-        """Return the text split at blank lines."""
-        return [part.strip() for part in re.split(r"\n\s*\n", self.text) if part.strip()]
+    def html(self) -> Markup:
+        """Return the text for an HTML body (never for ``<title>`` or an attribute)."""
+        return isolate_ltr_runs(self.text) if self.rtl else escape(self.text)
+
+    @property
+    def paragraphs(self) -> list[Markup]:
+        """Return the text split at blank lines, each as ``html``."""
+        parts = [part.strip() for part in re.split(r"\n\s*\n", self.text) if part.strip()]
+        return [isolate_ltr_runs(part) if self.rtl else escape(part) for part in parts]
 
 
 class SurveyContent:
@@ -86,13 +113,11 @@ class SurveyContent:
 
     def shown(self, resolved: ResolvedText) -> Shown:
         """Mark text shown in another language than the page's, for screen readers."""
+        direction = text_direction(resolved.language)
         if resolved.language == self.page_language:
-            return Shown(resolved.text)
-        attrs = Markup(' lang="%s" dir="%s"') % (
-            resolved.language,
-            text_direction(resolved.language),
-        )
-        return Shown(resolved.text, attrs)
+            return Shown(resolved.text, rtl=direction == "rtl")
+        attrs = Markup(' lang="%s" dir="%s"') % (resolved.language, direction)
+        return Shown(resolved.text, attrs, rtl=direction == "rtl")
 
     def get(self, key: str, built_in: dict[str, str] | None = None) -> Shown | None:
         """Return the text under ``key`` (the survey's own before ``built_in``), or None."""

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
+from engage.formatting import format_decimal
 from engage.respond.content import Shown, SurveyContent
 from engage.respond.forms import ANSWER_PREFIX
 from surveys.definition import PREFER_NOT_TO_ANSWER
 from surveys.models import Question
-from surveys.questions import question_type
+from surveys.questions import Instruction, question_type
 from surveys.responses import FieldError
 from surveys.store import choice_key, hint_key, label_key
 
@@ -41,6 +43,10 @@ class QuestionView:
     value: str
     error: str | None
     relevant: dict | None
+    # How to answer ("Choose one."), in the interface language.
+    instruction: str | None = None
+    # The limits the page's script checks as the resident types (data- attributes).
+    limits: dict[str, str] = field(default_factory=dict)
 
     @property
     def field(self) -> str:
@@ -54,8 +60,10 @@ class QuestionView:
 
     @property
     def described_by(self) -> str:
-        """Return the ids of the hint and error, for ``aria-describedby``."""
+        """Return the ids of the hint, instruction and error, for ``aria-describedby``."""
         ids = [f"h-{self.name}"] if self.hint else []
+        if self.instruction:
+            ids.append(f"i-{self.name}")
         if self.error:
             ids.append(f"e-{self.name}")
         return " ".join(ids)
@@ -95,7 +103,36 @@ def question_view(
         value=values[0] if values and not options else "",
         error=error,
         relevant=question.relevant if question.relevant else None,
+        instruction=instruction_text(kind.instruction(question)),
+        limits=kind.answer_limits(question),
     )
+
+
+def instruction_text(instruction: Instruction | None) -> str | None:
+    """Translate a kind's instruction, writing its numbers as the reader does."""
+    if instruction is None:
+        return None
+    params = {
+        key: format_decimal(value) if isinstance(value, int | float) else value
+        for key, value in instruction.params.items()
+    }
+    return _(instruction.message, **params)
+
+
+# Marks that end a label in the scripts residents read: Latin, Arabic, Urdu, Chinese, and
+# the danda of Gurmukhi and Devanagari. The error summary adds no colon after one.
+LABEL_END_MARKS = frozenset("?!:.…؟۔。？！：।")
+
+
+def ends_with_punctuation(label: str) -> bool:
+    """Return whether ``label`` ends with its own question mark, full stop or colon.
+
+    Closing quotes and brackets after the mark are looked through (“Why?”).
+    """
+    text = label.rstrip()
+    while text and (unicodedata.category(text[-1]) in ("Pe", "Pf") or text[-1] in "\"'"):
+        text = text[:-1].rstrip()
+    return bool(text) and text[-1] in LABEL_END_MARKS
 
 
 def error_text(error: FieldError) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import g, make_response, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engage.i18n import interface_lang_attrs, interface_language
+from engage.i18n import interface_lang_attrs, interface_language, requested_language
 from engage.respond.cache import resident_texts
 from engage.respond.content import Shown, SurveyContent, notice_texts, survey_language_choices
 from engage.respond.forms import (
@@ -22,7 +22,8 @@ from engage.respond.forms import (
 )
 from engage.respond.loading import survey_for_resident
 from engage.respond.paging import page_is_shown, questions_to_render, split_pages
-from engage.respond.question_views import question_view
+from engage.respond.question_views import ends_with_punctuation, question_view
+from surveys.languages import base_language
 from surveys.logic import visible_questions
 from surveys.models import Survey
 from surveys.questions import question_type
@@ -142,6 +143,11 @@ class SurveyVisit:
             for name in CONTACT_FIELDS
             if name in errors
         ]
+        # No colon after a label that ends with its own "?" ("…past year?: This…").
+        summary = [
+            (target, label, not ends_with_punctuation(label.text), message)
+            for target, label, message in summary
+        ]
         logic = [[q.name, q.relevant or None] for q in self.questions]
         response = make_response(
             render_template(
@@ -163,6 +169,8 @@ class SurveyVisit:
                 contact=self.contact,
                 contact_errors={name: errors[name] for name in CONTACT_FIELDS if name in errors},
                 error_summary=summary,
+                check_messages=check_messages(views),
+                not_in_language=base_language(requested_language()) != base_language(self.language),
                 problem=problem,
                 logic=logic if any(q.relevant for q in self.questions) else None,
                 survey_languages=survey_language_choices(self.survey),
@@ -177,6 +185,20 @@ class SurveyVisit:
         # that its back button shows the page again instead of asking to resend the form.
         response.headers["Cache-Control"] = "private, no-cache"
         return response
+
+
+def check_messages(views: list) -> dict[str, str]:
+    """Return the messages the page's script shows as the resident types, as it needs them.
+
+    ``{n}`` stands for the count the script writes in.
+    """
+    messages = {}
+    if any(view.required for view in views):
+        messages["required"] = _("This question requires an answer.")
+    if any("max-length" in view.limits for view in views):
+        messages["left"] = _("Characters left: %(count)s", count="{n}")
+        messages["over"] = _("Characters over the limit: %(count)s", count="{n}")
+    return messages
 
 
 def posted_visit(slug: str) -> SurveyVisit:

@@ -493,7 +493,7 @@ def test_missing_required_answer_is_explained_in_the_residents_language(client, 
 def test_question_with_an_error_is_described_by_its_message(client, parks):
     token = form_token(client.get("/s/parks"))
     page = post(client, token, 0, rating="4").get_data(as_text=True)
-    assert '<fieldset aria-describedby="e-visited">' in page
+    assert '<fieldset aria-describedby="i-visited e-visited">' in page
     assert 'id="a-visited-0" name="q.visited" value="yes" aria-invalid="true"' in page
 
 
