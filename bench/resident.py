@@ -12,12 +12,17 @@
    Flask + SQLModel endpoint that inserts one row per post, under the same gunicorn
    settings and the same SQLite settings. Rounds alternate bare and real; the ratio
    is real / bare, medians over the rounds.
+3. ``cpu``: CPU time per request in process with the Flask test client, after a
+   warm-up: the survey page (GET) against a bare Flask route answering a string, and
+   a complete submission against the bare insert of part 2, in the same run. The
+   targets are 3 ms for each.
 
 Usage::
 
     python bench/resident.py                       # both parts, default sizes
     python bench/resident.py weight
     python bench/resident.py throughput --requests 600 --clients 8 --workers 2 --rounds 3
+    python bench/resident.py cpu --cpu-requests 200 --rounds 3
 
 Everything runs on 127.0.0.1 in a temporary folder that is removed afterwards.
 """
@@ -47,6 +52,8 @@ ROOT = HERE.parent.parent
 sys.path.insert(0, str(ROOT))
 
 BUDGET_BYTES = 30 * 1024
+# Issue 16's targets: CPU per survey page and per complete submission, in process.
+CPU_TARGET_SECONDS = 0.003
 SLUG = "bench-ten-questions"
 SECRET_KEY = "bench-secret-key-not-for-production"
 CHROMIUM = os.environ.get("ENGAGE_CHROMIUM", "/usr/bin/chromium")
@@ -434,6 +441,105 @@ def kept_counts_match(url: str, instance: Path) -> bool:
         )
 
 
+# --- 3. CPU per request, in process -------------------------------------------------------
+
+
+def timed_cpu(ask, count: int) -> float:
+    """Return the CPU seconds per call of ``ask(i)`` over ``count`` calls (all threads)."""
+    started = time.process_time()
+    for number in range(count):
+        ask(number)
+    return (time.process_time() - started) / count
+
+
+def measure_cpu(workdir: Path, requests: int, rounds: int) -> dict:
+    """CPU per survey page and per complete submission, with the Flask test client.
+
+    In the same process and run: a bare Flask route answering a string (against the
+    page) and the bare Flask + SQLModel insert of ``BARE_APP`` (against the
+    submission). Each figure is the median over ``rounds`` of the CPU time per
+    request over ``requests`` requests, after a warm-up of ``requests // 5``.
+    """
+    from flask import Flask, session
+
+    from engage import create_app
+    from engage.respond.tokens import NONCE_KEY, new_form_token
+
+    url = f"sqlite:///{workdir / 'cpu.sqlite3'}"
+    instance = workdir / "instance-cpu"
+    create_database(url, instance)
+    app = create_app(
+        {
+            "DATABASE_URL": url,
+            "INSTANCE_PATH": str(instance),
+            "SECRET_KEY": SECRET_KEY,
+            "SUBMISSION_RATE_LIMIT": "1000000 per minute",
+        }
+    )
+    client = app.test_client()
+    assert client.get(f"/s/{SLUG}?lang=en").status_code == 200
+    with client.session_transaction() as kept:
+        nonce = kept[NONCE_KEY]
+    warmup = max(1, requests // 5)
+    with app.test_request_context():
+        session[NONCE_KEY] = nonce
+        tokens = [new_form_token(SLUG) for _ in range((warmup + requests) * rounds)]
+    answers = [(f"q.{name}", value) for name, values in ANSWERS.items() for value in values]
+    bodies = [
+        urlencode([*answers, ("token", token), ("page", "0"), ("action", "send")])
+        for token in tokens
+    ]
+    form = "application/x-www-form-urlencoded"
+
+    def page(_number):
+        assert client.get(f"/s/{SLUG}").status_code == 200
+
+    def submission(number):
+        reply = client.post(f"/s/{SLUG}", data=bodies.pop(), content_type=form)
+        assert reply.status_code == 303, reply.status_code
+
+    bare = Flask("bare")
+    bare.get("/bare")(lambda: "bare")
+    bare_client = bare.test_client()
+
+    def bare_page(_number):
+        assert bare_client.get("/bare").status_code == 200
+
+    (workdir / "bare_cpu.py").write_text(BARE_APP)
+    sys.path.insert(0, str(workdir))
+    os.environ["BENCH_DATABASE_URL"] = f"sqlite:///{workdir / 'bare-cpu.sqlite3'}"
+    import bare_cpu
+
+    bare_cpu.create_schema(os.environ["BENCH_DATABASE_URL"])
+    insert_client = bare_cpu.create_app().test_client()
+
+    def bare_insert(number):
+        body = bodies[number % len(bodies)] + f"&n={number}-{time.monotonic_ns()}"
+        body = body.replace("token=", f"token={number}-{time.monotonic_ns()}-", 1)
+        assert insert_client.post("/insert", data=body, content_type=form).status_code == 303
+
+    parts = {
+        "bare route": bare_page,
+        "survey page": page,
+        "bare insert": bare_insert,
+        "submission": submission,
+    }
+    figures: dict[str, list[float]] = {name: [] for name in parts}
+    for _round in range(rounds):
+        for name, ask in parts.items():
+            timed_cpu(ask, warmup)
+            figures[name].append(timed_cpu(ask, requests))
+    app.extensions["engage.engine"].dispose()
+    medians = {name: statistics.median(values) for name, values in figures.items()}
+    return {
+        "requests": requests,
+        "rounds": figures,
+        "median": medians,
+        "stored": count_rows(url, "responses"),
+        "expected": (warmup + requests) * rounds,
+    }
+
+
 # --- Report ------------------------------------------------------------------------------
 
 
@@ -489,15 +595,36 @@ def print_throughput(result: dict, clients: int, workers: int, threads: int) -> 
     )
 
 
+def print_cpu(result: dict) -> None:
+    """Print CPU per request of each part against its bare counterpart."""
+    medians = result["median"]
+    print(
+        f"CPU per request in process (Flask test client), median of "
+        f"{len(result['rounds']['submission'])} rounds of {result['requests']} requests "
+        f"(target {1000 * CPU_TARGET_SECONDS:.0f} ms for the page and the submission)"
+    )
+    for name, against in (("survey page", "bare route"), ("submission", "bare insert")):
+        rounds = ", ".join(f"{1000 * value:.2f}" for value in result["rounds"][name])
+        print(
+            f"  {name}: {1000 * medians[name]:.2f} ms (rounds {rounds}); "
+            f"{against}: {1000 * medians[against]:.2f} ms; "
+            f"{against} / {name}: {medians[against] / medians[name]:.3f}"
+        )
+    print(f"  stored: {result['stored']} responses (expected {result['expected']})")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark parts asked for and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("part", nargs="?", choices=("weight", "throughput", "all"), default="all")
+    parser.add_argument(
+        "part", nargs="?", choices=("weight", "throughput", "cpu", "all"), default="all"
+    )
     parser.add_argument("--requests", type=int, default=600, help="posts per app per round")
     parser.add_argument("--clients", type=int, default=8, help="concurrent client processes")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--cpu-requests", type=int, default=200, help="requests per CPU round")
     parser.add_argument("--json", type=Path, help="also write the raw figures here")
     args = parser.parse_args(argv)
     workdir = Path(tempfile.mkdtemp(prefix="engage-bench-resident-"))
@@ -512,6 +639,9 @@ def main(argv: list[str] | None = None) -> int:
                 workdir, args.requests, args.clients, args.workers, args.threads, args.rounds
             )
             print_throughput(figures["throughput"], args.clients, args.workers, args.threads)
+        if args.part in ("cpu", "all"):
+            figures["cpu"] = measure_cpu(workdir, args.cpu_requests, args.rounds)
+            print_cpu(figures["cpu"])
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     if args.json:
