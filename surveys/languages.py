@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
 
@@ -33,6 +34,11 @@ RTL_SCRIPTS = frozenset({"Arab", "Hebr", "Thaa", "Syrc", "Nkoo", "Adlm", "Rohg",
 # Languages whose usual script is right to left, for tags Babel does not know.
 RTL_LANGUAGES = frozenset({"ar", "ur", "fa", "he", "ps", "sd", "ug", "yi", "ckb", "dv", "ks"})
 
+# Tags a process has worked out (pages ask the same few thousands of times a second);
+# the functions cached are pure, and the bound keeps tags typed in a query string from
+# growing the caches without end.
+TAG_CACHE_SIZE = 1024
+
 # Names in the language itself, checked before Babel. Babel lacks Anishinaabemowin
 # and Cree; it knows Inuktitut but older releases did not. Babel reads "tl" as
 # Filipino (Philippines), while residents and Statistics Canada say Tagalog.
@@ -45,6 +51,7 @@ NATIVE_NAMES = {
 }
 
 
+@lru_cache(maxsize=TAG_CACHE_SIZE)
 def normalize_tag(tag: str) -> str:
     """Return ``tag`` in BCP 47's conventional case with hyphens (``fr_ca`` -> ``fr-CA``)."""
     subtags = tag.strip().replace("_", "-").split("-")
@@ -78,6 +85,7 @@ class TagParts:
     region: str | None
 
 
+@lru_cache(maxsize=TAG_CACHE_SIZE)
 def split_tag(tag: str) -> TagParts:
     """Return the language, script and region subtags of ``tag``."""
     subtags = normalize_tag(tag).split("-")
@@ -97,6 +105,7 @@ def base_language(tag: str) -> str:
     return split_tag(tag).language
 
 
+@lru_cache(maxsize=TAG_CACHE_SIZE)
 def _babel_locale(tag: str) -> Locale | None:
     """Return Babel's locale for ``tag``, or None when Babel has no data for it."""
     try:
@@ -105,6 +114,7 @@ def _babel_locale(tag: str) -> Locale | None:
         return None
 
 
+@lru_cache(maxsize=TAG_CACHE_SIZE)
 def text_direction(tag: str) -> str:
     """Return ``"rtl"`` or ``"ltr"``: the direction text in ``tag`` is written in."""
     parts = split_tag(tag)
@@ -118,6 +128,7 @@ def text_direction(tag: str) -> str:
     return "rtl" if parts.language in RTL_LANGUAGES else "ltr"
 
 
+@lru_cache(maxsize=TAG_CACHE_SIZE)
 def display_name(tag: str, in_language: str | None = None) -> str:
     """Return the name of ``tag``'s language, by default in that language itself.
 
@@ -147,6 +158,7 @@ def display_name(tag: str, in_language: str | None = None) -> str:
     return NATIVE_NAMES.get(tag) or NATIVE_NAMES.get(parts.language) or tag
 
 
+@lru_cache(maxsize=TAG_CACHE_SIZE)
 def language_name(tag: str, reader_language: str) -> str:
     """Return the name every page shows a reader of ``reader_language`` for ``tag``'s language.
 
