@@ -30,11 +30,11 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.sql import ColumnElement, Select
 from sqlmodel import Session
 
-from surveys import counting
+from surveys import counting, report_counts
 from surveys.demographics import DEMOGRAPHIC_BANK, DISABILITY_STATUS_CHOICES
 from surveys.languages import resolve_text
 from surveys.models import (
@@ -125,11 +125,24 @@ def _quote_statement(
     where: list[ColumnElement],
     limit: int,
 ) -> Select:
-    """Return the most positive (or negative) quotable comments of a question."""
+    """Return the most positive (or negative) quotable comments of a question.
+
+    Scored comments come first, most positive (or negative) first, then comments a
+    person labelled without a score, oldest first. The two sides are picked apart so
+    that each walks an index (``ix_answers_question_polarity``) and stops at ``limit``
+    rather than sorting every comment the filter covers; so comments of equal polarity
+    come in the index's order, walked from its positive end (newest first) or its
+    negative end (oldest first).
+    """
     label = func.coalesce(answers.c.sentiment_override, answers.c.sentiment_label)
-    order = answers.c.polarity.desc() if wanted == POSITIVE else answers.c.polarity.asc()
-    statement = (
-        select(answers.c.text, answers.c.polarity, label, responses.c.language)
+    base = (
+        select(
+            answers.c.text,
+            answers.c.polarity,
+            label.label("label"),
+            responses.c.language,
+            answers.c.id,
+        )
         .select_from(answers.join(responses, responses.c.id == answers.c.response_id))
         .where(
             answers.c.question_id == question_id,
@@ -137,24 +150,43 @@ def _quote_statement(
             label == wanted,
             *where,
         )
-        .order_by(order.nulls_last(), answers.c.id)
-        .limit(limit)
     )
     if consent.policy == "consent_question":
         consent_id = ids.get(consent.question)
         if consent_id is None:
-            return statement.where(literal(False))
-        consenting = answers.alias("consent")
-        statement = statement.where(
-            select(consenting.c.id)
-            .where(
-                consenting.c.response_id == answers.c.response_id,
-                consenting.c.question_id == consent_id,
-                consenting.c.choice.in_(consent.choices),
+            base = base.where(literal(False))
+        else:
+            consenting = answers.alias("consent")
+            base = base.where(
+                select(consenting.c.id)
+                .where(
+                    consenting.c.response_id == answers.c.response_id,
+                    consenting.c.question_id == consent_id,
+                    consenting.c.choice.in_(consent.choices),
+                )
+                .exists()
             )
-            .exists()
-        )
-    return statement
+
+    def strongest(*columns):
+        return [c.desc() if wanted == POSITIVE else c.asc() for c in columns]
+
+    scored = (
+        base.where(answers.c.polarity.is_not(None))
+        .order_by(*strongest(answers.c.polarity, answers.c.id))
+        .limit(limit)
+        .subquery()
+    )
+    unscored = (
+        base.where(answers.c.polarity.is_(None)).order_by(answers.c.id).limit(limit).subquery()
+    )
+    both = union_all(
+        select(scored, literal(0).label("side")), select(unscored, literal(1).label("side"))
+    ).subquery()
+    return (
+        select(both.c.text, both.c.polarity, both.c.label, both.c.language)
+        .order_by(both.c.side, *strongest(both.c.polarity, both.c.id))
+        .limit(limit)
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -284,7 +316,9 @@ def counted_rows(
     names = counting.statement_names(shape, options.intersections)
     if kept is not None and all(name in kept for name in names):
         return {name: list(kept[name]) for name in names}
-    return counting.rows_by_statement(counting.count(session, survey, shape, filters), names)
+    return counting.rows_by_statement(
+        report_counts.filtered_count(session, survey, shape, filters), names
+    )
 
 
 def collect(

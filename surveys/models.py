@@ -8,7 +8,7 @@ modules are a known source of import cycles. Schema changes go through Alembic
 import secrets
 from datetime import UTC, date, datetime
 
-from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint, text
 from sqlmodel import Field, Relationship, SQLModel
 
 # Where a response came from.
@@ -271,6 +271,9 @@ class Response(SQLModel, table=True):
         UniqueConstraint("survey_id", "idempotency_key"),
         UniqueConstraint("survey_id", "paper_id"),
         Index("ix_responses_survey_submitted", "survey_id", "submitted_at"),
+        # The dashboard's filter lists the languages and areas a survey's responses have.
+        Index("ix_responses_survey_language", "survey_id", "language"),
+        Index("ix_responses_survey_area", "survey_id", "area"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -315,6 +318,15 @@ class Answer(SentimentFields, table=True):
     __table_args__ = (
         Index("ix_answers_question_response", "question_id", "response_id"),
         Index("ix_answers_question_choice", "question_id", "choice"),
+        # Quotes: a question's comments walked from the most positive (or negative) on.
+        Index(
+            "ix_answers_question_polarity",
+            "question_id",
+            "polarity",
+            "id",
+            sqlite_where=text("text IS NOT NULL"),
+            postgresql_where=text("text IS NOT NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

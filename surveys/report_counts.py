@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Connection, delete, func, inspect, select, text, update
+from sqlalchemy import Connection, and_, delete, func, inspect, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -39,6 +39,7 @@ from surveys.counting import (
     SurveyShape,
     Tally,
     count,
+    facts_key,
     keep_facts,
     rows_by_statement,
     statement_names,
@@ -57,6 +58,7 @@ from surveys.models import (
     utcnow,
 )
 from surveys.report_records import Filters
+from surveys.report_structure import filter_conditions
 
 # The kinds of statement whose rows are kept (weighting cells too, for the dimensions the
 # survey's settings weight by); quotes always query the answers.
@@ -307,14 +309,63 @@ def kept_rows(session: Session, survey: Survey, filters: Filters) -> Rows | None
     return rows
 
 
+def filtered_count(
+    session: Session, survey: Survey, shape: SurveyShape, filters: Filters
+) -> Counter:
+    """Count a filtered report's rows: ``{(statement name, row key): count}``.
+
+    A filter that covers most of the survey is counted as the kept (unfiltered)
+    rows less the rows of the responses it leaves out: every row is a sum over
+    responses (``surveys.counting``), so the difference is exact, and the pass
+    reads the smaller side. All of it reads one snapshot, so a submission meanwhile
+    is in both sides or in neither. Otherwise, and whenever the kept rows cannot be
+    used as they are, the covered responses are counted.
+    """
+    kept = kept_shape(survey)
+    same = facts_key(shape) == facts_key(kept) and shape.weighting in ((), kept.weighting)
+    if filters.active and same:
+        with session.get_bind().connect() as connection:
+            _read_snapshot(connection)
+            with Session(bind=connection) as snapshot:
+                covered, total = connection.execute(
+                    select(
+                        func.count().filter(and_(*filter_conditions(survey.id, filters))),
+                        func.count(),
+                    ).where(responses.c.survey_id == survey.id)
+                ).one()
+                if 2 * covered > total and trusted(snapshot, survey):
+                    names = set(statement_names(shape))
+                    rows = Counter(
+                        {
+                            (name, key): value
+                            for name, key, value in _stored(connection, survey.id)
+                            if name in names
+                        }
+                    )
+                    rows.subtract(count(snapshot, survey, shape, filters, outside=True))
+                    return +rows  # without the rows no covered response is in
+            connection.rollback()
+    return count(session, survey, shape, filters)
+
+
 def _stored(connection: Connection, survey_id: int) -> Iterator[tuple[tuple, tuple, int]]:
-    """Yield the survey's kept rows as (statement name, row key, count)."""
-    for query, key, value in connection.execute(
+    """Yield the survey's kept rows as (statement name, row key, count).
+
+    Tens of thousands of rows: each statement's name is decoded once, and the keys
+    in one parse.
+    """
+    found = connection.execute(
         select(counts_table.c.query, counts_table.c.key, counts_table.c.count).where(
             counts_table.c.survey_id == survey_id
         )
-    ):
-        yield tuple(json.loads(query)), tuple(json.loads(key)), value
+    ).all()
+    if not found:
+        return
+    queries, keys, values = zip(*found, strict=True)
+    names = {query: tuple(json.loads(query)) for query in set(queries)}
+    decoded = json.loads(f"[{','.join(keys)}]")
+    for query, key, value in zip(queries, decoded, values, strict=True):
+        yield names[query], tuple(key), value
 
 
 def trusted(session: Session, survey: Survey) -> bool:
@@ -402,10 +453,7 @@ def _count_snapshot(
     connection: Connection, survey_id: int, shape: SurveyShape
 ) -> tuple[Tally, set[int], int | None]:
     """Count every response of the survey in one read snapshot, holding no write lock."""
-    if connection.dialect.name == "postgresql":
-        connection.execution_options(isolation_level="REPEATABLE READ")
-    else:
-        connection.exec_driver_sql("BEGIN")  # SQLite: one read transaction, one snapshot
+    _read_snapshot(connection)
     audited = _last_audit(connection, survey_id)
     tally = Tally(shape)
     counted: set[int] = set()
@@ -415,6 +463,14 @@ def _count_snapshot(
         _keep_facts_apart(connection.engine, shape, batch)
     connection.rollback()
     return tally, counted, audited
+
+
+def _read_snapshot(connection: Connection) -> None:
+    """Make the connection's next statements read one snapshot, holding no write lock."""
+    if connection.dialect.name == "postgresql":
+        connection.execution_options(isolation_level="REPEATABLE READ")
+    else:
+        connection.exec_driver_sql("BEGIN")  # SQLite: one read transaction, one snapshot
 
 
 def _keep_facts_apart(engine, shape: SurveyShape, batch: list[tuple[int, Facts]]) -> None:

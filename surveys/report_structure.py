@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 
+from sqlalchemy import and_, false, func, not_
 from sqlalchemy.sql import ColumnElement
 
 from surveys.demographics import (
@@ -106,6 +107,17 @@ def filter_conditions(survey_id: int, filters: Filters) -> list[ColumnElement]:
     if filters.areas:
         conditions.append(responses.c.area.in_(filters.areas))
     return conditions
+
+
+def outside_conditions(survey_id: int, filters: Filters) -> list[ColumnElement]:
+    """Return the WHERE conditions on ``responses`` for the responses the filters leave out.
+
+    The complement of ``filter_conditions``, by construction: a condition that is
+    unknown for a response (no area, against an area filter) leaves it out of the
+    filter, so it counts here.
+    """
+    survey, *chosen = filter_conditions(survey_id, filters)
+    return [survey, not_(func.coalesce(and_(*chosen), false()))]
 
 
 def day_start(day: date) -> datetime:

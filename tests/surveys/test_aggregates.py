@@ -168,6 +168,35 @@ def test_quotes_follow_the_effective_label_and_the_consent_question(session):
     ]
 
 
+def test_quotes_are_the_strongest_scored_comments_then_person_labelled_ones(session):
+    survey = make_survey(session, [comment("why")], settings={"quote_comments": True})
+    add_responses(session, survey, {"why": "Good buses."})
+    add_responses(session, survey, {"why": "Wonderful, perfect service."})
+    add_responses(session, survey, {"why": "Basi ni nzuri sana."}, language="sw")  # unscored
+    add_responses(session, survey, {"why": "Great buses, lovely drivers."})
+    scored = {"Wonderful, perfect service.": 0.9, "Good buses.": 0.5}
+    scored["Great buses, lovely drivers."] = 0.7
+    found = session.exec(select(Answer).where(Answer.text.is_not(None))).all()
+    with report_counts.recounting(session, survey, [answer.response_id for answer in found]):
+        for answer in found:  # as the scorer and a person left them
+            answer.polarity = scored.get(answer.text)
+            answer.sentiment_label = "positive" if answer.text in scored else None
+            answer.sentiment_override = None if answer.text in scored else "positive"
+    session.commit()
+
+    def quoted(limit: int) -> list[str]:
+        found = collect(session, survey, options=Options(quotes_per_question=limit)).quotes
+        return [quote.text for quote in found["why"] if quote.label == "positive"]
+
+    assert quoted(2) == ["Wonderful, perfect service.", "Great buses, lovely drivers."]
+    assert quoted(5) == [
+        "Wonderful, perfect service.",
+        "Great buses, lovely drivers.",
+        "Good buses.",
+        "Basi ni nzuri sana.",
+    ]
+
+
 def test_no_comment_is_quoted_without_a_quoting_rule(session):
     survey = make_survey(session, [comment("why")], settings={})
     add_responses(session, survey, {"why": "Great buses, lovely drivers."})

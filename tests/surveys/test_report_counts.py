@@ -273,7 +273,10 @@ def test_kept_filtered_and_rebuilt_counts_are_one_counting(session, survey):
     )
     # A filter that leaves every response in: the same rows, counted in one pass now.
     everyone = Filters(start=datetime(2000, 1, 1).date())
-    filtered = aggregates.counted_rows(session, survey, everyone, weighted)
+    shape = counting.survey_shape(survey, weighted.weighting_dimensions)
+    filtered = counting.rows_by_statement(
+        counting.count(session, survey, shape, everyone), counting.statement_names(shape)
+    )
     report_counts.forget(session, survey.id)
     session.commit()
     rebuilt = aggregates.counted_rows(
@@ -286,6 +289,52 @@ def test_kept_filtered_and_rebuilt_counts_are_one_counting(session, survey):
     assert as_sets(kept) == as_sets(filtered) == as_sets(rebuilt)
     assert kept[("intersection", "age_band", "disability")]
     assert kept[("weighting", "cells")]
+
+
+def test_a_wide_filter_is_the_kept_counts_less_the_responses_it_leaves_out(
+    session, survey, monkeypatch
+):
+    """A filter covering most responses counts the rest and subtracts: the same rows."""
+    rng = random.Random(29)
+    report_counts.kept_rows(session, survey, Filters())
+    for seed in range(90):
+        response = submit(session, survey, random_answers(rng, survey), seed=seed)
+        # A third without an area: unknown against an area filter, so left out by it.
+        response.area = f"ward_{seed % 4}" if seed % 3 else None
+        session.add(response)
+    session.commit()
+    report_counts.forget(session, survey.id)  # areas were set around the app
+    session.commit()
+    report_counts.kept_rows(session, survey, Filters())
+    direct = counting.count
+    passes: list[bool] = []
+
+    def counted(*args, **kwargs):
+        passes.append(kwargs.get("outside", False))
+        return direct(*args, **kwargs)
+
+    monkeypatch.setattr(report_counts, "count", counted)
+    june = datetime(2025, 6, 1).date()
+    taken: set[bool] = set()
+    for weighting in ((), report_counts.kept_shape(survey).weighting):
+        shape = counting.survey_shape(survey, weighting)
+        for filters in (
+            Filters(channels=("web", "paper")),
+            Filters(channels=("phone",)),
+            Filters(languages=("en",), channels=("web", "paper", "phone")),
+            Filters(areas=("ward_0", "ward_1", "ward_2", "ward_3")),
+            Filters(areas=("ward_1",)),
+            Filters(start=june, end=june + timedelta(days=3)),
+            Filters(start=june + timedelta(days=1)),
+        ):
+            passes.clear()
+            found = report_counts.filtered_count(session, survey, shape, filters)
+            assert found == direct(session, survey, shape, filters), filters
+            assert all(value > 0 for value in found.values())
+            covered = direct(session, survey, shape, filters)[(("respondents",), ())]
+            assert passes == [2 * covered > 90], (filters, passes)
+            taken.update(passes)
+    assert taken == {True, False}  # the rest subtracted, and the covered responses counted
 
 
 def test_residents_submit_while_a_rebuild_counts(app, session, survey, monkeypatch):

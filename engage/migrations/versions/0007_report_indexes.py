@@ -1,0 +1,34 @@
+"""indexes for the dashboard: its filter's languages and areas, and quotes by polarity
+
+Revision ID: 0007
+Revises: 0006
+Create Date: 2026-12-05 06:10:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0007"
+down_revision: str | None = "0006"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_index("ix_responses_survey_language", "responses", ["survey_id", "language"])
+    op.create_index("ix_responses_survey_area", "responses", ["survey_id", "area"])
+    op.create_index(
+        "ix_answers_question_polarity",
+        "answers",
+        ["question_id", "polarity", "id"],
+        sqlite_where=sa.text("text IS NOT NULL"),
+        postgresql_where=sa.text("text IS NOT NULL"),
+    )
+
+
+def downgrade() -> None:
+    op.drop_index("ix_answers_question_polarity", table_name="answers")
+    op.drop_index("ix_responses_survey_area", table_name="responses")
+    op.drop_index("ix_responses_survey_language", table_name="responses")
