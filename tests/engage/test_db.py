@@ -73,3 +73,39 @@ def test_foreign_keys_are_enforced(app, session):
         session.rollback()
     else:
         raise AssertionError("a question for a missing survey was stored")
+
+
+def test_a_database_with_responses_upgrades_through_table_rebuilds(database_url, tmp_path):
+    """Revisions that rebuild ``users`` on SQLite keep the rows that refer to it."""
+    app = create_app({"DATABASE_URL": database_url, "INSTANCE_PATH": str(tmp_path)})
+    engine = app.extensions["engage.engine"]
+    db.upgrade(engine, "0005")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO users (id, email, name, role, password_hash, active, created_at,"
+                " session_version, restricted) VALUES (7, 'broker@example.org', 'B', 'broker',"
+                " 'x', TRUE, CURRENT_TIMESTAMP, 0, FALSE)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO surveys (id, slug, status, default_language, languages, settings,"
+                " created_at, updated_at) VALUES (3, 's', 'open', 'en', '[\"en\"]', '{}',"
+                " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO responses (public_id, survey_id, channel, language, submitted_at,"
+                " collected_at, entered_by_id, idempotency_key, status) VALUES ('p1', 3,"
+                " 'paper', 'en', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 7, 'k1', 'submitted')"
+            )
+        )
+    db.upgrade(engine)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT entered_by_id FROM responses")).scalar() == 7
+        assert connection.execute(text("SELECT email FROM users")).scalar() == "broker@example.org"
+        if connection.dialect.name == "sqlite":
+            assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    engine.dispose()
