@@ -23,6 +23,7 @@ from engage import (
     settings,
 )
 from engage import config as configuration
+from engage.accounts import sso
 from engage.accounts import views as accounts
 
 
@@ -50,6 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)
+    sso.init_app(app)
     security.init_app(app)
     limits.init_app(app)
     compression.init_app(app)
@@ -58,6 +60,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
+    app.register_blueprint(sso.bp)
     app.register_blueprint(respond.bp)
     app.register_blueprint(manage.bp)
     app.register_blueprint(intake.bp)

@@ -5,7 +5,8 @@ costs the same password hash as a wrong password, so neither timing nor answers 
 whether an account exists. The session cookie carries the account's ``session_version``
 (bumped by sign-out and account changes) and the session's clock, checked on every
 request: idle timeout and absolute lifetime are settings. Sign-ins, failures and
-sign-outs are audited.
+sign-outs are audited. Single sign-on (``engage.accounts.sso``) ends in the same
+``complete_sign_in``; an SSO-only account has no password to sign in with here.
 """
 
 import time
@@ -89,6 +90,7 @@ class LoginUser:
         self.name = user.name
         self.role = user.role
         self.restricted = user.restricted
+        self.sso_only = user.sso_only
         self.is_active = user.active
 
     def get_id(self) -> str:
@@ -141,13 +143,14 @@ def find_user(session: Session, email: str) -> User | None:
 def authenticate(session: Session, email: str, password: str) -> User | None:
     """Return the active user with these credentials, or None.
 
-    The password is hashed whether or not the account exists or is active, so the
-    answer takes as long for an unknown email as for a wrong password.
+    The password is hashed whether or not the account exists, is active or signs in only
+    with single sign-on, so the answer takes as long for an unknown email as for a wrong
+    password.
     """
     user = find_user(session, email)
-    stored = user.password_hash if user else dummy_password_hash()
+    stored = user.password_hash if user and user.password_hash else dummy_password_hash()
     matches = check_password_hash(stored, password)
-    if user and user.active and matches:
+    if user and user.active and not user.sso_only and user.password_hash and matches:
         return user
     return None
 
@@ -257,20 +260,50 @@ def sign_in_failed(_response) -> bool:
     return bool(g.get("sign_in_failed"))
 
 
-def audit_sign_in(action: str, user: User | None, email: str = "") -> None:
+def audit_sign_in(
+    action: str, user: User | None, email: str = "", details: dict | None = None
+) -> None:
     """Record a sign-in, failure or sign-out with the address it came from; commits.
 
     The event's user is who acted: the account for a sign-in or sign-out, no one for a
     failure (the account tried, when it exists, is the event's entity; else the email).
+    ``details`` adds to the recorded values (single sign-on: its method and a failure's
+    reason).
     """
     session_ = db.get_session()
-    new = {"address": request.remote_addr or ""}
+    new = {"address": request.remote_addr or "", **(details or {})}
     if user is None:
         new["email"] = email.strip().lower()[:254]
     actor = user.id if user and action in (AUDIT_SIGN_IN, AUDIT_SIGN_OUT) else None
     entity_id = str(user.id) if user else ""
     write_audit(session_, actor, action, "user", entity_id, None, {}, new)
     session_.commit()
+
+
+def complete_sign_in(user: User, details: dict | None = None) -> None:
+    """Sign ``user`` in on this browser, note when, and audit it (password or SSO); commits."""
+    start_session(user)
+    user.last_sign_in_at = utcnow()
+    db.get_session().add(user)
+    audit_sign_in(AUDIT_SIGN_IN, user, details=details)
+
+
+def failed_sign_in_message() -> str:
+    """Return the one answer to a failed password sign-in, whatever the reason.
+
+    With single sign-on configured it also points to the button: an SSO-only account's
+    password sign-in fails like any other, so the answer does not tell which accounts exist.
+    """
+    from engage.accounts.sso import sso_button_text  # sso builds on this module
+
+    message = _("The email or password is not right.")
+    button = sso_button_text()
+    if button:
+        message += " " + _(
+            "If your account signs in through your organisation, use the “%(button)s” button.",
+            button=button,
+        )
+    return message
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -285,14 +318,13 @@ def login():
         session_ = db.get_session()
         user = authenticate(session_, form.email.data, form.password.data)
         if user:
-            start_session(user)
-            user.last_sign_in_at = utcnow()
-            session_.add(user)
-            audit_sign_in(AUDIT_SIGN_IN, user)
+            complete_sign_in(user)
             return redirect(safe_next(request.args.get("next")) or url_for("auth.home"))
         g.sign_in_failed = True
-        audit_sign_in(AUDIT_SIGN_IN_FAILED, find_user(session_, form.email.data), form.email.data)
-        form.password.errors.append(_("The email or password is not right."))
+        tried = find_user(session_, form.email.data)
+        details = {"reason": "sso_only"} if tried and tried.sso_only else None
+        audit_sign_in(AUDIT_SIGN_IN_FAILED, tried, form.email.data, details)
+        form.password.errors.append(failed_sign_in_message())
     return render_template("auth/login.html", form=form)
 
 
@@ -302,13 +334,16 @@ def too_many_failed_sign_ins(_error):
     email = request.form.get("email", "")
     audit_sign_in(AUDIT_SIGN_IN_LIMITED, find_user(db.get_session(), email), email)
     form = LoginForm()
-    form.password.errors = [
-        _(
-            "Too many failed sign-ins for this account or from this connection. "
-            "Please wait a few minutes and try again."
-        )
-    ]
+    form.password.errors = [too_many_failures_message()]
     return render_template("auth/login.html", form=form), 429
+
+
+def too_many_failures_message() -> str:
+    """Return the answer to a sign-in past the limits (password or single sign-on)."""
+    return _(
+        "Too many failed sign-ins for this account or from this connection. "
+        "Please wait a few minutes and try again."
+    )
 
 
 @bp.post("/logout")

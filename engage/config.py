@@ -63,6 +63,22 @@ DEFAULTS = {
     "SMTP_FROM": "",
     "SMTP_TLS": True,
     "SMTP_SSL": False,
+    # Single sign-on with OpenID Connect (engage.accounts.sso): on when the issuer, client
+    # id and secret are set. ROLE_MAP maps values of ROLE_CLAIM to roles
+    # ("engage-staff=staff,engage-admins=admin"); when set, it decides the role at every
+    # sign-in and refuses anyone it maps to no role. CREATE_ACCOUNTS opens an SSO-only
+    # account at a mapped person's first sign-in. TRUST_EMAIL takes an email the provider
+    # does not mark verified (Entra ID sends no email_verified) as verified, for linking.
+    "OIDC_ISSUER": "",
+    "OIDC_CLIENT_ID": "",
+    "OIDC_CLIENT_SECRET": "",
+    "OIDC_SCOPE": "openid email profile",
+    "OIDC_ROLE_CLAIM": "groups",
+    "OIDC_ROLE_MAP": "",
+    "OIDC_CREATE_ACCOUNTS": False,
+    "OIDC_TRUST_EMAIL": False,
+    "OIDC_LABEL": "",
+    "OIDC_TIMEOUT_SECONDS": 10,
 }
 
 

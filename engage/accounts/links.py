@@ -10,17 +10,23 @@ from engage.accounts.mail import mail_configured, send_password_link
 from surveys.models import User
 
 
-def link_url(token: str) -> str:
-    """Return the full address of the set-password page for ``token`` (in a request).
+def site_url(endpoint: str, **values: str) -> str:
+    """Return the full address of a page of this site (in a request).
 
-    With ENGAGE_BASE_URL set, the link is on that address, not on the Host header the
-    request came with (a link e-mailed must not follow a forged or internal host name).
+    With ENGAGE_BASE_URL set, the address is on it, not on the Host header the request
+    came with (a link e-mailed, or an address given to an identity provider, must not
+    follow a forged or internal host name).
     """
     base = current_app.config["BASE_URL"].rstrip("/")
     if not base:
-        return url_for("accounts.set_password", token=token, _external=True)
+        return url_for(endpoint, **values, _external=True)
     with current_app.test_request_context(base_url=base):
-        return url_for("accounts.set_password", token=token, _external=True)
+        return url_for(endpoint, **values, _external=True)
+
+
+def link_url(token: str) -> str:
+    """Return the full address of the set-password page for ``token`` (in a request)."""
+    return site_url("accounts.set_password", token=token)
 
 
 def deliver(app: Flask, user: User, link: str) -> bool:

@@ -33,6 +33,7 @@ COMMON_PASSWORDS = Path(__file__).resolve().parent.parent / "data" / "common-pas
 # A set-password link's token: 32 random bytes, URL-safe (about 43 characters).
 TOKEN_BYTES = 32
 WRONG_PASSWORD = N_("the current password is not right")
+SSO_ONLY = N_("%(email)s signs in with single sign-on only and has no password here")
 
 
 class AccountError(ValueError):
@@ -112,8 +113,15 @@ def _new_user(session: Session, email: str, role: str, name: str) -> User:
     return User(email=email, name=name.strip()[:200], role=role, password_hash="")
 
 
-def _audit(session: Session, actor_id: int | None, action: str, user: User, old, new) -> None:
-    write_audit(session, actor_id, action, "user", str(user.id), None, old, new)
+def _audit(
+    session: Session, actor_id: int | None, action: str, user: User, old, new, reason=None
+) -> None:
+    write_audit(session, actor_id, action, "user", str(user.id), None, old, new, reason=reason)
+
+
+def _refuse_sso_only(user: User) -> None:
+    if user.sso_only:
+        raise AccountError(SSO_ONLY, email=user.email)
 
 
 def create_user(
@@ -154,6 +162,66 @@ def create_account(
     return user, token
 
 
+def create_sso_account(
+    session: Session,
+    email: str,
+    role: str,
+    name: str,
+    *,
+    actor_id: int | None,
+    subject: str | None = None,
+    reason: str | None = None,
+) -> User:
+    """Create an account that signs in only with single sign-on: no password, no link.
+
+    An admin creates one ahead of time (it is linked by its verified email at its first
+    sign-in); a first sign-in creates one with its ``subject`` when the settings allow it.
+    """
+    user = _new_user(session, email, role, name)
+    user.sso_only = True
+    user.sso_subject = subject
+    session.add(user)
+    session.flush()
+    new = {"email": user.email, "role": role, "sso_only": True}
+    _audit(session, actor_id, "user.create", user, {}, new, reason)
+    session.commit()
+    return user
+
+
+def link_sso_subject(session: Session, user: User, subject: str, *, reason: str) -> None:
+    """Tie the account to a single sign-on subject (committed with the sign-in)."""
+    old = {"sso_subject": user.sso_subject}
+    user.sso_subject = subject
+    session.add(user)
+    _audit(session, None, "user.link_sso", user, old, {"sso_subject": subject}, reason)
+
+
+def set_sso_only(session: Session, user: User, sso_only: bool, *, actor_id: int | None) -> None:
+    """Let the account sign in only with single sign-on, or with a password again.
+
+    Turning it on stops the password and any set-password link and ends the account's
+    sessions; turning it off leaves no password until a reset makes a link.
+    """
+    if sso_only == user.sso_only:
+        return
+    user.sso_only = sso_only
+    if sso_only:
+        user.password_hash = ""
+        user.password_token_hash = None
+        user.password_token_expires = None
+        user.session_version += 1
+    session.add(user)
+    _audit(
+        session,
+        actor_id,
+        "user.set_sso_only",
+        user,
+        {"sso_only": not sso_only},
+        {"sso_only": sso_only},
+    )
+    session.commit()
+
+
 def _issue_token(user: User, hours: int) -> str:
     token = secrets.token_urlsafe(TOKEN_BYTES)
     user.password_token_hash = token_digest(token)
@@ -163,6 +231,7 @@ def _issue_token(user: User, hours: int) -> str:
 
 def reset_password(session: Session, user: User, *, actor_id: int | None, hours: int) -> str:
     """Clear the password, end the account's sessions and return a new set-password token."""
+    _refuse_sso_only(user)
     token = _issue_token(user, hours)
     user.password_hash = ""
     user.session_version += 1
@@ -177,7 +246,7 @@ def user_for_token(session: Session, token: str) -> User | None:
     if not token or len(token) > 100:
         return None
     user = session.exec(select(User).where(User.password_token_hash == token_digest(token))).first()
-    if user is None or not user.active or user.password_token_expires is None:
+    if user is None or not user.active or user.sso_only or user.password_token_expires is None:
         return None
     expires = user.password_token_expires
     if expires.tzinfo is None:  # SQLite gives naive datetimes back
@@ -203,6 +272,7 @@ def set_password_with_token(session: Session, token: str, password: str) -> User
 
 def change_password(session: Session, user: User, current: str, new: str) -> None:
     """Change one's own password, after checking the current one."""
+    _refuse_sso_only(user)
     if not user.password_hash or not check_password_hash(user.password_hash, current):
         raise AccountError(WRONG_PASSWORD)
     check_password(new)
@@ -231,7 +301,9 @@ def _keep_an_admin(session: Session, user: User, role: str, active: bool) -> Non
         )
 
 
-def set_role(session: Session, user: User, role: str, *, actor_id: int | None) -> None:
+def set_role(
+    session: Session, user: User, role: str, *, actor_id: int | None, reason: str | None = None
+) -> None:
     """Give the account another role (never leaving no active administrator)."""
     check_role(role)
     if role == user.role:
@@ -241,7 +313,7 @@ def set_role(session: Session, user: User, role: str, *, actor_id: int | None) -
     user.role = role
     user.session_version += 1
     session.add(user)
-    _audit(session, actor_id, "user.set_role", user, {"role": old}, {"role": role})
+    _audit(session, actor_id, "user.set_role", user, {"role": old}, {"role": role}, reason)
     session.commit()
 
 

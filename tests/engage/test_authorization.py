@@ -99,6 +99,9 @@ ROUTES: dict[str, Route] = {
     "auth.login": Route("/auth/login", "GET", everyone(200)),
     "auth.home": Route("/auth/", "GET", signed_in(200)),
     "auth.logout": Route("/auth/logout", "POST", everyone(LOGIN)),
+    # Single sign-on is off here, so its addresses do not exist (tests/engage/test_sso.py).
+    "sso.login": Route("/auth/sso/login", "GET", everyone(404)),
+    "sso.callback": Route("/auth/sso/callback", "GET", everyone(404)),
     # Accounts: admins only, except one's own password and the one-time link
     "accounts.index": Route("/accounts/", "GET", admin_only(200)),
     "accounts.account": Route("/accounts/{user}", "GET", admin_only(200)),
@@ -107,6 +110,7 @@ ROUTES: dict[str, Route] = {
     "accounts.set_active": Route("/accounts/{user}/active", "POST", admin_only(400)),
     "accounts.set_restricted": Route("/accounts/{user}/restricted", "POST", admin_only(302)),
     "accounts.set_surveys": Route("/accounts/{user}/surveys", "POST", admin_only(302)),
+    "accounts.set_sso_only": Route("/accounts/{user}/sso-only", "POST", admin_only(302)),
     "accounts.reset_password": Route("/accounts/{user}/reset-password", "POST", admin_only(200)),
     "accounts.change_password": Route("/accounts/password", "GET", signed_in(200)),
     "accounts.set_password": Route("/accounts/set-password/{token}", "GET", everyone(200)),
