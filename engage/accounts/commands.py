@@ -1,4 +1,7 @@
-"""``engage users``: list, create, set-role, deactivate, reset-password (the pages' rules)."""
+"""``engage users``: list, create, set-role, deactivate, reset-password, sso-only.
+
+The same rules as the account pages (``engage.accounts.rules``).
+"""
 
 from __future__ import annotations
 
@@ -49,48 +52,73 @@ def users() -> None:
     """Manage accounts with the same rules as the admin pages."""
 
 
+LIST_HEADER = ("email", "role", "active", "last sign-in (UTC)", "SSO-only", "surveys")
+
+
+def table(rows: list[tuple[str, ...]]) -> list[str]:
+    """Return rows as lines of left-aligned columns two spaces apart."""
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    return [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
+
+
 @users.command("list")
 @with_appcontext
 def list_command() -> None:
-    """List the accounts: role, active, last sign-in, assigned surveys."""
+    """List the accounts: role, active, last sign-in, SSO-only, assigned surveys."""
     with db.Session(db.engine()) as session:
         counts = dict(
             session.exec(
                 select(SurveyAssignment.user_id, func.count()).group_by(SurveyAssignment.user_id)
             ).all()
         )
+        rows = [LIST_HEADER]
         for user in session.exec(select(User).order_by(User.email)):
-            state = "active" if user.active else "deactivated"
-            seen = (
-                user.last_sign_in_at.strftime("%Y-%m-%d %H:%M") if user.last_sign_in_at else "never"
+            seen = user.last_sign_in_at
+            rows.append(
+                (
+                    user.email,
+                    user.role,
+                    "yes" if user.active else "no",
+                    seen.strftime("%Y-%m-%d %H:%M") if seen else "never",
+                    "yes" if user.sso_only else "no",
+                    "all" if sees_every_survey(user) else str(counts.get(user.id, 0)),
+                )
             )
-            surveys = "all" if sees_every_survey(user) else str(counts.get(user.id, 0))
-            click.echo(
-                f"{user.email}\t{user.role}\t{state}\tlast sign-in {seen}\tsurveys {surveys}"
-            )
+    for line in table(rows):
+        click.echo(line)
+    click.echo(f"{len(rows) - 1} accounts")
 
 
 @users.command("create")
 @click.argument("email")
 @click.option("--role", required=True, type=click.Choice(ROLES), help="admin, staff or broker")
 @click.option("--name", default="", help="Name shown in the audit trail.")
+@click.option(
+    "--sso-only", is_flag=True, help="Signs in only with single sign-on: no password, no link."
+)
 @with_appcontext
-def create_command(email: str, role: str, name: str) -> None:
-    """Create an account and hand over its one-time set-password link."""
+def create_command(email: str, role: str, name: str, sso_only: bool) -> None:
+    """Create an account and hand over its one-time set-password link (none when SSO-only)."""
+    hours = current_app.config["PASSWORD_LINK_HOURS"]
     with db.Session(db.engine(), expire_on_commit=False) as session:
         try:
-            user, token = rules.create_account(
-                session,
-                email,
-                role,
-                name,
-                actor_id=None,
-                hours=current_app.config["PASSWORD_LINK_HOURS"],
-            )
+            if sso_only:
+                user = rules.create_sso_account(session, email, role, name, actor_id=None)
+                token = ""
+            else:
+                user, token = rules.create_account(
+                    session, email, role, name, actor_id=None, hours=hours
+                )
         except rules.AccountError as error:
             raise refused(error) from None
+    if token:
         click.echo(f"Created {user.role} {user.email}.")
         hand_over(user, token)
+    else:
+        click.echo(f"Created {user.role} {user.email}; it signs in only with single sign-on.")
 
 
 @contextmanager
@@ -132,6 +160,22 @@ def reactivate_command(email: str) -> None:
     with account_of(email) as (session, user):
         rules.set_active(session, user, True, actor_id=None)
     click.echo(f"Reactivated {user.email}.")
+
+
+@users.command("sso-only")
+@click.argument("email")
+@click.option("--off", is_flag=True, help="Allow a password again (reset-password makes one).")
+@with_appcontext
+def sso_only_command(email: str, off: bool) -> None:
+    """Let an account sign in only with single sign-on (its password and sessions end)."""
+    with account_of(email) as (session, user):
+        rules.set_sso_only(session, user, not off, actor_id=None)
+    if off:
+        click.echo(f"{user.email} may have a password again: run reset-password to make a link.")
+    else:
+        click.echo(
+            f"{user.email} signs in only with single sign-on; its password and sessions ended."
+        )
 
 
 @users.command("reset-password")

@@ -33,6 +33,7 @@ class CreateAccountForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     name = StringField(_l("Name"), validators=[Length(max=200)])
     role = SelectField(_l("Role"), validators=[DataRequired()])
+    sso_only = BooleanField(_l("Signs in only with single sign-on (no password)"))
     submit = SubmitField(_l("Create the account"))
 
     def __init__(self, *args, **kwargs) -> None:
@@ -62,6 +63,13 @@ class RestrictedForm(FlaskForm):
 
     restricted = BooleanField(_l("Only the surveys assigned below"))
     submit = SubmitField(_l("Save the limit"))
+
+
+class SsoOnlyForm(FlaskForm):
+    """Whether an account signs in only with single sign-on."""
+
+    sso_only = BooleanField(_l("Signs in only with single sign-on (no password)"))
+    submit = SubmitField(_l("Save the sign-in method"))
 
 
 class AssignmentsForm(FlaskForm):

@@ -29,8 +29,10 @@ from engage.accounts.forms import (
     RestrictedForm,
     RoleForm,
     SetPasswordForm,
+    SsoOnlyForm,
 )
 from engage.accounts.links import deliver, link_url
+from engage.accounts.sso import current_settings as sso_settings
 from engage.i18n import interface_language
 from surveys.languages import resolve_text
 from surveys.models import ROLE_ADMIN, Survey, SurveyAssignment, SurveyText, User
@@ -113,21 +115,33 @@ def create():
     if form.validate_on_submit():
         session = db.get_session()
         try:
-            user, token = rules.create_account(
-                session,
-                form.email.data,
-                form.role.data,
-                form.name.data or "",
-                actor_id=current_user.id,
-                hours=current_app.config["PASSWORD_LINK_HOURS"],
-            )
+            if form.sso_only.data:
+                user = rules.create_sso_account(
+                    session,
+                    form.email.data,
+                    form.role.data,
+                    form.name.data or "",
+                    actor_id=current_user.id,
+                )
+            else:
+                user, token = rules.create_account(
+                    session,
+                    form.email.data,
+                    form.role.data,
+                    form.name.data or "",
+                    actor_id=current_user.id,
+                    hours=current_app.config["PASSWORD_LINK_HOURS"],
+                )
         except rules.AccountError as error:
             session.rollback()
             form.email.errors.append(error_text(error))
         else:
+            if user.sso_only:
+                flash(_("The account is created. The person signs in with single sign-on."))
+                return redirect(url_for("accounts.account", user_id=user.id))
             return show_link(user, token, created=True)
     status = 400 if form.errors else 200
-    return render_template("accounts/new.html", form=form), status
+    return render_template("accounts/new.html", form=form, sso=sso_settings()), status
 
 
 def show_link(user: User, token: str, *, created: bool):
@@ -161,6 +175,8 @@ def render_account(user: User, status: int = 200, errors: list[str] | None = Non
         restricted_form=forms.get("restricted_form") or RestrictedForm(restricted=user.restricted),
         assignments_form=assignments,
         reset_form=ResetForm(),
+        sso_only_form=forms.get("sso_only_form") or SsoOnlyForm(sso_only=user.sso_only),
+        sso=sso_settings(),
         errors=errors or [],
         sees_every_survey=sees_every_survey(user),
         format_datetime=format_datetime,
@@ -239,6 +255,30 @@ def set_restricted(user_id: int):
     )
 
 
+@bp.post("/<int:user_id>/sso-only")
+@admin_only
+def set_sso_only(user_id: int):
+    """Let the account sign in only with single sign-on, or with a password again."""
+    user = account_or_404(user_id)
+    form = SsoOnlyForm()
+    if not form.validate_on_submit():
+        return render_account(user, 400, sso_only_form=form)
+    sso_only = bool(form.sso_only.data)
+    message = (
+        _("The account signs in only with single sign-on. Its password and sessions have ended.")
+        if sso_only
+        else _("The account may have a password again: reset it to make a set-password link.")
+    )
+    if sso_only == user.sso_only:
+        message = _("Saved.")
+    return apply(
+        user,
+        lambda session: rules.set_sso_only(session, user, sso_only, actor_id=current_user.id),
+        message,
+        sso_only_form=form,
+    )
+
+
 @bp.post("/<int:user_id>/surveys")
 @admin_only
 def set_surveys(user_id: int):
@@ -264,12 +304,14 @@ def reset_password(user_id: int):
     user = account_or_404(user_id)
     if not ResetForm().validate_on_submit():
         abort(400)
-    token = rules.reset_password(
-        db.get_session(),
-        user,
-        actor_id=current_user.id,
-        hours=current_app.config["PASSWORD_LINK_HOURS"],
-    )
+    session = db.get_session()
+    try:
+        token = rules.reset_password(
+            session, user, actor_id=current_user.id, hours=current_app.config["PASSWORD_LINK_HOURS"]
+        )
+    except rules.AccountError as error:
+        session.rollback()
+        return render_account(user, 400, [error_text(error)])
     return show_link(user, token, created=False)
 
 
