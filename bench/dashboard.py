@@ -61,6 +61,9 @@ VIEWS = {
     ),
     # The widest filter: every web response (70 % of the survey, about 140,000).
     "wide": f"/reports/{SLUG}/?channel=web",
+    # The most a filter makes a pass count: just under half the survey (four wards,
+    # 93,650 responses); over half, the rest is counted and subtracted from the kept rows.
+    "half": f"/reports/{SLUG}/?area=ward_7&area=ward_8&area=ward_9&area=ward_10",
     "comments": f"/reports/{SLUG}/comments?q=late",
 }
 
