@@ -1,13 +1,16 @@
 """Resident pages: page weight in Chromium, and submission throughput under gunicorn.
 
-1. ``weight``: a ten-question survey page (the demo survey's first seven questions and
-   three from the demographic bank, with its notice of collection) loaded by the
-   system Chromium at a phone viewport with an empty cache. Transferred bytes are
-   what the browser received for every response the page needed: body as sent
+1. ``weight``: the demo survey's first page (seven questions, its notice of collection)
+   in each of the ten interface languages, loaded by the system Chromium at a phone
+   viewport with an empty cache. Transferred bytes are what the browser received for
+   every response the page needed (the page, engage.css, respond.js): body as sent
    (compressed when the app compressed it) plus headers, from Playwright's
-   ``request.sizes()``. The budget is 30 KB (30,720 bytes).
+   ``request.sizes()``, on loopback without TLS. The budget is 14 KB (14,336 bytes,
+   about what a TCP initial window of ten segments carries) for compressed answers;
+   uncompressed ones are printed for the record and not judged.
 2. ``throughput``: the real app (``engage.create_app`` under gunicorn, rate limiter on
-   with a limit no client reaches) receives complete submissions of that survey from
+   with a limit no client reaches) receives complete submissions of a ten-question
+   survey (the demo's first seven questions and three from the demographic bank) from
    concurrent clients, each with its own form token. The same run serves a bare
    Flask + SQLModel endpoint that inserts one row per post, under the same gunicorn
    settings and the same SQLite settings. Rounds alternate bare and real; the ratio
@@ -51,7 +54,7 @@ HERE = Path(__file__).resolve()
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(ROOT))
 
-BUDGET_BYTES = 30 * 1024
+BUDGET_BYTES = 14 * 1024
 # Issue 16's targets: CPU per survey page and per complete submission, in process.
 CPU_TARGET_SECONDS = 0.003
 SLUG = "bench-ten-questions"
@@ -63,7 +66,8 @@ PHONE = {
     "is_mobile": True,
     "has_touch": True,
 }
-LANGUAGES = ("en", "fr", "ar", "pa")
+# The interface languages (engage.i18n.INTERFACE_LANGUAGES), for the page weight.
+LANGUAGES = ("en", "fr", "ar", "ur", "pa", "zh-Hans", "tl", "es", "pt", "ta")
 # Untimed posts per gunicorn worker before the rounds.
 WARMUP_PER_WORKER = 8
 # What the browser accepts: as Chromium asks by itself, gzip only, nothing.
@@ -137,17 +141,21 @@ def free_port() -> int:
 
 
 def measure_weight(workdir: Path) -> dict:
-    """Load the survey page in Chromium per language; return bytes transferred per resource."""
+    """Load the demo survey's first page in Chromium per language; return bytes per resource."""
     from playwright.sync_api import sync_playwright
+    from sqlmodel import Session
     from werkzeug.serving import make_server
 
-    from engage import create_app
+    from engage import create_app, db
+    from engage.demo import DEMO_SLUG, ensure_survey
 
     url = f"sqlite:///{workdir / 'weight.sqlite3'}"
-    create_database(url, workdir / "instance")
     app = create_app(
         {"DATABASE_URL": url, "INSTANCE_PATH": str(workdir / "instance"), "SECRET_KEY": SECRET_KEY}
     )
+    db.upgrade(app.extensions["engage.engine"])
+    with Session(app.extensions["engage.engine"]) as session:
+        ensure_survey(session)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -165,7 +173,7 @@ def measure_weight(workdir: Path) -> dict:
                 page = context.new_page()
                 finished: list = []
                 page.on("requestfinished", lambda request, seen=finished: seen.append(request))
-                page.goto(f"{base}/s/{SLUG}?lang={lang}", wait_until="networkidle")
+                page.goto(f"{base}/s/{DEMO_SLUG}?lang={lang}", wait_until="networkidle")
                 resources = []
                 for request in finished:
                     sizes = request.sizes()
@@ -186,6 +194,8 @@ def measure_weight(workdir: Path) -> dict:
                     "total": sum(r["body"] + r["headers"] for r in resources),
                     "resources": resources,
                     "other_hosts": others,
+                    # The budget is for compressed answers (every browser asks for them).
+                    "judged": accept != "identity",
                 }
                 context.close()
             browser.close()
@@ -555,12 +565,13 @@ def describe_machine() -> str:
 def print_weight(results: dict) -> None:
     """Print the page weight per language against the budget."""
     print(
-        "Page weight, ten-question survey page, phone viewport, empty cache "
-        f"(budget {BUDGET_BYTES} B)"
+        "Page weight, the demo survey's first page, phone viewport, empty cache "
+        f"(budget {BUDGET_BYTES} B compressed)"
     )
     for lang, result in results.items():
         verdict = "within" if result["total"] <= BUDGET_BYTES else "OVER"
-        print(f"  {lang}: {result['total']:>6} B transferred ({verdict} budget)")
+        verdict = f"{verdict} budget" if result["judged"] else "not judged"
+        print(f"  {lang}: {result['total']:>6} B transferred ({verdict})")
         for resource in result["resources"]:
             print(
                 f"      {resource['url'][:48]:<48} {resource['status']} "
@@ -646,7 +657,9 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(workdir, ignore_errors=True)
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2))
-    over = any(r["total"] > BUDGET_BYTES for r in figures.get("weight", {}).values())
+    over = any(
+        r["judged"] and r["total"] > BUDGET_BYTES for r in figures.get("weight", {}).values()
+    )
     return 1 if over else 0
 
 
