@@ -34,8 +34,6 @@ from sqlmodel import Session
 
 from surveys.counting import (
     Facts,
-    StoredAnswer,
-    StoredResponse,
     SurveyShape,
     Tally,
     count,
@@ -43,7 +41,6 @@ from surveys.counting import (
     keep_facts,
     rows_by_statement,
     statement_names,
-    stored_responses,
     structure_key,
     survey_shape,
 )
@@ -59,6 +56,7 @@ from surveys.models import (
 )
 from surveys.report_records import Filters
 from surveys.report_structure import filter_conditions
+from surveys.stored_answers import StoredAnswer, StoredResponse, stored_responses
 
 # The kinds of statement whose rows are kept (weighting cells too, for the dimensions the
 # survey's settings weight by); quotes always query the answers.
