@@ -363,6 +363,20 @@ def test_staff_see_every_entry(client, keyed_entry, users):
     assert client.get(f"/intake/{SLUG}/entries/{keyed_entry.public_id}").status_code == 200
 
 
+def test_entries_come_fifty_a_page_with_newer_and_older_links(client, login_as, session, survey):
+    login_as("broker")
+    for number in range(51):
+        reply = client.post(f"/intake/{SLUG}/enter", data=entry_form(paper_id=f"P-{number}"))
+        assert reply.status_code == 302
+    first = client.get(f"/intake/{SLUG}/entries").get_data(as_text=True)
+    second = client.get(f"/intake/{SLUG}/entries?page=2").get_data(as_text=True)
+
+    assert "Page 1 of 2" in first and f'href="/intake/{SLUG}/entries?page=2"' in first
+    assert "Newer" not in first
+    assert "Page 2 of 2" in second and f'href="/intake/{SLUG}/entries?page=1"' in second
+    assert "Older" not in second and second.count("P-") == 1
+
+
 def test_correction_keeps_old_and_new_values_in_the_audit_trail(
     client, keyed_entry, session, users
 ):
