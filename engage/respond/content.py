@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from flask import request, session
+from flask import g, request, session
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from engage.i18n import requested_language
+from engage.i18n import requested_language, select_locale
 from surveys.languages import (
     ResolvedText,
     base_language,
@@ -71,6 +71,17 @@ def isolate_ltr_runs(text: str) -> Markup:
         # The pattern captures, so split returns text and runs in turn.
         for index, part in enumerate(_LTR_RUN.split(text))
     )
+
+
+def interface_html(text: str) -> Markup:
+    """Return an interface message for HTML, left-to-right runs isolated in a right-to-left one.
+
+    "أدخل رقم هاتف مثل 905-555-0100." would otherwise show the number as 0100-555-905.
+    """
+    select_locale()  # sets g.interface_language
+    if text_direction(g.interface_language) == "rtl":
+        return isolate_ltr_runs(text)
+    return escape(text)
 
 
 @dataclass(frozen=True)

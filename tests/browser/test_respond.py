@@ -250,7 +250,7 @@ def test_survey_works_with_javascript_turned_off(app, live_server, chromium, dem
 
 @pytest.mark.parametrize("lang", INTERFACE_LANGUAGES)
 def test_survey_page_with_everything_it_loads_stays_within_14_kb(live_server, phone, demo, lang):
-    """The first page, its style sheet and script in one TCP initial window (10 x 1,434 B).
+    """The first page, its style sheet and script in 14 KB, about one TCP initial window.
 
     Bytes on the wire as Chromium counts them: each body as sent (compressed) and its
     response headers, on loopback without TLS.

@@ -216,3 +216,20 @@ def test_no_language_notice_in_one_of_the_survey_s_languages(app, client, survey
         assert 'id="survey-languages-label">' in html
         told = in_locale(app, lang, "This survey is not available in your language.")
         assert told not in html
+
+
+def phone_error(client, lang: str) -> str:
+    """Send the survey with a too-short phone number; return the field's message."""
+    token = re.search(r'name="token" value="([^"]+)"', page(client, f"?lang={lang}")).group(1)
+    answers = {"q.services": "library", "q.welcome": "yes", "token": token}
+    client.post("/s/services", data={**answers, "page": "0", "action": "next"})
+    sent = client.post(
+        "/s/services", data={**answers, "page": "1", "action": "send", "contact_phone": "905"}
+    ).get_data(as_text=True)
+    return sent.split('id="e-contact_phone"')[1].split("</p>")[0]
+
+
+def test_an_arabic_message_shows_its_example_phone_number_in_order(client, survey):
+    assert '<bdi dir="ltr">905-555-0100</bdi>' in phone_error(client, "ar")
+    english = phone_error(client, "en")
+    assert "905-555-0100" in english and "<bdi" not in english
