@@ -36,7 +36,6 @@ from __future__ import annotations
 from collections.abc import Collection, Hashable, Mapping, Sequence
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 # A relation: the indexes of its parts and of the whole they add up to.
 Relation = tuple[Sequence[int], int]
@@ -231,6 +230,8 @@ def _necessary_conditions(
 
 def _solve(costs: np.ndarray, rows: list[dict[int, float]], lower: list[float]) -> list[int] | None:
     """Return the candidates the cheapest 0-1 solution withholds, or None if there is none."""
+    from scipy.optimize import Bounds, LinearConstraint, milp  # not at a web worker's start
+
     size = len(costs)
     constraints = []
     if rows:
@@ -308,6 +309,8 @@ def _bounds(matrix: np.ndarray, known: np.ndarray, column: int, size: int) -> tu
     """Return the least and greatest value of one unknown under A x = b, x >= 0."""
     if not len(known):
         return 0.0, float(np.inf)
+    from scipy.optimize import linprog
+
     objective = np.zeros(size)
     objective[column] = 1.0
     low = linprog(objective, A_eq=matrix, b_eq=known, bounds=(0, None), method="highs")

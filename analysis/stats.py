@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 # The 97.5th percentile of the standard normal distribution (a 95% interval).
 Z_95 = 1.959964
@@ -173,6 +172,8 @@ def independence_test(
     exact tests; Agresti, *An Introduction to Categorical Data Analysis* (2nd ed.,
     2007), sections 2.4 and 2.6, describes all three (its Table 2.5 is a test case).
     """
+    from scipy import stats  # here, not at import: a web worker starts without SciPy
+
     observed = _drop_empty_lines(np.asarray(table, dtype=np.int64))
     if observed.ndim != 2 or min(observed.shape) < 2:
         return IndependenceTest(NOT_APPLICABLE, None, None, None)
@@ -201,6 +202,8 @@ def adjust_p_values(p_values: Sequence[float]) -> list[float]:
     A report runs tens of question-by-dimension tests; without this, about one in
     twenty tests of groups that do not differ would still read "differs".
     """
+    from scipy import stats
+
     if not p_values:
         return []
     adjusted = stats.false_discovery_control(np.asarray(p_values, dtype=float), method="bh")

@@ -19,7 +19,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import sparse
 
 # Up to this many profiles, memberships are dense arrays (see ``_membership``).
 DENSE_UP_TO = 64
@@ -136,6 +135,8 @@ def _membership(entries: Entries, height: int):
     """
     if height <= DENSE_UP_TO:
         return _entries(entries, height)
+    from scipy import sparse  # only for many profiles: a submission never loads SciPy
+
     width = max(len(entries.columns.index), 1)
     rows = np.frombuffer(entries.rows, dtype=np.int64)
     cells = np.frombuffer(entries.cells, dtype=np.int64)
@@ -144,7 +145,7 @@ def _membership(entries: Entries, height: int):
 
 def _once(member):
     """Return a membership counting each group once, whatever its multiplicity."""
-    if sparse.issparse(member):
+    if not isinstance(member, np.ndarray):  # sparse
         distinct = member.copy()
         distinct.data[:] = 1.0
         return distinct
@@ -153,14 +154,16 @@ def _once(member):
 
 def _times(people: np.ndarray, member):
     """Return a membership with each profile's row multiplied by its number of people."""
-    if sparse.issparse(member):
+    if not isinstance(member, np.ndarray):  # sparse
+        from scipy import sparse
+
         return sparse.diags(people) @ member
     return people[:, None] * member
 
 
 def _array(matrix) -> np.ndarray:
     """Return a product as a dense array."""
-    return matrix.toarray() if sparse.issparse(matrix) else np.asarray(matrix)
+    return np.asarray(matrix) if isinstance(matrix, np.ndarray) else matrix.toarray()
 
 
 def _emit(rows: Counter, name: tuple, first: list, second: list, matrix: np.ndarray, key) -> None:

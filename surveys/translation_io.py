@@ -26,11 +26,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
-import openpyxl
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po as babel_read_po
 from babel.messages.pofile import write_po as babel_write_po
-from openpyxl.styles import Alignment, Font
 
 from surveys.formula_guard import neutralise, restore
 from surveys.languages import language_name, normalize_tag, text_direction
@@ -161,6 +159,9 @@ def write_xlsx(translation: TranslationFile, target: str | IO[bytes]) -> None:
 
     Every text passes ``neutralise``: a text starting with ``=`` must not become a formula.
     """
+    import openpyxl  # here, not at import: only a download or an upload needs it
+    from openpyxl.styles import Alignment, Font
+
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = TEXTS_SHEET
@@ -253,6 +254,8 @@ def _not_engage_file() -> TranslationImportError:
 
 def read_xlsx(source: str | IO[bytes]) -> TranslationFile:
     """Read a workbook written by ``write_xlsx`` (columns may have been moved)."""
+    import openpyxl
+
     try:
         workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):

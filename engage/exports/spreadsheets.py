@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
 from surveys.formula_guard import neutralise
+
+# Control characters XML 1.0 forbids in a cell (openpyxl's ILLEGAL_CHARACTERS_RE), kept
+# here so that the web app does not import openpyxl before someone downloads a workbook.
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 
 def csv_cell(value) -> str | int | float:
@@ -72,6 +74,8 @@ class Sheet:
 
 def xlsx_bytes(sheets: Iterable[Sheet]) -> bytes:
     """Return a workbook with one sheet per ``Sheet``, written row by row (low memory)."""
+    from openpyxl import Workbook
+
     workbook = Workbook(write_only=True)
     for sheet in sheets:
         worksheet = workbook.create_sheet(title=sheet.title[:31])

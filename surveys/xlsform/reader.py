@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-import openpyxl
-
 from surveys.formula_guard import restore
 from surveys.messages import N_
 
@@ -94,6 +92,8 @@ def read_workbook(
         raise XLSFormError(
             f"{shown_name} is an old-style .xls workbook; save it as .xlsx and try again"
         )
+    import openpyxl  # here, not at import: only an upload needs it
+
     try:
         with warnings.catch_warnings():
             # openpyxl warns about Excel features it ignores (data validation, etc.).

@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import IO
 
-import openpyxl
-
 from surveys.definition import (
     PREFER_NOT_TO_ANSWER,
     ChoiceDefinition,
@@ -37,6 +35,8 @@ def write_xlsform(definition: SurveyDefinition, target: str | Path | IO[bytes]) 
     Every cell passes ``surveys.formula_guard.neutralise`` (a label "=HYPERLINK(...)" would
     otherwise be a live formula); the reader restores them.
     """
+    import openpyxl  # here, not at import: only a download needs it
+
     workbook = openpyxl.Workbook()
     workbook.active.title = "survey"
     survey_sheet = _GuardedSheet(workbook.active)
