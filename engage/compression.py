@@ -1,7 +1,7 @@
 """Compress text responses (HTML, CSS, JavaScript, JSON) for residents on weak connections.
 
 A production reverse proxy usually compresses as well; doing it in the app keeps the
-page-weight budget (30 KB for a ten-question survey page) true however Engage is
+page-weight budget (14 KB for the demo survey's first page) true however Engage is
 served. Flask-Compress picks zstd, Brotli or gzip from the browser's Accept-Encoding
 and skips bodies under 500 bytes.
 """
