@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -52,6 +53,8 @@ REFUSAL_KEY = "sso_refused"
 # The audit's reason for changes single sign-on makes to an account.
 SSO_REASON = "single sign-on"
 DEFAULT_ROLE_CLAIM = "groups"
+# Plain http is accepted for an issuer on this machine only (a provider run for tests).
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 DID_NOT_COMPLETE = N_("Single sign-on did not complete. Please try again.")
 UNREACHABLE = N_("The sign-in service could not be reached. Please try again later.")
 
@@ -158,7 +161,9 @@ def settings_from(config: dict) -> SsoSettings | None:
     if missing:
         raise SsoSettingError(f"single sign-on needs {', '.join(missing)} as well")
     issuer = required["ENGAGE_OIDC_ISSUER"].rstrip("/")
-    if not issuer.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+    address = urlsplit(issuer)
+    loopback = address.scheme == "http" and address.hostname in LOOPBACK
+    if not (address.scheme == "https" or loopback) or not address.hostname:
         raise SsoSettingError("ENGAGE_OIDC_ISSUER must be an https:// address")
     scope = str(config.get("OIDC_SCOPE") or "openid email profile")
     if "openid" not in scope.split():

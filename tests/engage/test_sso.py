@@ -562,6 +562,14 @@ def test_engage_users_sets_and_clears_sso_only(app, session):
         ),
         (
             {
+                "OIDC_ISSUER": "http://localhost.evil.example",
+                "OIDC_CLIENT_ID": "c",
+                "OIDC_CLIENT_SECRET": "s",
+            },
+            "https://",
+        ),
+        (
+            {
                 "OIDC_ISSUER": "https://id.example.ca",
                 "OIDC_CLIENT_ID": "c",
                 "OIDC_CLIENT_SECRET": "s",
