@@ -1,23 +1,47 @@
-"""Sentiment of free-text comments with TextBlob's pattern lexicons.
+"""Sentiment of free-text comments: TextBlob's lexicons plus civic cues, per language.
 
-Only languages with a lexicon are scored: English (TextBlob's PatternAnalyzer)
-and French (textblob-fr). A comment in any other language is unscored (None),
-never 0.0, so it is not counted as neutral. Scores are lexicon averages: a
-rough signal for sorting and summarising comments, not a verdict on any one.
+Only languages with a validated method are scored: English and French, measured on
+the labelled civic comments of bench/data/sentiment/ (``python bench/sentiment.py``,
+figures in docs/benchmarks.md). A comment in any other language, or in a language
+the configuration leaves out (``ENGAGE_SENTIMENT_LANGUAGES``), is unscored (None),
+never neutral.
+
+The method (``METHOD``) keeps TextBlob's PatternAnalyzer (English) and textblob-fr
+(French) as base analyzers, adds VADER's compound score for English, and counts
+civic-domain cues (``analysis.sentiment_cues``): complaints, praise, negated praise,
+non-answers, questions, suggestions, sarcasm openers and the clause after "but".
+A multinomial logistic regression over those few features, fitted with scikit-learn
+on the tuning split only (bench/train_sentiment.py), gives the label; its weights
+ship in ``analysis/data/sentiment_model.json`` and are applied here in plain Python,
+so scoring a comment needs neither scikit-learn nor any download.
 """
 
 from __future__ import annotations
 
 import importlib.util
-from dataclasses import dataclass
+import json
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-SCORED_LANGUAGES = ("en", "fr")
+from analysis import sentiment_cues as cues
+
+# Languages whose method was measured on labelled comments and met the targets.
+VALIDATED_LANGUAGES = ("en", "fr")
+SCORED_LANGUAGES = VALIDATED_LANGUAGES
 
 NEGATIVE = "negative"
 NEUTRAL = "neutral"
 POSITIVE = "positive"
+UNSCORED = "unscored"
+LABELS = (NEGATIVE, NEUTRAL, POSITIVE)
+
+METHOD = "civic-1"
+BASELINE = "textblob"
+MODEL_PATH = Path(__file__).parent / "data" / "sentiment_model.json"
 
 
 @dataclass(frozen=True)
@@ -26,14 +50,37 @@ class Sentiment:
 
     polarity: float
     subjectivity: float
+    method: str = BASELINE
 
 
 @dataclass(frozen=True)
 class SentimentCutoffs:
-    """Polarities below ``negative_below`` are negative, above ``positive_above`` positive."""
+    """How comments are labelled: polarity cut-offs and the languages scored.
+
+    Polarities below ``negative_below`` are negative, above ``positive_above``
+    positive. ``languages`` are the primary language subtags to score; a language
+    without a validated method stays unscored even when listed.
+    """
 
     negative_below: float = -0.05
     positive_above: float = 0.05
+    languages: tuple[str, ...] = field(default=SCORED_LANGUAGES)
+
+    @classmethod
+    def from_config(cls, config: Mapping) -> SentimentCutoffs:
+        """Read the SENTIMENT_NEGATIVE_BELOW, _POSITIVE_ABOVE and _LANGUAGES settings."""
+        return cls(
+            negative_below=float(config.get("SENTIMENT_NEGATIVE_BELOW", cls.negative_below)),
+            positive_above=float(config.get("SENTIMENT_POSITIVE_ABOVE", cls.positive_above)),
+            languages=scored_languages(config.get("SENTIMENT_LANGUAGES", SCORED_LANGUAGES)),
+        )
+
+
+def scored_languages(setting: str | Sequence[str]) -> tuple[str, ...]:
+    """Return the validated languages named by a setting such as "en,fr" or ["en"]."""
+    names = setting.replace(";", ",").split(",") if isinstance(setting, str) else setting
+    wanted = {primary_language(str(name)) for name in names if str(name).strip()}
+    return tuple(language for language in VALIDATED_LANGUAGES if language in wanted)
 
 
 def primary_language(language: str) -> str:
@@ -41,17 +88,48 @@ def primary_language(language: str) -> str:
     return language.strip().replace("_", "-").split("-")[0].lower()
 
 
-def is_scored(language: str) -> bool:
+def is_scored(language: str, languages: Sequence[str] = SCORED_LANGUAGES) -> bool:
     """Return whether comments in this language get a sentiment score."""
-    return primary_language(language) in SCORED_LANGUAGES
+    primary = primary_language(language)
+    return primary in VALIDATED_LANGUAGES and primary in languages
 
 
-def score_comment(text: str, language: str) -> Sentiment | None:
-    """Return the sentiment of a comment, or None if it is blank or its language unscored."""
-    if not text or not text.strip() or not is_scored(language):
+def score_comment(
+    text: str, language: str, languages: Sequence[str] = SCORED_LANGUAGES
+) -> Sentiment | None:
+    """Return the sentiment of a comment, or None if it is blank or its language unscored.
+
+    The polarity is scaled so that the default cut-offs (-0.05, 0.05) give the
+    method's own label: a neutral comment lies within them, and the further a
+    comment is beyond one, the surer the method is (stricter cut-offs keep only
+    the labels it is surer of).
+    """
+    if not text or not text.strip() or not is_scored(language, languages):
         return None
+    primary = primary_language(language)
+    base = textblob_sentiment(text, primary)
+    probabilities = _model(primary).probabilities(comment_features(text, primary, base))
+    return Sentiment(polarity_from(probabilities), base.subjectivity, METHOD)
+
+
+def textblob_sentiment(text: str, language: str) -> Sentiment:
+    """Return TextBlob's (English) or textblob-fr's (French) sentiment: the base analyzer."""
     polarity, subjectivity = _analyzer(primary_language(language)).analyze(text)
-    return Sentiment(float(polarity), float(subjectivity))
+    return Sentiment(float(polarity), float(subjectivity), BASELINE)
+
+
+def label_comment(
+    text: str, language: str, cutoffs: SentimentCutoffs
+) -> tuple[str, Sentiment | None]:
+    """Return a comment's label ("unscored" when it gets no score) and its sentiment.
+
+    The one path by which stored comments, new submissions and
+    ``engage sentiment label`` are labelled.
+    """
+    sentiment = score_comment(text, language, cutoffs.languages)
+    if sentiment is None:
+        return UNSCORED, None
+    return label_with(sentiment.polarity, cutoffs), sentiment
 
 
 def label_for(
@@ -74,9 +152,217 @@ def label_with(polarity: float, cutoffs: SentimentCutoffs) -> str:
     return label_for(polarity, cutoffs.negative_below, cutoffs.positive_above)
 
 
+def polarity_from(probabilities: Mapping[str, float]) -> float:
+    """Turn the model's label probabilities into a polarity in [-1, 1].
+
+    The most probable label decides the side of the default cut-offs (+-0.05);
+    beyond them the polarity grows with the lead over the runner-up label.
+    """
+    ranked = sorted(LABELS, key=lambda label: probabilities[label], reverse=True)
+    best, runner_up = ranked[0], ranked[1]
+    if best == NEUTRAL:
+        return round(0.05 * (probabilities[POSITIVE] - probabilities[NEGATIVE]), 6)
+    lead = probabilities[best] - probabilities[runner_up]
+    value = round(0.05 + 0.95 * lead, 6)
+    value = max(value, 0.050001)
+    return value if best == POSITIVE else -value
+
+
+# -- features -------------------------------------------------------------------------
+
+_CUES = {
+    "en": {
+        "complaint": cues.EN_COMPLAINT,
+        "praise": cues.EN_PRAISE,
+        "praise_phrases": cues.EN_PRAISE_PHRASES,
+        "non_answers": cues.EN_NON_ANSWERS,
+        "question_openings": cues.EN_QUESTION_OPENINGS,
+        "self_openings": cues.EN_SELF_OPENINGS,
+        "contrast": cues.EN_CONTRAST,
+        "suggestion": cues.EN_SUGGESTION,
+        "sarcasm": cues.EN_SARCASM,
+        "negators": frozenset(
+            {"not", "no", "never", "nobody", "nothing", "none", "cannot", "without", "nor"}
+        ),
+    },
+    "fr": {
+        "complaint": cues.FR_COMPLAINT,
+        "praise": cues.FR_PRAISE,
+        "praise_phrases": cues.FR_PRAISE_PHRASES,
+        "non_answers": cues.FR_NON_ANSWERS,
+        "question_openings": cues.FR_QUESTION_OPENINGS,
+        "self_openings": cues.FR_SELF_OPENINGS,
+        "contrast": cues.FR_CONTRAST,
+        "suggestion": cues.FR_SUGGESTION,
+        "sarcasm": cues.FR_SARCASM,
+        "negators": frozenset(
+            {"ne", "n", "pas", "jamais", "aucun", "aucune", "rien", "ni", "sans"}
+        ),
+    },
+}
+_PUNCTUATION = frozenset(".!?,;:")
+_ENGLISH_TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?|\d+|[.!?,;:]")
+_FRENCH_TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*|\d+|[.!?,;:]")
+# French elisions: "l'autobus" -> "l autobus", "qu'on" -> "qu on".
+_ELISION = re.compile(r"\b([cdjlmnst]|qu)'")
+
+
+def tokens(text: str, language: str) -> list[str]:
+    """Return lower-case words and sentence punctuation; French elisions are split off."""
+    text = text.lower().replace("\u2019", "'")
+    if language == "fr":
+        return _FRENCH_TOKEN.findall(_ELISION.sub(r"\1 ", text))
+    return _ENGLISH_TOKEN.findall(text)
+
+
+def _phrase_matches(text: str, phrase: str) -> list[re.Match]:
+    """Return where ``phrase`` occurs in ``text`` as whole words."""
+    return list(re.finditer(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", text))
+
+
+def _has_phrase(text: str, phrase: str) -> bool:
+    """Return whether ``phrase`` occurs in ``text`` as whole words."""
+    return bool(_phrase_matches(text, phrase))
+
+
+def comment_features(text: str, language: str, base: Sentiment | None = None) -> dict[str, float]:
+    """Return the features the model weighs for a comment (the base analyzers' scores included)."""
+    language = primary_language(language)
+    lexicon = _CUES[language]
+    found = tokens(text, language)
+    words = [token for token in found if token not in _PUNCTUATION]
+    plain = " ".join(text.lower().replace("\u2019", "'").split())
+
+    def complaint(word: str) -> bool:
+        return word in lexicon["complaint"] or word.endswith("n't")
+
+    def negator(word: str) -> bool:
+        return word in lexicon["negators"] or word.endswith("n't")
+
+    praise = negated_praise = negations = 0
+    negated = False
+    for token in found:
+        if token in _PUNCTUATION:
+            negated = False
+            continue
+        if token in lexicon["praise"]:
+            if negated:
+                negated_praise += 1
+            else:
+                praise += 1
+        if negator(token):
+            negated = True
+            negations += 1
+    # "on time" is praise, "never on time" is not.
+    praise_phrases = 0
+    for phrase in lexicon["praise_phrases"]:
+        for match in _phrase_matches(plain, phrase):
+            before = tokens(plain[: match.start()], language)[-2:]
+            if not negator(phrase.split()[0]) and any(negator(word) for word in before):
+                negated_praise += 1
+            else:
+                praise_phrases += 1
+    non_answer = len(words) <= 6 and any(_has_phrase(plain, p) for p in lexicon["non_answers"])
+    # "too" says "too much" before a word, "also" at the end of a sentence.
+    complaints = sum(
+        complaint(word)
+        and not (word == "too" and (i + 1 == len(found) or found[i + 1] in _PUNCTUATION))
+        for i, word in enumerate(found)
+        if word not in _PUNCTUATION
+    )
+    complaints = 0 if non_answer else complaints
+    contrast = [i for i, word in enumerate(words) if word in lexicon["contrast"]]
+    tail = words[contrast[-1] + 1 :] if contrast else []
+    praise_opening = any(word in lexicon["praise"] for word in words[:2])
+    sarcasm = praise_opening and any(_has_phrase(plain, m) for m in lexicon["sarcasm"])
+    if sarcasm:
+        # "Great, another fare increase.": the praise is the complaint.
+        complaints, praise = complaints + praise, 0
+    features = {
+        "complaint": complaints,
+        "praise": praise,
+        "negated_praise": negated_praise,
+        "praise_phrase": praise_phrases,
+        "negations": negations,
+        "non_answer": int(non_answer),
+        "question": int("?" in text),
+        "exclamation": int("!" in text),
+        "length": min(len(words), 30) / 30,
+        "question_opening": int(bool(words) and words[0] in lexicon["question_openings"]),
+        "self_opening": int(bool(words) and words[0] in lexicon["self_openings"]),
+        "praise_opening_then_complaint": int(
+            any(word in lexicon["praise"] for word in words[:3]) and complaints > 0
+        ),
+        "sarcasm_marker": int(sarcasm),
+        "complaint_after_contrast": sum(complaint(word) for word in tail),
+        "praise_after_contrast": sum(word in lexicon["praise"] for word in tail),
+        "suggestion": int(any(word in lexicon["suggestion"] for word in words)),
+        "textblob": (base or textblob_sentiment(text, language)).polarity,
+    }
+    if language == "en":
+        features["vader"] = _vader().polarity_scores(text)["compound"]
+    return features
+
+
+# -- the model ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    """A multinomial logistic regression: per label an intercept and feature weights."""
+
+    labels: tuple[str, ...]
+    intercepts: tuple[float, ...]
+    weights: Mapping[str, tuple[float, ...]]
+
+    def probabilities(self, features: Mapping[str, float]) -> dict[str, float]:
+        """Return each label's probability (softmax of the linear scores)."""
+        scores = list(self.intercepts)
+        for name, value in features.items():
+            for i, weight in enumerate(self.weights.get(name, ())):
+                scores[i] += weight * value
+        top = max(scores)
+        exp = [math.exp(score - top) for score in scores]
+        total = sum(exp)
+        return {label: e / total for label, e in zip(self.labels, exp, strict=True)}
+
+
+def load_model(path: Path = MODEL_PATH) -> dict[str, LinearModel]:
+    """Read the shipped weights: {language: LinearModel}."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {
+        language: LinearModel(
+            labels=tuple(model["labels"]),
+            intercepts=tuple(model["intercepts"]),
+            weights={name: tuple(w) for name, w in model["weights"].items()},
+        )
+        for language, model in data["languages"].items()
+    }
+
+
+@cache
+def _model(language: str) -> LinearModel:
+    """Return the shipped model for a language."""
+    return _models()[language]
+
+
+@cache
+def _models() -> dict[str, LinearModel]:
+    """Read the shipped weights once per process."""
+    return load_model()
+
+
+@cache
+def _vader():
+    """Return VADER's analyzer (its lexicon ships with vaderSentiment; standard library only)."""
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    return SentimentIntensityAnalyzer()
+
+
 @cache
 def _analyzer(language: str):
-    """Return the shared scorer for a language (``analyze(text) -> (polarity, subjectivity)``)."""
+    """Return the base scorer of a language: ``analyze(text) -> (polarity, subjectivity)``."""
     if language == "fr":
         # textblob-fr's module imports TextBlob and so nltk: paid on the first French comment.
         from textblob_fr import PatternAnalyzer as FrenchAnalyzer

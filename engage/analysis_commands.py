@@ -1,4 +1,4 @@
-"""Analysis commands: ``engage report``, ``benchmarks import``, ``sentiment score``, ``counts``.
+"""Analysis commands: ``engage report``, ``benchmarks import``, ``sentiment``, ``counts``.
 
 Messages are in the language of the terminal (``LANGUAGE``, ``LC_ALL``,
 ``LC_MESSAGES`` or ``LANG``) when Engage has that interface language, else
@@ -234,8 +234,12 @@ def sentiment_group() -> None:
 @click.option("--all", "rescore", is_flag=True, help="Score every comment again.")
 @with_appcontext
 def score_command(slug: str | None, rescore: bool) -> None:
-    """Score stored comments without a score (of one survey, or of all)."""
-    from analysis.sentiment import SCORED_LANGUAGES, SentimentCutoffs
+    """Score stored comments without a score (of one survey, or of all).
+
+    With --all every comment is scored again with the current method, cut-offs and
+    scored languages (ENGAGE_SENTIMENT_LANGUAGES); staff overrides are kept.
+    """
+    from analysis.sentiment import SentimentCutoffs
     from engage.comments import score_comments
 
     with messages_in(), db.Session(db.engine()) as session:
@@ -244,20 +248,47 @@ def score_command(slug: str | None, rescore: bool) -> None:
             survey = survey_by_slug(session, slug)
             if survey is None:
                 raise click.ClickException(_("No survey has the address “%(slug)s”.", slug=slug))
-        cutoffs = SentimentCutoffs(
-            negative_below=float(current_app.config["SENTIMENT_NEGATIVE_BELOW"]),
-            positive_above=float(current_app.config["SENTIMENT_POSITIVE_ABOVE"]),
-        )
+        cutoffs = SentimentCutoffs.from_config(current_app.config)
         counts = score_comments(session, cutoffs, survey=survey, rescore=rescore)
         click.echo(
             _(
-                "Scored %(scored)s comments; %(unscored)s are in languages without a "
-                "sentiment lexicon and stay unscored (scored languages: %(languages)s).",
+                "Scored %(scored)s comments; %(unscored)s are in languages that are not "
+                "scored and stay unscored (scored languages: %(languages)s).",
                 scored=counts.scored,
                 unscored=counts.unscored,
-                languages=", ".join(SCORED_LANGUAGES),
+                languages=", ".join(cutoffs.languages) or _("none"),
             )
         )
+
+
+@sentiment_group.command("label")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write.")
+@with_appcontext
+def label_command(file: str, output: str | None) -> None:
+    """Label the comments of FILE.csv (columns text and language) as stored comments are.
+
+    Writes the file back with label (negative, neutral, positive or unscored),
+    polarity and method, to OUTPUT or standard output.
+    """
+    from analysis.sentiment import SentimentCutoffs
+    from analysis.sentiment_csv import SentimentFileError, label_csv
+
+    with messages_in():
+        try:
+            data = Path(file).read_bytes()
+        except OSError as error:
+            raise click.BadParameter(
+                _("Cannot read the file: %(problem)s", problem=error.strerror or str(error)),
+                param_hint="FILE",
+            ) from None
+        try:
+            text = label_csv(data, SentimentCutoffs.from_config(current_app.config))
+        except SentimentFileError as error:
+            raise click.BadParameter(_(error.message, **error.params), param_hint="FILE") from None
+        write_output(text, output)
+        if output:
+            click.echo(_("Labelled comments written to %(file)s.", file=output), err=True)
 
 
 @click.group("counts")

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from analysis.sentiment import SentimentCutoffs, label_with, score_comment
+from analysis.sentiment import SentimentCutoffs, label_comment
 from surveys import report_counts
 from surveys.audit import write_audit
 from surveys.models import (
@@ -129,8 +129,8 @@ def score_comments(
 ) -> ScoringCounts:
     """Score stored comments (answers and group feedback) that have no score yet.
 
-    With ``rescore`` every comment is scored again (after a change of cut-offs
-    or lexicon); staff overrides are kept either way. Works in batches,
+    With ``rescore`` every comment is scored again (after a change of cut-offs,
+    scored languages or method); staff overrides are kept either way. Works in batches,
     committing each, so a large survey never sits in memory and an
     interrupted run simply continues next time.
     """
@@ -148,7 +148,7 @@ def score_comments(
                 break
             changes = []
             for comment_id, text, language in rows:
-                sentiment = score_comment(text or "", language or "")
+                label, sentiment = label_comment(text or "", language or "", cutoffs)
                 if sentiment is None:
                     unscored += 1
                     if rescore:
@@ -167,7 +167,7 @@ def score_comments(
                         "id": comment_id,
                         "polarity": sentiment.polarity,
                         "subjectivity": sentiment.subjectivity,
-                        "sentiment_label": label_with(sentiment.polarity, cutoffs),
+                        "sentiment_label": label,
                     }
                 )
             if changes:

@@ -17,9 +17,13 @@ DEFAULTS = {
     # Ontario's Anti-Racism Data Standards ask each organisation to set and publish its own.
     "UNDER_REPRESENTATION_BELOW": 0.8,
     "OVER_REPRESENTATION_ABOVE": 1.2,
-    # Sentiment label cut-offs on TextBlob polarity.
+    # Sentiment label cut-offs on polarity (analysis.sentiment).
     "SENTIMENT_NEGATIVE_BELOW": -0.05,
     "SENTIMENT_POSITIVE_ABOVE": 0.05,
+    # Languages whose comments get a sentiment label (primary subtags, comma-separated). Only
+    # languages with a validated method (analysis.sentiment: en, fr) can be scored; others
+    # stay "unscored", never neutral.
+    "SENTIMENT_LANGUAGES": "en,fr",
     # A survey page post is small; anything larger is refused with a friendly 413 page.
     "MAX_CONTENT_LENGTH": 512 * 1024,
     "SUBMISSION_RATE_LIMIT": "30 per minute",

@@ -504,10 +504,7 @@ def ensure_group_sessions(session: Session, survey: Survey, cutoffs: SentimentCu
 
 def load_demo(app: Flask) -> list[tuple[str, str, str]]:
     """Load everything the demo needs; return the demo logins."""
-    cutoffs = SentimentCutoffs(
-        negative_below=app.config["SENTIMENT_NEGATIVE_BELOW"],
-        positive_above=app.config["SENTIMENT_POSITIVE_ABOVE"],
-    )
+    cutoffs = SentimentCutoffs.from_config(app.config)
     with Session(db.engine(), expire_on_commit=False) as session:
         logins = ensure_accounts(session)
         survey = ensure_survey(session)

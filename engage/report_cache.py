@@ -99,6 +99,7 @@ def cache_key(survey: Survey, parts: dict) -> str:
             "OVER_REPRESENTATION_ABOVE",
             "SENTIMENT_NEGATIVE_BELOW",
             "SENTIMENT_POSITIVE_ABOVE",
+            "SENTIMENT_LANGUAGES",
         )
     }
     text = json.dumps(

@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from analysis.disclosure import DEFAULT_POLICY, POLICIES
 from analysis.report import Report, ReportSettings, build_report
+from analysis.sentiment import SentimentCutoffs
 from engage.i18n import INTERFACE_LANGUAGES, babel_locale_id
 from surveys.aggregates import Filters, Options, SurveyAggregates, collect, dimension_infos
 from surveys.demographics import bank_entries
@@ -42,6 +43,7 @@ def report_settings(
         over_representation_above=float(config["OVER_REPRESENTATION_ABOVE"]),
         sentiment_negative_below=float(config["SENTIMENT_NEGATIVE_BELOW"]),
         sentiment_positive_above=float(config["SENTIMENT_POSITIVE_ABOVE"]),
+        sentiment_languages=SentimentCutoffs.from_config(config).languages,
         reference_groups=dict(survey_settings.get("reference_groups") or {}),
         combined=combined,
         weighting_dimensions=tuple(weighting_dimensions),

@@ -11,7 +11,7 @@ from collections.abc import Hashable, Mapping
 
 from analysis.report.shapes import QuoteOut, Sentiment, SentimentRow
 from analysis.report.tables import SENTIMENT_COLUMNS, ReportTables
-from analysis.sentiment import POSITIVE, SCORED_LANGUAGES
+from analysis.sentiment import POSITIVE
 from analysis.suppression import SuppressedCounts, SuppressedTable
 from surveys.report_records import Quote
 
@@ -51,7 +51,7 @@ def sentiment(tables: ReportTables) -> Sentiment:
         for quote in data.quotes.get(name, ()):
             (positive if quote.label == POSITIVE else negative).append(quote_out(quote))
     return Sentiment(
-        scored_languages=SCORED_LANGUAGES,
+        scored_languages=tables.settings.sentiment_languages,
         quote_policy=data.quote_consent.policy,
         by_question=tuple(by_question),
         by_group=tuple(by_group),

@@ -19,6 +19,8 @@ class ReportSettings:
     over_representation_above: float = 1.2
     sentiment_negative_below: float = -0.05
     sentiment_positive_above: float = 0.05
+    # Languages whose comments are scored (SentimentCutoffs.from_config); others are unscored.
+    sentiment_languages: tuple[str, ...] = ("en", "fr")
     reference_groups: Mapping[str, str] = field(default_factory=dict)
     combined: bool = False
     weighting_dimensions: tuple[str, ...] = ()

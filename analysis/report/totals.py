@@ -20,7 +20,6 @@ from analysis.report.tables import (
     kind_of,
     ratio,
 )
-from analysis.sentiment import SCORED_LANGUAGES
 from analysis.stats import disproportionality_index, representation_flag, wilson_interval
 from surveys.definition import PREFER_NOT_TO_ANSWER
 
@@ -39,7 +38,7 @@ def settings_dict(tables: ReportTables) -> dict:
         "reference_groups_configured": dict(settings.reference_groups),
         "benchmark_area": tables.data.benchmark_area,
         "filters": tables.data.filters.to_dict(),
-        "scored_languages": list(SCORED_LANGUAGES),
+        "scored_languages": list(settings.sentiment_languages),
         "quote_policy": tables.data.quote_consent.policy,
         "weighting_dimensions": list(settings.weighting_dimensions),
         "combined": settings.combined,

@@ -23,10 +23,7 @@ from surveys.store import hint_key, label_key, load_texts
 
 def sentiment_cutoffs() -> SentimentCutoffs:
     """Return the sentiment cut-offs this instance is configured with."""
-    return SentimentCutoffs(
-        negative_below=current_app.config["SENTIMENT_NEGATIVE_BELOW"],
-        positive_above=current_app.config["SENTIMENT_POSITIVE_ABOVE"],
-    )
+    return SentimentCutoffs.from_config(current_app.config)
 
 
 def error_text(error: Any) -> str:

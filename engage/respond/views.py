@@ -143,10 +143,7 @@ def survey(slug: str):
                 Provenance(
                     channel=CHANNEL_WEB, language=visit.language, idempotency_key=visit.token
                 ),
-                cutoffs=SentimentCutoffs(
-                    negative_below=config["SENTIMENT_NEGATIVE_BELOW"],
-                    positive_above=config["SENTIMENT_POSITIVE_ABOVE"],
-                ),
+                cutoffs=SentimentCutoffs.from_config(config),
                 contact=visit.contact_text() if visit.ask_contact else None,
             )
         )

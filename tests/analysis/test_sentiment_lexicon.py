@@ -1,4 +1,4 @@
-"""English comments are scored by TextBlob's lexicon without importing TextBlob: same scores."""
+"""The English base analyzer is TextBlob's lexicon, loaded without importing TextBlob."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from analysis.sentiment import score_comment
+from analysis.sentiment import textblob_sentiment
 
 SENTENCES = (
     "The buses are late in the evening, but the library staff are wonderful.",
@@ -30,17 +30,18 @@ def test_english_scores_are_textblobs(sentence):
     from textblob.en.sentiments import PatternAnalyzer
 
     expected = PatternAnalyzer().analyze(sentence)
-    scored = score_comment(sentence, "en-CA")
+    scored = textblob_sentiment(sentence, "en-CA")
     assert (scored.polarity, scored.subjectivity) == (expected.polarity, expected.subjectivity)
 
 
-def test_scoring_an_english_comment_imports_neither_textblob_nor_nltk():
+def test_scoring_an_english_comment_imports_neither_textblob_nor_nltk_nor_sklearn():
     code = (
         "import sys; from analysis.sentiment import score_comment; "
-        "print(score_comment('The staff are wonderful.', 'en').polarity); "
-        "print(sorted(m for m in ('textblob', 'nltk', 'scipy') if m in sys.modules))"
+        "print(score_comment('The staff are wonderful.', 'en').method); "
+        "print(sorted(m for m in ('textblob', 'nltk', 'scipy', 'sklearn', 'numpy') "
+        "if m in sys.modules))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd="."
     )
-    assert result.stdout.split("\n")[:2] == ["1.0", "[]"]
+    assert result.stdout.split("\n")[:2] == ["civic-1", "[]"]
