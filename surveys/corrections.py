@@ -162,7 +162,7 @@ def _change_entry(
             cutoffs,
         ):
             row.response_id = response.id
-            session.add(row)
+            session.add(Answer(**row.values()))
         if any(questions[name].dimension == AREA_DIMENSION for name in changed_names):
             # The area filter reads the response's copy of the ward answer.
             response.area = answered_area(questions, entry.answers)

@@ -43,7 +43,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import astuple, dataclass, field, replace
 from datetime import UTC, datetime
-from functools import cached_property
+from functools import cache, cached_property
 
 import numpy as np
 from sqlalchemy import Connection, and_, bindparam, exists, func, select
@@ -482,10 +482,16 @@ def keep_facts(
     ]
     if not values:
         return
-    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+    connection.execute(_keep_facts_statement(connection.dialect.name, replace), values)
+
+
+@cache
+def _keep_facts_statement(dialect: str, replace: bool):
+    """Return the upsert ``keep_facts`` runs, built once per dialect and ``replace``."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(facts_table)
     excluded = statement.excluded
-    statement = statement.on_conflict_do_update(
+    return statement.on_conflict_do_update(
         index_elements=[facts_table.c.response_id],
         set_={
             "structure": excluded.structure,
@@ -495,7 +501,6 @@ def keep_facts(
         },
         where=None if replace else facts_table.c.structure != excluded.structure,
     )
-    connection.execute(statement, values)
 
 
 def rows_by_statement(counted: Counter, names: Iterable[tuple]) -> dict[tuple, list[tuple]]:

@@ -12,7 +12,7 @@ from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from analysis.sentiment import UNSCORED, SentimentCutoffs, label_comment
+from analysis.sentiment import SentimentCutoffs, label_with, score_comment
 from surveys import report_counts
 from surveys.definition import PREFER_NOT_TO_ANSWER
 from surveys.models import (
@@ -63,18 +63,37 @@ class Provenance:
     area: str | None = None
 
 
+@dataclass
+class AnswerRow:
+    """A new answer's values, to insert: building an ORM ``Answer`` costs more than the insert."""
+
+    question_id: int
+    choice: str | None = None
+    number: float | None = None
+    text: str | None = None
+    polarity: float | None = None
+    subjectivity: float | None = None
+    sentiment_label: str | None = None
+    sentiment_override: str | None = None  # a new answer has none; counting reads it
+    response_id: int | None = None
+
+    def values(self) -> dict:
+        """Return the row's columns (``ANSWER_COLUMNS``) as an insert takes them."""
+        return {column: getattr(self, column) for column in ANSWER_COLUMNS}
+
+
 def answer_rows(
     questions: dict[str, Question],
     answers: dict[str, list[AnswerValue]],
     language: str,
     cutoffs: SentimentCutoffs,
-) -> list[Answer]:
-    """Build ``Answer`` rows; comments (long text) are scored for sentiment once, here."""
+) -> list[AnswerRow]:
+    """Build answer rows; comments (long text) are scored for sentiment once, here."""
     rows = []
     for name, values in answers.items():
         question = questions[name]
         for value in values:
-            row = Answer(
+            row = AnswerRow(
                 question_id=question.id,
                 choice=value.choice,
                 number=value.number,
@@ -88,13 +107,13 @@ def answer_rows(
 
 def apply_sentiment(row, text: str, language: str, cutoffs: SentimentCutoffs) -> None:
     """Score ``text`` into the row's sentiment fields; unscored languages stay None."""
-    label, sentiment = label_comment(text, language, cutoffs)
+    sentiment = score_comment(text, language)
     if sentiment is None:
         row.polarity = row.subjectivity = row.sentiment_label = None
         return
     row.polarity = sentiment.polarity
     row.subjectivity = sentiment.subjectivity
-    row.sentiment_label = None if label == UNSCORED else label
+    row.sentiment_label = label_with(sentiment.polarity, cutoffs)
 
 
 def answered_area(
@@ -160,10 +179,7 @@ def record_response(
         for row in rows:
             row.response_id = response.id
         if rows:  # one executemany, not one INSERT ... RETURNING per answer
-            session.connection().execute(
-                insert(Answer.__table__),
-                [{c: getattr(row, c) for c in ANSWER_COLUMNS} for row in rows],
-            )
+            session.connection().execute(insert(Answer.__table__), [row.values() for row in rows])
         if contact:
             session.add(ResponseContact(response_id=response.id, contact=contact))
         report_counts.count_response(session, survey, response, rows)

@@ -27,6 +27,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 from sqlalchemy import Connection, and_, delete, func, inspect, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -266,21 +267,25 @@ def _add(session: Session, survey_id: int, change: Mapping[tuple, int]) -> None:
         ),
         key=lambda row: (row["query"], row["key"]),
     )
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(counts_table)
-    statement = statement.on_conflict_do_update(
-        index_elements=[counts_table.c.survey_id, counts_table.c.query, counts_table.c.key],
-        set_={"count": counts_table.c.count + statement.excluded["count"]},
-    )
     connection = session.connection()
-    connection.execute(statement, values)
+    connection.execute(_add_statement(connection.dialect.name), values)
     if any(count < 0 for count in change.values()):
         connection.execute(
             delete(counts_table).where(
                 counts_table.c.survey_id == survey_id, counts_table.c.count == 0
             )
         )
+
+
+@cache
+def _add_statement(dialect: str):
+    """Return the upsert ``_add`` runs, built once per dialect (building costs more than it)."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(counts_table)
+    return statement.on_conflict_do_update(
+        index_elements=[counts_table.c.survey_id, counts_table.c.query, counts_table.c.key],
+        set_={"count": counts_table.c.count + statement.excluded["count"]},
+    )
 
 
 # ---------------------------------------------------------------------------
