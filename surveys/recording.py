@@ -12,7 +12,7 @@ from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from analysis.sentiment import SentimentCutoffs, label_with, score_comment
+from analysis.sentiment import UNSCORED, SentimentCutoffs, label_comment
 from surveys import report_counts
 from surveys.definition import PREFER_NOT_TO_ANSWER
 from surveys.models import (
@@ -107,13 +107,13 @@ def answer_rows(
 
 def apply_sentiment(row, text: str, language: str, cutoffs: SentimentCutoffs) -> None:
     """Score ``text`` into the row's sentiment fields; unscored languages stay None."""
-    sentiment = score_comment(text, language)
+    label, sentiment = label_comment(text, language, cutoffs)
     if sentiment is None:
         row.polarity = row.subjectivity = row.sentiment_label = None
         return
     row.polarity = sentiment.polarity
     row.subjectivity = sentiment.subjectivity
-    row.sentiment_label = label_with(sentiment.polarity, cutoffs)
+    row.sentiment_label = None if label == UNSCORED else label
 
 
 def answered_area(
