@@ -22,6 +22,9 @@ import importlib.util
 import json
 import math
 import re
+import sys
+import threading
+import types
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -364,15 +367,38 @@ def _vader():
 def _analyzer(language: str):
     """Return the base scorer of a language: ``analyze(text) -> (polarity, subjectivity)``."""
     if language == "fr":
-        # textblob-fr's module imports TextBlob and so nltk: paid on the first French comment.
-        from textblob_fr import PatternAnalyzer as FrenchAnalyzer
-
-        return FrenchAnalyzer()
-    return _EnglishLexicon(_english_sentiment())
+        return _PatternLexicon(_french_sentiment())
+    return _PatternLexicon(_english_sentiment())
 
 
-class _EnglishLexicon:
-    """TextBlob's PatternAnalyzer without TextBlob: the same lexicon scorer, called directly."""
+_IMPORT_LOCK = threading.Lock()
+
+
+def _french_sentiment():
+    """Return ``textblob_fr.fr.sentiment``, textblob-fr's scorer, without importing TextBlob.
+
+    textblob-fr's package ``__init__`` imports its tagger and so TextBlob and nltk (1 to
+    2 s on a worker's first French comment); its scorer, ``textblob_fr/fr.py`` over
+    ``fr-sentiment.xml``, needs only the standard library. While ``fr.py`` loads, a bare
+    package stands in for ``textblob_fr`` so that its ``__init__`` is not run; the real
+    package loads as usual when something else imports it, and reuses the same modules.
+    Tests check the scores are textblob-fr's.
+    """
+    with _IMPORT_LOCK:
+        if "textblob_fr" in sys.modules:
+            return importlib.import_module("textblob_fr.fr").sentiment
+        spec = importlib.util.find_spec("textblob_fr")
+        stand_in = types.ModuleType("textblob_fr")
+        stand_in.__path__ = list(spec.submodule_search_locations)
+        sys.modules["textblob_fr"] = stand_in
+        try:
+            return importlib.import_module("textblob_fr.fr").sentiment
+        finally:
+            del sys.modules["textblob_fr"]
+
+
+class _PatternLexicon:
+    """A PatternAnalyzer (TextBlob's or textblob-fr's) without TextBlob: its scorer, direct."""
 
     def __init__(self, sentiment):
         self.sentiment = sentiment

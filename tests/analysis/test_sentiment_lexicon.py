@@ -45,3 +45,37 @@ def test_scoring_an_english_comment_imports_neither_textblob_nor_nltk_nor_sklear
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd="."
     )
     assert result.stdout.split("\n")[:2] == ["civic-1", "[]"]
+
+
+FRENCH_SENTENCES = (
+    "Le service est mauvais.",
+    "C'est très bien, merci beaucoup!",
+    "Les autobus ne sont jamais à l'heure et c'est vraiment décevant.",
+    "Le personnel de la bibliothèque est extrêmement gentil.",
+    "Ce n'est pas une bonne idée.",
+    "Rien à ajouter.",
+)
+
+
+@pytest.mark.parametrize("sentence", FRENCH_SENTENCES)
+def test_french_scores_are_textblob_frs(sentence):
+    from textblob_fr import PatternAnalyzer
+
+    expected = PatternAnalyzer().analyze(sentence)
+    scored = textblob_sentiment(sentence, "fr-CA")
+    assert (scored.polarity, scored.subjectivity) == tuple(expected)
+
+
+def test_scoring_a_french_comment_imports_neither_textblob_nor_nltk():
+    code = (
+        "import sys; from analysis.sentiment import score_comment; "
+        "print(score_comment('Le service est mauvais.', 'fr').method); "
+        "print(sorted(m for m in ('textblob', 'nltk', 'sklearn') if m in sys.modules)); "
+        "from textblob_fr import PatternAnalyzer; "
+        "print(PatternAnalyzer().analyze('Le service est mauvais.'))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd="."
+    )
+    # textblob-fr itself still imports as usual afterwards.
+    assert result.stdout.split("\n")[:3] == ["civic-1", "[]", "(-0.71, 0.8)"]
