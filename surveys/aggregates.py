@@ -49,7 +49,7 @@ from surveys.models import (
     Survey,
 )
 from surveys.questions import format_number
-from surveys.quotes import quote_queries, run
+from surveys.quotes import pick_quotes
 from surveys.report_records import (
     NEGATIVE,
     POSITIVE,
@@ -216,7 +216,7 @@ def collect(
     found = read_counts(
         counted_rows(session, survey, filters, options, kept), by_id, len(shape.weighting)
     )
-    found.update(run(session, quote_queries(session, survey, filters, options)))
+    found.update(pick_quotes(session, survey, filters, options))
     questions = question_infos(survey)
     dimensions = dimension_infos(survey)
     language = options.language or survey.default_language

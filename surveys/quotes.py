@@ -2,16 +2,27 @@
 
 Which comments may be quoted follows the survey's quoting rule (``QuoteConsent``:
 all, those whose author agreed on a consent question, or none); which are picked
-follows their sentiment (the effective label, strongest polarity first).
+follows their sentiment: the effective label (a person's, else the method's), scored
+comments strongest first, then comments a person labelled without a score, oldest
+first.
+
+A question may have a hundred thousand comments. Rather than sorting all those a
+filter covers, the picker walks the question's comments in polarity order along an
+index (``ix_answers_question_polarity``: question, polarity, id), a chunk at a time,
+and checks only the chunk's comments against the label, the filter and the consent
+rule, stopping once it has enough. The walk is a one-table statement whose order is
+the index's, so every database plans it as a walk along the index; a single
+statement with the checks inside left PostgreSQL sorting every comment, because it
+cannot estimate how many comments are scored. Comments of equal polarity come in
+the index's order, walked from its positive end (newest first) or from its negative
+end (oldest first).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Sequence
 
-from sqlalchemy import func, literal, select, union_all
+from sqlalchemy import Connection, false, func, select, tuple_
 from sqlalchemy.sql import ColumnElement, Select
 from sqlmodel import Session
 
@@ -21,119 +32,103 @@ from surveys.report_structure import comment_names, filter_conditions, question_
 
 answers = Answer.__table__
 responses = Response.__table__
+# Comments walked in the first chunk; each next chunk is four times larger (up to
+# LAST_CHUNK), so that a filter few comments match costs a handful of round trips.
+FIRST_CHUNK = 200
+LAST_CHUNK = 50_000
+label = func.coalesce(answers.c.sentiment_override, answers.c.sentiment_label)
 
 
-@dataclass(frozen=True)
-class Query:
-    """One GROUP BY statement of a report and how its rows become records."""
-
-    name: tuple
-    statement: Select
-    read: Callable[[Sequence[Any]], Any]
-
-
-def quote_queries(
+def pick_quotes(
     session: Session,
     survey: Survey,
     filters: Filters = Filters(),
     options: Options = Options(),
-) -> list[Query]:
-    """Return the statements that pick the quotable comments of a report (not counts)."""
+) -> dict[tuple, tuple[Quote, ...]]:
+    """Return each comment question's quotes, keyed ``("quotes", question, label)``."""
     ids = question_ids(survey)
-    comments = comment_names(question_infos(survey))
     consent = QuoteConsent.from_settings(survey.settings or {})
-    if consent.policy == "none" or options.quotes_per_question <= 0:
-        return []
+    limit = options.quotes_per_question
+    if consent.policy == "none" or limit <= 0:
+        return {}
+    connection = session.connection()
     where = filter_conditions(survey.id, filters)
-    return [
-        Query(
-            ("quotes", name, wanted),
-            _quote_statement(ids[name], wanted, consent, ids, where, options.quotes_per_question),
-            lambda rows, name=name: tuple(
+    found: dict[tuple, tuple[Quote, ...]] = {}
+    for name in comment_names(question_infos(survey)):
+        for wanted in (POSITIVE, NEGATIVE):
+            checks = _checks(ids[name], wanted, consent, ids, where)
+            rows = _walk(connection, ids[name], wanted, checks, limit)
+            found[("quotes", name, wanted)] = tuple(
                 Quote(name, text, polarity, label_, language, "response")
                 for text, polarity, label_, language in rows
-            ),
-        )
-        for name in comments
-        for wanted in (POSITIVE, NEGATIVE)
-    ]
+            )
+    return found
 
 
-def _quote_statement(
+def _checks(
     question_id: int,
     wanted: str,
     consent: QuoteConsent,
     ids: dict[str, int],
     where: list[ColumnElement],
-    limit: int,
 ) -> Select:
-    """Return the most positive (or negative) quotable comments of a question.
-
-    Scored comments come first, most positive (or negative) first, then comments a
-    person labelled without a score, oldest first. The two sides are picked apart so
-    that each walks an index (``ix_answers_question_polarity``) and stops at ``limit``
-    rather than sorting every comment the filter covers; so comments of equal polarity
-    come in the index's order, walked from its positive end (newest first) or its
-    negative end (oldest first).
-    """
-    label = func.coalesce(answers.c.sentiment_override, answers.c.sentiment_label)
-    base = (
-        select(
-            answers.c.text,
-            answers.c.polarity,
-            label.label("label"),
-            responses.c.language,
-            answers.c.id,
-        )
+    """Return the statement that keeps, of some comments, the quotable ones with the label."""
+    statement = (
+        select(answers.c.text, answers.c.polarity, label, responses.c.language)
         .select_from(answers.join(responses, responses.c.id == answers.c.response_id))
+        .where(answers.c.question_id == question_id, label == wanted, *where)
+    )
+    if consent.policy != "consent_question":
+        return statement
+    consent_id = ids.get(consent.question)
+    if consent_id is None:
+        return statement.where(false())
+    consenting = answers.alias("consent")
+    return statement.where(
+        select(consenting.c.id)
         .where(
-            answers.c.question_id == question_id,
-            answers.c.text.is_not(None),
-            label == wanted,
-            *where,
+            consenting.c.response_id == answers.c.response_id,
+            consenting.c.question_id == consent_id,
+            consenting.c.choice.in_(consent.choices),
         )
-    )
-    if consent.policy == "consent_question":
-        consent_id = ids.get(consent.question)
-        if consent_id is None:
-            base = base.where(literal(False))
-        else:
-            consenting = answers.alias("consent")
-            base = base.where(
-                select(consenting.c.id)
-                .where(
-                    consenting.c.response_id == answers.c.response_id,
-                    consenting.c.question_id == consent_id,
-                    consenting.c.choice.in_(consent.choices),
-                )
-                .exists()
-            )
-
-    def strongest(*columns):
-        return [c.desc() if wanted == POSITIVE else c.asc() for c in columns]
-
-    scored = (
-        base.where(answers.c.polarity.is_not(None))
-        .order_by(*strongest(answers.c.polarity, answers.c.id))
-        .limit(limit)
-        .subquery()
-    )
-    unscored = (
-        base.where(answers.c.polarity.is_(None)).order_by(answers.c.id).limit(limit).subquery()
-    )
-    both = union_all(
-        select(scored, literal(0).label("side")), select(unscored, literal(1).label("side"))
-    ).subquery()
-    return (
-        select(both.c.text, both.c.polarity, both.c.label, both.c.language)
-        .order_by(both.c.side, *strongest(both.c.polarity, both.c.id))
-        .limit(limit)
+        .exists()
     )
 
 
-def run(session: Session, queries: Iterable[Query]) -> dict[tuple, Any]:
-    """Execute the statements and read their rows; return records by query name."""
-    return {
-        query.name: query.read(session.connection().execute(query.statement).all())
-        for query in queries
-    }
+def _walk(
+    connection: Connection, question_id: int, wanted: str, checks: Select, limit: int
+) -> list[Sequence]:
+    """Walk the question's comments strongest first; return the first ``limit`` that pass.
+
+    Each chunk is a range of the index (from where the last one ended to its own last
+    comment), so the checks read exactly the chunk's comments, found by the same range.
+    """
+    positive = wanted == POSITIVE
+    scored = answers.c.polarity.is_not(None)
+    picked: list[Sequence] = []
+    # Scored comments, from the wanted end of the polarity order; then unscored, by id.
+    for side, keys in (
+        (scored, (answers.c.polarity, answers.c.id)),
+        (answers.c.polarity.is_(None), (answers.c.id,)),
+    ):
+        descending = positive and side is scored
+        steps = [key.desc() if descending else key.asc() for key in keys]
+        position = tuple_(*keys)
+        comments = (answers.c.question_id == question_id, answers.c.text.is_not(None), side)
+        after: tuple | None = None
+        chunk = FIRST_CHUNK
+        while len(picked) < limit:
+            walked = [] if after is None else [position < after if descending else position > after]
+            last = connection.execute(
+                select(*keys).where(*comments, *walked).order_by(*steps).offset(chunk - 1).limit(1)
+            ).first()
+            upto = [] if last is None else [position >= last if descending else position <= last]
+            found = connection.execute(
+                checks.where(*comments, *walked, *upto).order_by(*steps).limit(limit - len(picked))
+            ).all()
+            picked += found
+            if last is None:  # the walk reached the end of this side
+                break
+            after = tuple(last)
+            chunk = min(chunk * 4, LAST_CHUNK)
+    return picked

@@ -8,7 +8,7 @@ import pytest
 from report_support import add_many, add_responses, choice_question, comment, likert, make_survey
 from sqlmodel import select
 
-from surveys import report_counts
+from surveys import quotes, report_counts
 from surveys.aggregates import Filters, Options, collect, counted_rows
 from surveys.definition import PREFER_NOT_TO_ANSWER
 from surveys.demographics import (
@@ -168,14 +168,21 @@ def test_quotes_follow_the_effective_label_and_the_consent_question(session):
     ]
 
 
-def test_quotes_are_the_strongest_scored_comments_then_person_labelled_ones(session):
+@pytest.mark.parametrize("chunks", [(200, 50_000), (1, 2)], ids=["one chunk", "many chunks"])
+def test_quotes_are_the_strongest_scored_comments_then_person_labelled_ones(
+    session, monkeypatch, chunks
+):
+    monkeypatch.setattr(quotes, "FIRST_CHUNK", chunks[0])
+    monkeypatch.setattr(quotes, "LAST_CHUNK", chunks[1])
     survey = make_survey(session, [comment("why")], settings={"quote_comments": True})
     add_responses(session, survey, {"why": "Good buses."})
+    add_responses(session, survey, {"why": "Fine buses."})  # as strong as "Good buses."
+    add_responses(session, survey, {"why": "Buses!"}, channel="paper")  # left out by a filter
     add_responses(session, survey, {"why": "Wonderful, perfect service."})
     add_responses(session, survey, {"why": "Basi ni nzuri sana."}, language="sw")  # unscored
     add_responses(session, survey, {"why": "Great buses, lovely drivers."})
-    scored = {"Wonderful, perfect service.": 0.9, "Good buses.": 0.5}
-    scored["Great buses, lovely drivers."] = 0.7
+    scored = {"Wonderful, perfect service.": 0.9, "Good buses.": 0.5, "Fine buses.": 0.5}
+    scored |= {"Great buses, lovely drivers.": 0.7, "Buses!": 0.95}
     found = session.exec(select(Answer).where(Answer.text.is_not(None))).all()
     with report_counts.recounting(session, survey, [answer.response_id for answer in found]):
         for answer in found:  # as the scorer and a person left them
@@ -185,13 +192,16 @@ def test_quotes_are_the_strongest_scored_comments_then_person_labelled_ones(sess
     session.commit()
 
     def quoted(limit: int) -> list[str]:
-        found = collect(session, survey, options=Options(quotes_per_question=limit)).quotes
+        web = Filters(channels=("web",))
+        found = collect(session, survey, web, Options(quotes_per_question=limit)).quotes
         return [quote.text for quote in found["why"] if quote.label == "positive"]
 
     assert quoted(2) == ["Wonderful, perfect service.", "Great buses, lovely drivers."]
-    assert quoted(5) == [
+    # Equally strong: the newer first, walking from the positive end.
+    assert quoted(6) == [
         "Wonderful, perfect service.",
         "Great buses, lovely drivers.",
+        "Fine buses.",
         "Good buses.",
         "Basi ni nzuri sana.",
     ]
