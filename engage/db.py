@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from flask import Flask, current_app, g
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine  # noqa: F401  (Session re-exported)
 
@@ -117,17 +117,21 @@ def write_retrying(write: Callable[[Session], T]) -> T:
         wait = min(LONGEST_WAIT_SECONDS, wait * 2)
 
 
-def alembic_config(bind: Engine) -> Config:
-    """Return an Alembic configuration that migrates ``bind``."""
+def alembic_config(bind: Engine | Connection) -> Config:
+    """Return an Alembic configuration that migrates ``bind``.
+
+    An engine is migrated in a transaction of its own; a connection in the
+    transaction it is in, which its owner commits or rolls back.
+    """
     from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    cfg.attributes["engine"] = bind
+    cfg.attributes["connection" if isinstance(bind, Connection) else "engine"] = bind
     return cfg
 
 
-def upgrade(bind: Engine, revision: str = "head") -> None:
+def upgrade(bind: Engine | Connection, revision: str = "head") -> None:
     """Create the schema or bring it up to ``revision``; safe to run again."""
     from alembic import command
 

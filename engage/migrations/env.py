@@ -9,7 +9,21 @@ target_metadata = SQLModel.metadata
 
 
 def run_migrations() -> None:
-    """Run the migrations on the engine in the Alembic config's attributes."""
+    """Run the migrations on the engine (or the connection) in the Alembic config's attributes."""
+    given = context.config.attributes.get("connection")
+    if given is not None:
+        # A restore (engage.backup) migrates inside its own transaction: nothing is
+        # committed here, and on SQLite it turned foreign keys off before it began.
+        sqlite = given.dialect.name == "sqlite"
+        context.configure(
+            connection=given,
+            target_metadata=target_metadata,
+            render_as_batch=sqlite,
+            compare_type=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+        return
     engine = context.config.attributes["engine"]
     with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
