@@ -391,12 +391,14 @@ def count(
     *,
     use_facts: bool = True,
     outside: bool = False,
+    covered: int | None = None,
 ) -> Counter:
     """Count the survey's responses that ``filters`` covers: ``{(name, key): count}``.
 
     With ``outside``, the responses it leaves out. One row per response: its kept
     facts, or, where they are missing or were worked out for another shape of the
-    survey (or ``use_facts`` is false), its answers.
+    survey (or ``use_facts`` is false), its answers. ``covered``, when the caller has
+    counted the responses already, saves counting them again.
     """
     connection = session.connection()
     tally = Tally(shape)
@@ -425,14 +427,15 @@ def count(
             tally.add_many(batch)
     # Responses without facts for this shape (rare: written around the app, or before a
     # change of shape) are counted from their answers; looked for only when some are.
-    missing: Iterable[int] = ()
-    covered = connection.execute(select(func.count()).select_from(responses).where(*where))
-    if covered.scalar_one() != tally.people.sum():
+    if covered is None:
+        statement = select(func.count()).select_from(responses).where(*where)
+        covered = connection.execute(statement).scalar_one()
+    if covered != tally.people.sum():
         missing = connection.execute(
             select(responses.c.id).where(*where, ~exists().where(kept))
         ).scalars()
-    # Reading answers makes reference cycles: counted with the collector running.
-    tally.add_stored(stored_responses(connection, survey.id, shape, response_ids=list(missing)))
+        # Reading answers makes reference cycles: counted with the collector running.
+        tally.add_stored(stored_responses(connection, survey.id, shape, response_ids=list(missing)))
     with without_cycle_collection():
         return tally.rows()
 

@@ -271,14 +271,17 @@ class Response(SQLModel, table=True):
         UniqueConstraint("survey_id", "idempotency_key"),
         UniqueConstraint("survey_id", "paper_id"),
         Index("ix_responses_survey_submitted", "survey_id", "submitted_at"),
-        # The dashboard's filter lists the languages and areas a survey's responses have.
+        # Reports filter a survey's responses by day, channel, language and area (and
+        # list the languages and areas they have); these also serve survey_id alone.
+        Index("ix_responses_survey_collected", "survey_id", "collected_at"),
+        Index("ix_responses_survey_channel", "survey_id", "channel"),
         Index("ix_responses_survey_language", "survey_id", "language"),
         Index("ix_responses_survey_area", "survey_id", "area"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     public_id: str = Field(default_factory=new_public_id, max_length=32, unique=True)
-    survey_id: int = Field(foreign_key="surveys.id", index=True)
+    survey_id: int = Field(foreign_key="surveys.id")
     channel: str = Field(max_length=20)
     language: str = Field(max_length=35)
     submitted_at: datetime = Field(default_factory=utcnow)

@@ -326,6 +326,7 @@ def filtered_count(
     """
     kept = kept_shape(survey)
     same = facts_key(shape) == facts_key(kept) and shape.weighting in ((), kept.weighting)
+    covered = None
     if filters.active and same:
         with session.get_bind().connect() as connection:
             _read_snapshot(connection)
@@ -348,7 +349,7 @@ def filtered_count(
                     rows.subtract(count(snapshot, survey, shape, filters, outside=True))
                     return +rows  # without the rows no covered response is in
             connection.rollback()
-    return count(session, survey, shape, filters)
+    return count(session, survey, shape, filters, covered=covered)
 
 
 def _stored(connection: Connection, survey_id: int) -> Iterator[tuple[tuple, tuple, int]]:

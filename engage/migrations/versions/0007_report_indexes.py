@@ -1,4 +1,4 @@
-"""indexes for the dashboard: its filter's languages and areas, and quotes by polarity
+"""indexes for reports: responses by survey and day, channel, language or area; quotes by polarity
 
 Revision ID: 0007
 Revises: 0006
@@ -17,6 +17,9 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.create_index("ix_responses_survey_collected", "responses", ["survey_id", "collected_at"])
+    op.create_index("ix_responses_survey_channel", "responses", ["survey_id", "channel"])
+    op.drop_index("ix_responses_survey_id", table_name="responses")  # the ones above serve it
     op.create_index("ix_responses_survey_language", "responses", ["survey_id", "language"])
     op.create_index("ix_responses_survey_area", "responses", ["survey_id", "area"])
     op.create_index(
@@ -32,3 +35,6 @@ def downgrade() -> None:
     op.drop_index("ix_answers_question_polarity", table_name="answers")
     op.drop_index("ix_responses_survey_area", table_name="responses")
     op.drop_index("ix_responses_survey_language", table_name="responses")
+    op.create_index("ix_responses_survey_id", "responses", ["survey_id"])
+    op.drop_index("ix_responses_survey_channel", table_name="responses")
+    op.drop_index("ix_responses_survey_collected", table_name="responses")
