@@ -76,6 +76,31 @@ def language_name(tag: str) -> str:
         return tag
 
 
+def language_label(tag: str) -> str:
+    """Return a language's name (``language_name``) with its tag: ``French (fr)``."""
+    name = language_name(tag)
+    return f"{name} ({tag})" if name != tag else tag
+
+
+# Languages the language pickers suggest (any tag may be typed): the interface languages
+# and Ontario's Indigenous languages most often asked for.
+SUGGESTED_LANGUAGES = (
+    "en",
+    "fr",
+    "ar",
+    "ur",
+    "pa",
+    "zh-Hans",
+    "tl",
+    "es",
+    "pt",
+    "ta",
+    "oj",
+    "cr",
+    "iu",
+)
+
+
 def reader_language() -> str:
     """Return the tag of the language the interface is in (the locale in force)."""
     locale = get_locale()

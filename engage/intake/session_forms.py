@@ -250,7 +250,11 @@ def read_session(survey: Survey, numbering, state: SessionState) -> SessionInput
         errors["attribution"].append(_("Choose how quotes may be used."))
     demographics = read_counts(state, dimension_items(numbering), "demo", "unknown", participants)
     tallies = read_counts(state, tally_items(numbering), "tally", "none", participants)
-    feedback = read_feedback(survey, numbering, state, languages)
+    feedback = read_feedback(survey, numbering, state)
+    # A note or quote in a language was spoken in it: the session lists that language too.
+    for item in feedback:
+        if item.language and item.language not in languages:
+            languages.append(item.language)
     if errors:
         return None
     return SessionInput(
@@ -268,13 +272,15 @@ def read_session(survey: Survey, numbering, state: SessionState) -> SessionInput
     )
 
 
-def read_feedback(
-    survey: Survey, numbering, state: SessionState, languages: list[str]
-) -> list[FeedbackInput]:
-    """Validate the feedback rows; blank rows are skipped (or deleted when stored)."""
+def read_feedback(survey: Survey, numbering, state: SessionState) -> list[FeedbackInput]:
+    """Validate the feedback rows; blank rows are skipped (or deleted when stored).
+
+    A row's language is any BCP 47 tag (oj, cr, iu...), not only the survey's: the
+    words are kept in the language they were spoken in, and a language without a
+    validated sentiment method leaves them unscored, never neutral.
+    """
     errors = state.errors
     question_names = {item.name for item in answerable(numbering)}
-    allowed_languages = {normalize_tag(tag) for tag in [*survey.languages, *languages]}
     rows = []
     for index, row in enumerate(state.feedback):
         key = f"fb:{index}"
@@ -296,13 +302,14 @@ def read_feedback(
             errors[key].append(_("Choose note or quote."))
         if row["question"] and row["question"] not in question_names:
             errors[key].append(_("Choose a question of this survey."))
-        language = (
-            normalize_tag(row["language"])
-            if row["language"] and is_valid_tag(row["language"])
-            else ""
-        )
-        if language not in allowed_languages:
+        tag = row["language"].strip()
+        language = normalize_tag(tag) if tag and is_valid_tag(tag) else ""
+        if not tag:
             errors[key].append(_("Choose the language the words were spoken in."))
+        elif not language:
+            errors[key].append(
+                _("“%(tag)s” is not a language code; use codes like oj, cr or ta.", tag=tag)
+            )
         speaker = row["speaker"].strip()
         if speaker and state.values["attribution"] != ATTRIBUTION_NAMED:
             errors[key].append(

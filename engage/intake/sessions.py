@@ -35,6 +35,7 @@ from engage.intake.shared import (
     survey_texts,
     user_names,
 )
+from engage.labels import SUGGESTED_LANGUAGES, language_label
 from surveys.group_sessions import add_session, correct_session
 from surveys.intake import NumberedQuestion, paper_numbering, today
 from surveys.models import (
@@ -94,6 +95,10 @@ def render_session_form(
         consent_kinds=CONSENT_KINDS,
         attributions=ATTRIBUTIONS,
         feedback_kinds=FEEDBACK_KINDS,
+        feedback_languages=[
+            (tag, language_label(tag))
+            for tag in dict.fromkeys([*survey.languages, *state.languages, *SUGGESTED_LANGUAGES])
+        ],
     ), 400 if state.errors else 200
 
 

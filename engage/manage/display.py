@@ -6,7 +6,7 @@ from flask import request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from engage.labels import language_name
+from engage.labels import language_label as language_label  # used by the builder's pages
 from surveys import store
 from surveys.definition import (
     DATE,
@@ -66,12 +66,6 @@ SURVEY_TEXTS = {
     "thanks": (_l("Thank-you message"), _l("Shown after a resident sends their answers.")),
 }
 SURVEY_TEXT_FIELDS = {key: key.replace(".", "_") for key in SURVEY_TEXTS}
-
-
-def language_label(tag: str) -> str:
-    """Return a language's name (``language_name``) with its tag: ``French (fr)``."""
-    name = language_name(tag)
-    return f"{name} ({tag})" if name != tag else tag
 
 
 def editing_language(survey: Survey, asked: str | None = None) -> str:

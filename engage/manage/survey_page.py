@@ -9,6 +9,7 @@ from flask import current_app, render_template, url_for
 from flask_babel import gettext as _
 
 from engage import db
+from engage.labels import SUGGESTED_LANGUAGES
 from engage.manage.display import (
     KIND_LABELS,
     STATUS_LABELS,
@@ -30,24 +31,6 @@ from surveys.demographics import bank_entries
 from surveys.languages import completeness, display_name, text_direction
 from surveys.models import Survey
 from surveys.questions import question_type
-
-# Languages suggested when adding one: the interface languages and Ontario's
-# Indigenous languages most often asked for.
-SUGGESTED_LANGUAGES = (
-    "en",
-    "fr",
-    "ar",
-    "ur",
-    "pa",
-    "zh-Hans",
-    "tl",
-    "es",
-    "pt",
-    "ta",
-    "oj",
-    "cr",
-    "iu",
-)
 
 # Untranslated texts listed per language on the survey page.
 MISSING_SHOWN = 25

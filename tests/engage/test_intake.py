@@ -709,3 +709,70 @@ def test_demo_has_keyed_in_paper_forms_and_group_sessions_once(runner, session):
         for tally in tallies:
             by_question[tally.question_id] = by_question.get(tally.question_id, 0) + tally.count
         assert set(by_question.values()) <= {group.participants}
+
+
+# -- the language of notes and quotes (issue 13) -------------------------------------------
+
+
+@pytest.mark.parametrize("tag", ["oj", "cr", "iu", "oj-Cans"])
+def test_a_note_in_any_language_is_kept_in_it_and_left_unscored_not_neutral(
+    client, login_as, session, survey, tag
+):
+    login_as("broker")
+    reply = client.post(
+        f"/intake/{SLUG}/sessions/new",
+        data=session_form(
+            other_languages="",
+            **{"fb:1:language": tag, "fb:1:text": "Gichi-miigwech for the Sunday bus."},
+        ),
+    )
+
+    assert reply.status_code == 302, reply.get_data(as_text=True)
+    note = session.exec(select(GroupFeedback).where(GroupFeedback.kind == "note")).one()
+    assert note.language == tag
+    assert (note.polarity, note.sentiment_label) == (None, None)
+    # Spoken at the session, so the session lists the language too.
+    assert session.exec(select(GroupSession)).one().languages == ["en", tag]
+
+
+def test_a_note_in_french_is_scored_though_the_session_was_held_in_english(
+    client, login_as, session, survey
+):
+    login_as("broker")
+    reply = client.post(
+        f"/intake/{SLUG}/sessions/new",
+        data=session_form(
+            other_languages="",
+            **{"fb:1:language": "fr-CA", "fb:1:text": "La bibliothèque ferme beaucoup trop tôt."},
+        ),
+    )
+
+    assert reply.status_code == 302
+    note = session.exec(select(GroupFeedback).where(GroupFeedback.kind == "note")).one()
+    assert (note.language, note.sentiment_label) == ("fr-CA", "negative")
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [("", "Choose the language the words were spoken in."), ("??", "“??” is not a language code")],
+)
+def test_a_note_needs_a_well_formed_language_tag(client, login_as, session, survey, typed, message):
+    login_as("broker")
+    reply = client.post(
+        f"/intake/{SLUG}/sessions/new", data=session_form(**{"fb:1:language": typed})
+    )
+
+    assert reply.status_code == 400
+    assert message in reply.get_data(as_text=True)
+    assert session.exec(select(func.count()).select_from(GroupSession)).one() == 0
+
+
+def test_the_note_language_picker_suggests_indigenous_languages(client, login_as, survey):
+    login_as("broker")
+    page = client.get(f"/intake/{SLUG}/sessions/new").get_data(as_text=True)
+
+    picker = re.search(r'<datalist id="feedback-languages">(.*?)</datalist>', page, re.S).group(1)
+    assert {'value="oj"', 'value="cr"', 'value="iu"', 'value="en"'} <= set(
+        re.findall(r'value="[^"]+"', picker)
+    )
+    assert 'list="feedback-languages"' in page
