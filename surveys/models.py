@@ -48,6 +48,12 @@ FEEDBACK_KINDS = ("note", "quote")
 
 SENTIMENT_LABELS = ("negative", "neutral", "positive")
 
+# What an API token may do (engage.api): read responses, submit them, export reports.
+API_SCOPE_READ = "read"
+API_SCOPE_SUBMIT = "submit"
+API_SCOPE_EXPORT = "export"
+API_SCOPES = (API_SCOPE_READ, API_SCOPE_SUBMIT, API_SCOPE_EXPORT)
+
 
 def utcnow() -> datetime:
     """Return the current time, timezone-aware in UTC."""
@@ -429,3 +435,45 @@ class StoredReport(SQLModel, table=True):
     fingerprint: str
     built_at: float
     payload: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class ApiToken(SQLModel, table=True):
+    """A personal API token: only the SHA-256 of its secret is kept (the secret is shown once).
+
+    It acts as its account (same role and survey assignments), within its ``scopes``,
+    until it expires or is revoked.
+    """
+
+    __tablename__ = "api_tokens"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
+    name: str = Field(default="", max_length=100)
+    # The token's first characters, to recognise it in a list.
+    prefix: str = Field(max_length=20)
+    token_hash: str = Field(max_length=64, unique=True)
+    scopes: list = Field(default_factory=list, sa_column=json_column())
+    created_at: datetime = Field(default_factory=utcnow)
+    created_by_id: int | None = Field(default=None, foreign_key="users.id")
+    expires_at: datetime | None = None
+    last_used_at: datetime | None = None
+    revoked_at: datetime | None = None
+
+
+class ApiSubmission(SQLModel, table=True):
+    """A response submitted through the API under an ``Idempotency-Key``, and what it answered.
+
+    The same key again (from the same account) with the same request gets the same
+    body back; with another request it is refused.
+    """
+
+    __tablename__ = "api_submissions"
+    __table_args__ = (UniqueConstraint("user_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE")
+    key: str = Field(max_length=100)
+    request_digest: str = Field(max_length=64)
+    response_id: int = Field(foreign_key="responses.id", index=True, ondelete="CASCADE")
+    body: dict = Field(default_factory=dict, sa_column=json_column())
+    created_at: datetime = Field(default_factory=utcnow)
