@@ -48,6 +48,13 @@ FEEDBACK_KINDS = ("note", "quote")
 
 SENTIMENT_LABELS = ("negative", "neutral", "positive")
 
+# Where a decision stands, in an update staff post on a survey's results page.
+UPDATE_UNDER_REVIEW = "under_review"
+UPDATE_DECISION_MADE = "decision_made"
+UPDATE_IN_PROGRESS = "in_progress"
+UPDATE_DONE = "done"
+UPDATE_STATUSES = (UPDATE_UNDER_REVIEW, UPDATE_DECISION_MADE, UPDATE_IN_PROGRESS, UPDATE_DONE)
+
 # What an API token may do (engage.api): read responses, submit them, export reports.
 API_SCOPE_READ = "read"
 API_SCOPE_SUBMIT = "submit"
@@ -283,6 +290,8 @@ class Response(SQLModel, table=True):
         Index("ix_responses_survey_channel", "survey_id", "channel"),
         Index("ix_responses_survey_language", "survey_id", "language"),
         Index("ix_responses_survey_area", "survey_id", "area"),
+        # A receipt code names one response of its survey (surveys.receipts).
+        Index("ux_responses_survey_receipt", "survey_id", "receipt_hash", unique=True),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -302,6 +311,26 @@ class Response(SQLModel, table=True):
     reviewed_by_id: int | None = Field(default=None, foreign_key="users.id")
     reviewed_at: datetime | None = None
     updated_at: datetime | None = None
+    # The SHA-256 of the receipt code the resident was given (surveys.receipts), if any.
+    receipt_hash: str | None = Field(default=None, max_length=64)
+
+
+class SurveyUpdate(SQLModel, table=True):
+    """A dated update staff post on a survey's results page: what is done, and where it stands.
+
+    Its title and text are survey texts (``SurveyText`` keys ``update.<id>.title`` and
+    ``update.<id>.body``), translated like the survey's others (``surveys.updates``).
+    """
+
+    __tablename__ = "survey_updates"
+
+    id: int | None = Field(default=None, primary_key=True)
+    survey_id: int = Field(foreign_key="surveys.id", index=True, ondelete="CASCADE")
+    posted_on: date
+    status: str = Field(max_length=20)
+    created_by_id: int | None = Field(default=None, foreign_key="users.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
 
 
 class ResponseContact(SQLModel, table=True):
