@@ -56,12 +56,14 @@ def demo_command() -> None:
 
 def init_app(app: Flask) -> None:
     """Register these commands and those the blueprint modules declare on ``app.cli``."""
+    from engage import data_commands
     from engage.accounts import commands as accounts
     from engage.intake import commands as intake
     from engage.manage import commands as manage
     from engage.reports import commands as reports
 
     own = (init_db_command, create_user_command, demo_command, catalogs.translations)
+    own += data_commands.commands
     blueprints = manage.commands + intake.commands + reports.commands + accounts.commands
     for command in own + blueprints:
         app.cli.add_command(command)
