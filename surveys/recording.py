@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from analysis.sentiment import UNSCORED, SentimentCutoffs, label_comment
-from surveys import report_counts
+from surveys import receipts, report_counts
 from surveys.definition import PREFER_NOT_TO_ANSWER
 from surveys.models import (
     CHANNEL_IN_PERSON,
@@ -148,11 +148,13 @@ def record_response(
     cutoffs: SentimentCutoffs,
     contact: str | None = None,
     commit: bool = True,
+    receipt_secret: bytes | None = None,
 ) -> tuple[Response, bool]:
     """Store a response and its answers in one transaction; return (response, created).
 
     With ``commit=False`` the caller owns the transaction (the CSV importer
-    stores a whole file at once).
+    stores a whole file at once). With ``receipt_secret`` the response gets a
+    receipt (``surveys.receipts``), whose code ``receipts.receipt_code`` gives back.
     """
     earlier = existing_response(session, survey.id, provenance.idempotency_key)
     if earlier is not None:
@@ -172,6 +174,8 @@ def record_response(
     )
     questions = {question.name: question for question in survey.questions}
     response.area = response.area or answered_area(questions, answers)
+    if receipt_secret is not None:
+        receipts.assign_receipt(session, response, receipt_secret)
     session.add(response)
     try:
         session.flush()
