@@ -34,6 +34,7 @@ def test_wheel_ships_templates_translations_and_migrations_and_runs(tmp_path):
     assert "engage/static/engage.css" in names
     assert "engage/data/common-passwords.txt.gz" in names
     assert "engage/data/common-passwords-LICENSE.txt" in names
+    assert "analysis/data/sentiment_model.json" in names
     modules = [
         path.relative_to(REPO).as_posix()
         for package in ("engage", "surveys", "analysis")
@@ -51,7 +52,9 @@ def test_wheel_ships_templates_translations_and_migrations_and_runs(tmp_path):
         f"app = create_app({{'INSTANCE_PATH': {str(tmp_path / 'inst')!r}}})\n"
         "db.upgrade(app.extensions['engage.engine'])\n"
         "page = app.test_client().get('/auth/login?lang=fr').get_data(as_text=True)\n"
-        "print('Se connecter' in page, app.template_folder)\n"
+        "from analysis.sentiment import score_comment\n"
+        "method = score_comment('The bus never comes.', 'en').method\n"
+        "print('Se connecter' in page, app.template_folder, method)\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", program],
@@ -61,6 +64,7 @@ def test_wheel_ships_templates_translations_and_migrations_and_runs(tmp_path):
         env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"},
     )
     assert result.returncode == 0, result.stderr
-    found, template_folder = result.stdout.split()
+    found, template_folder, method = result.stdout.split()
     assert found == "True"
+    assert method == "civic-1"  # the sentiment weights ship in the wheel
     assert template_folder.startswith(str(site))
