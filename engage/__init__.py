@@ -18,6 +18,7 @@ from engage import (
     limits,
     manage,
     reports,
+    request_log,
     respond,
     security,
     settings,
@@ -48,6 +49,7 @@ def create_app(config: dict | None = None) -> Flask:
         hops = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
+    request_log.init_app(app)  # first, so that its clock starts before any other hook
     db.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -136,6 +136,14 @@ def upgrade(bind: Engine | Connection, revision: str = "head") -> None:
     from alembic import command
 
     command.upgrade(alembic_config(bind), revision)
+
+
+@cache
+def head_revision() -> str:
+    """Return the newest schema revision this code knows (its migrations' head)."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory(str(MIGRATIONS)).get_current_head()
 
 
 def current_revision(bind: Engine) -> str | None:
