@@ -6,6 +6,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engage import (
+    api,
     audit,
     auth,
     commands,
@@ -70,4 +71,5 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(settings.bp)
     app.register_blueprint(audit.bp)
     app.register_blueprint(accounts.bp)
+    api.init_app(app)
     return app

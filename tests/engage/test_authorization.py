@@ -207,6 +207,15 @@ ROUTES: dict[str, Route] = {
         "/settings/{slug}/reference-groups", "POST", staff_only(302)
     ),
     "settings.save_weighting": Route("/settings/{slug}/weighting", "POST", staff_only(302)),
+    # The JSON API: a session cookie counts for nothing there, only a token (test_api_*.py)
+    "api-docs.openapi_json": Route("/api/v1/openapi.json", "GET", everyone(200)),
+    "api.list_surveys": Route("/api/v1/surveys", "GET", everyone(200)),
+    "api.get_survey": Route("/api/v1/surveys/{slug}", "GET", everyone(200)),
+    "api.submit_response": Route("/api/v1/surveys/{slug}/responses", "POST", everyone(401)),
+    "api.list_responses": Route("/api/v1/surveys/{slug}/responses", "GET", everyone(401)),
+    "api.get_response": Route("/api/v1/surveys/{slug}/responses/{entry}", "GET", everyone(401)),
+    "api.get_report": Route("/api/v1/surveys/{slug}/report", "GET", everyone(401)),
+    "api.get_open_data": Route("/api/v1/surveys/{slug}/open-data", "GET", everyone(401)),
 }
 
 
