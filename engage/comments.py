@@ -26,6 +26,7 @@ from surveys.models import (
     utcnow,
 )
 from surveys.questions import kinds_where, question_type
+from surveys.retention import REMOVED_TEXT
 
 SENTIMENT_OVERRIDE = "sentiment_override"
 # The kinds whose answers are comments, for queries (a row cannot ask its type).
@@ -186,7 +187,11 @@ def _answer_comments(survey: Survey | None, rescore: bool):
         select(Answer.id, Answer.text, Response.language)
         .join(Response, Response.id == Answer.response_id)
         .join(Question, Question.id == Answer.question_id)
-        .where(Question.kind.in_(COMMENT_KINDS), Answer.text.is_not(None))
+        .where(
+            Question.kind.in_(COMMENT_KINDS),
+            Answer.text.is_not(None),
+            Answer.text != REMOVED_TEXT,
+        )
     )
     if survey is not None:
         statement = statement.where(Response.survey_id == survey.id)
@@ -197,8 +202,10 @@ def _answer_comments(survey: Survey | None, rescore: bool):
 
 def _feedback_comments(survey: Survey | None, rescore: bool):
     """Return (id, text, language) of group-session feedback to score."""
-    statement = select(GroupFeedback.id, GroupFeedback.text, GroupFeedback.language).join(
-        GroupSession, GroupSession.id == GroupFeedback.session_id
+    statement = (
+        select(GroupFeedback.id, GroupFeedback.text, GroupFeedback.language)
+        .join(GroupSession, GroupSession.id == GroupFeedback.session_id)
+        .where(GroupFeedback.text != REMOVED_TEXT)
     )
     if survey is not None:
         statement = statement.where(GroupSession.survey_id == survey.id)

@@ -33,6 +33,12 @@ DEFAULTS = {
     "WRITE_ATTEMPTS": 3,
     # How long a built report is reused after its data changed (seconds; 0 never reuses).
     "REPORT_CACHE_SECONDS": 600,
+    # Days contact details, free-text answers and group-session notes are kept after a
+    # survey closes, unless its settings say otherwise; None keeps them (surveys.retention:
+    # MFIPPA Reg. 823 s. 5 keeps used personal information a year unless a by-law says less).
+    "RETENTION_CONTACTS_DAYS": 365,
+    "RETENTION_TEXTS_DAYS": 365,
+    "RETENTION_NOTES_DAYS": 365,
     # How many reverse proxies (load balancers) stand in front of the app; 0 trusts none.
     "PROXY_COUNT": 0,
     "SESSION_COOKIE_HTTPONLY": True,

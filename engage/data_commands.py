@@ -1,4 +1,4 @@
-"""``engage backup`` and ``engage restore``: the whole database in one archive, and back.
+"""``engage backup``, ``engage restore`` and ``engage purge``: keeping the data, and letting go.
 
 Messages are in the terminal's language (``engage.analysis_commands.messages_in``).
 """
@@ -10,9 +10,12 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from engage import backup, db
 from engage.analysis_commands import messages_in
+from engage.settings.retention import KIND_NAMES, RetentionSettingError, default_periods
+from surveys.retention import purge
 
 
 def refused(error: backup.BackupError) -> click.ClickException:
@@ -72,5 +75,40 @@ def restore_command(file: Path) -> None:
         )
 
 
+@click.command("purge")
+@click.option("--dry-run", is_flag=True, help="Only count what is due; remove nothing.")
+@with_appcontext
+def purge_command(dry_run: bool) -> None:
+    """Remove the contact details, free text and session notes whose period has passed.
+
+    Prints what was removed (or, with --dry-run, would be) per survey and kind:
+    counts only, never the content. Run it daily (see the README).
+    """
+    with messages_in():
+        try:
+            defaults = default_periods()
+        except RetentionSettingError as error:
+            raise click.ClickException(str(error)) from None
+        with db.Session(db.engine()) as session:
+            done = purge(session, defaults, dry_run=dry_run)
+            if dry_run:
+                session.rollback()
+            else:
+                session.commit()
+        for survey in done:
+            for kind, count in survey.counts.items():
+                click.echo(f"{survey.slug}\t{KIND_NAMES[kind]}\t{count}")
+        total = sum(survey.total for survey in done)
+        if dry_run:
+            message = ngettext(
+                "Dry run: %(num)s item is due for removal; nothing was removed.",
+                "Dry run: %(num)s items are due for removal; nothing was removed.",
+                total,
+            )
+        else:
+            message = ngettext("Removed %(num)s item.", "Removed %(num)s items.", total)
+        click.echo(message)
+
+
 # Commands this module adds to `engage` (registered by engage.commands.init_app).
-commands: tuple = (backup_command, restore_command)
+commands: tuple = (backup_command, restore_command, purge_command)

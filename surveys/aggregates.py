@@ -67,6 +67,7 @@ from surveys.report_structure import (
     question_ids,
     question_infos,
 )
+from surveys.retention import REMOVED_TEXT
 from surveys.store import choice_key, label_key, load_texts
 
 answers = Answer.__table__
@@ -504,7 +505,12 @@ def group_session_aggregates(
                 sessions.c.attribution,
             )
             .select_from(feedback.join(sessions, sessions.c.id == feedback.c.session_id))
-            .where(feedback.c.session_id.in_(ids), quotable, label == wanted)
+            .where(
+                feedback.c.session_id.in_(ids),
+                quotable,
+                feedback.c.text != REMOVED_TEXT,
+                label == wanted,
+            )
             .order_by(order.nulls_last(), feedback.c.id)
             .limit(quotes_per_question)
         )

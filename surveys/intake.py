@@ -42,6 +42,7 @@ from surveys.models import (
     GroupSession,
 )
 from surveys.questions import AnswerError, question_type
+from surveys.retention import REMOVED_TEXT
 from surveys.store import choice_key
 
 # --- Paper numbering and option codes ---------------------------------------------
@@ -315,6 +316,7 @@ def _quotable_rows(survey_id: int):
         .join(GroupSession, GroupFeedback.session_id == GroupSession.id)
         .where(GroupSession.survey_id == survey_id)
         .where(GroupSession.attribution != ATTRIBUTION_NO_QUOTE)
+        .where(GroupFeedback.text != REMOVED_TEXT)
     )
 
 

@@ -181,6 +181,8 @@ class QuestionType:
     typed_number: ClassVar[bool] = False
     # Free text scored for sentiment: a comment to reports, exports and the explorer.
     is_comment: ClassVar[bool] = False
+    # Words a person wrote (not a date or a number): removed under the retention schedule.
+    is_free_text: ClassVar[bool] = False
     # Which limits staff can set on the answer (NUMBER_RANGE, SCALE...), if any.
     constraints: ClassVar[str | None] = None
     # The XLSForm ``appearance`` that tells this kind apart from others of its type.
@@ -609,6 +611,7 @@ class TextQuestion(QuestionType):
     """Base for free text limited to settings ``max_length`` characters."""
 
     constraints = TEXT_LENGTH
+    is_free_text = True
 
     def xlsform_type(self, question: QuestionLike) -> str:
         """Return ``text``."""

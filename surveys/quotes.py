@@ -29,6 +29,7 @@ from sqlmodel import Session
 from surveys.models import Answer, Response, Survey
 from surveys.report_records import NEGATIVE, POSITIVE, Filters, Options, Quote, QuoteConsent
 from surveys.report_structure import comment_names, filter_conditions, question_ids, question_infos
+from surveys.retention import REMOVED_TEXT
 
 answers = Answer.__table__
 responses = Response.__table__
@@ -77,6 +78,8 @@ def _checks(
         select(answers.c.text, answers.c.polarity, label, responses.c.language)
         .select_from(answers.join(responses, responses.c.id == answers.c.response_id))
         .where(answers.c.question_id == question_id, label == wanted, *where)
+        # A text removed under the retention schedule still counts, but is never quoted.
+        .where(answers.c.text != REMOVED_TEXT)
     )
     if consent.policy != "consent_question":
         return statement

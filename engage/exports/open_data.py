@@ -32,6 +32,7 @@ from surveys.aggregates import QuoteConsent
 from surveys.intake import paper_numbering
 from surveys.models import Answer, Response, Survey
 from surveys.questions import question_type
+from surveys.retention import REMOVED_TEXT
 from surveys.store import load_texts
 
 if TYPE_CHECKING:
@@ -362,6 +363,7 @@ def open_comment_rows(session: Session, survey: Survey, report: Report) -> Itera
                 Response.survey_id == survey.id,
                 Answer.question_id.in_(comment_ids),
                 Answer.text.is_not(None),
+                Answer.text != REMOVED_TEXT,
             )
             .order_by(Answer.question_id, Answer.id)
         )

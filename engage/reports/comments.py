@@ -34,6 +34,7 @@ from surveys.languages import text_direction
 from surveys.models import CHANNEL_GROUP, Answer, GroupFeedback, Question, Survey, User
 from surveys.models import Response as ResponseRow
 from surveys.questions import question_type
+from surveys.retention import REMOVED_TEXT
 
 COMMENTS_PER_PAGE = 25
 
@@ -173,6 +174,7 @@ def find_comments(
         *conditions,
         Answer.question_id.in_(list(question_ids)),
         Answer.text.is_not(None),
+        Answer.text != REMOVED_TEXT,
     ]
     if form.sentiment.data == "unscored":
         where.append(effective.is_(None))

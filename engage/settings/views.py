@@ -25,6 +25,7 @@ from engage.settings.forms import (
     reference_groups,
     weighting_dimensions,
 )
+from engage.settings.retention import retention_form, retention_rows, retention_settings
 from engage.settings.saving import save_settings
 from surveys.benchmarks import benchmark_areas, benchmark_sources
 from surveys.models import Survey
@@ -104,6 +105,7 @@ def render_settings(survey: Survey, status: int = 200, **failed):
         "weighting_form": weighting_form(context),
         "disclosure_form": disclosure_form(context),
         "quoting_form": quoting_form(context),
+        "retention_form": retention_form(survey),
     }
     forms.update({name: form for name, form in failed.items() if form is not None})
     sources = benchmark_sources(db.get_session(), context.area)
@@ -119,6 +121,7 @@ def render_settings(survey: Survey, status: int = 200, **failed):
             quote_consent=QUOTE_CONSENT,
             policy_hints={name: _(policy.description) for name, policy in POLICIES.items()},
             rounding_hint=_(RANDOM_ROUNDING_DESCRIPTION),
+            retention=retention_rows(survey),
             error_forms=[form for form in failed.values() if form is not None],
             **forms,
         ),
@@ -207,3 +210,16 @@ def save_quoting(slug: str):
         return render_settings(survey, 400, quoting_form=form)
     changed = save_settings(survey, "settings.quoting", changes)
     return saved(survey, changed, "quoting")
+
+
+@bp.post("/<slug>/retention")
+def save_retention(slug: str):
+    """Set how long the survey keeps contact details, free text and session notes."""
+    survey = survey_or_404(slug)
+    form = retention_form(survey, request.form)
+    form.validate_on_submit()
+    changes = retention_settings(form)
+    if has_errors(form):
+        return render_settings(survey, 400, retention_form=form)
+    changed = save_settings(survey, "settings.retention", changes)
+    return saved(survey, changed, "retention")
