@@ -40,7 +40,7 @@ class ReportQuerySchema(ma.Schema):
 REPORT_SCHEMA = {
     "type": "object",
     "description": "the report (docs/report-format.md): small groups withheld by its policy",
-    "required": ["format_version", "survey", "disclosure"],
+    "required": ["survey", "generated_at", "settings", "totals", "disclosure"],
     "additionalProperties": True,
 }
 ZIP_SCHEMA = {"type": "string", "contentMediaType": "application/zip"}

@@ -211,7 +211,7 @@ def decode_cursor(cursor: str) -> int:
 def represent(session: Session, survey: Survey, responses: list[Response]) -> list[dict]:
     """Return responses as the API shows them, reading their answers in one query."""
     questions = {question.id: question for question in survey.questions}
-    comments = {q.name for q in survey.questions if question_type(q.kind).is_comment}
+    comments = {q.name for q in survey.questions if question_type(q.kind).analyses(q)}
     values: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     labels: dict[int, dict[str, str | None]] = defaultdict(dict)
     if responses:
