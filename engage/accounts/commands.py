@@ -1,6 +1,7 @@
-"""``engage users``: list, create, set-role, deactivate, reset-password, sso-only.
+"""``engage users``: list, create, set-role, deactivate, reset-password, sso-only; and
+``engage api-tokens``: create, list, revoke.
 
-The same rules as the account pages (``engage.accounts.rules``).
+The same rules as the account pages (``engage.accounts.rules`` and ``tokens``).
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from flask.cli import with_appcontext
 from sqlmodel import Session, func, select
 
 from engage import db
-from engage.accounts import rules
+from engage.accounts import rules, tokens
 from engage.accounts.access import sees_every_survey
 from engage.accounts.links import deliver
-from surveys.models import ROLES, SurveyAssignment, User
+from surveys.models import API_SCOPES, ROLES, ApiToken, SurveyAssignment, User
 
 
 def refused(error: rules.AccountError) -> click.ClickException:
@@ -191,4 +192,82 @@ def reset_password_command(email: str) -> None:
     hand_over(user, token)
 
 
-commands: tuple = (users,)
+@click.group("api-tokens")
+def api_tokens() -> None:
+    """Make, list and revoke API tokens (the account page's rules)."""
+
+
+@api_tokens.command("create")
+@click.argument("email")
+@click.option(
+    "--scope",
+    "scopes",
+    required=True,
+    help=f"comma-separated: {','.join(API_SCOPES)}",
+)
+@click.option("--expires", "days", type=int, default=None, help="Days it lasts (default: never).")
+@click.option("--name", default="", help="What the token is for.")
+@with_appcontext
+def create_token_command(email: str, scopes: str, days: int | None, name: str) -> None:
+    """Make a token for an account; the token alone on the last line (shown only now)."""
+    with account_of(email) as (session, user):
+        token, secret = tokens.create_token(
+            session, user, scopes.split(","), actor_id=None, name=name, days=days
+        )
+    expiry = f"expires {token.expires_at:%Y-%m-%d %H:%M} UTC" if token.expires_at else "no expiry"
+    click.echo(
+        f"Token {token.id} for {user.email}: {', '.join(token.scopes)}; {expiry}. "
+        "It is shown only now:"
+    )
+    click.echo(secret)
+
+
+TOKEN_HEADER = ("id", "email", "name", "starts with", "scopes", "expires", "last used", "state")
+
+
+def _moment(value) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value else "never"
+
+
+@api_tokens.command("list")
+@with_appcontext
+def list_tokens_command() -> None:
+    """List every token: account, scopes, expiry, last use, and whether it works."""
+    with db.Session(db.engine()) as session:
+        emails = dict(session.exec(select(User.id, User.email)).all())
+        rows = [TOKEN_HEADER]
+        for token in tokens.tokens_of(session):
+            state = "revoked" if token.revoked_at else "active"
+            if state == "active" and not tokens.is_usable(token):
+                state = "expired"
+            rows.append(
+                (
+                    str(token.id),
+                    emails.get(token.user_id, ""),
+                    token.name,
+                    token.prefix + "...",
+                    ",".join(token.scopes),
+                    _moment(token.expires_at),
+                    _moment(token.last_used_at),
+                    state,
+                )
+            )
+    for line in table(rows):
+        click.echo(line)
+    click.echo(f"{len(rows) - 1} tokens")
+
+
+@api_tokens.command("revoke")
+@click.argument("token_id", type=int)
+@with_appcontext
+def revoke_token_command(token_id: int) -> None:
+    """Stop a token at once."""
+    with db.Session(db.engine(), expire_on_commit=False) as session:
+        token = session.get(ApiToken, token_id)
+        if token is None:
+            raise click.ClickException(f"there is no token {token_id}")
+        tokens.revoke_token(session, token, actor_id=None)
+    click.echo(f"Token {token_id} ({token.prefix}...) is revoked.")
+
+
+commands: tuple = (users, api_tokens)

@@ -8,18 +8,28 @@ from wtforms import (
     BooleanField,
     EmailField,
     HiddenField,
+    IntegerField,
     PasswordField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
     SubmitField,
 )
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from engage.accounts.rules import MAX_PASSWORD_LENGTH
+from engage.accounts.tokens import MAX_DAYS, MAX_NAME_LENGTH
 from engage.auth import ROLE_NAMES
-from surveys.models import ROLES
+from surveys.models import API_SCOPE_EXPORT, API_SCOPE_READ, API_SCOPE_SUBMIT, ROLES
+
+# What each API token scope lets a token do, for the person choosing.
+SCOPE_NAMES = {
+    API_SCOPE_READ: _l("read: list and fetch responses"),
+    API_SCOPE_SUBMIT: _l("submit: send responses"),
+    API_SCOPE_EXPORT: _l("export: the report and the open-data bundle"),
+}
 
 
 def role_choices() -> list[tuple[str, str]]:
@@ -121,3 +131,29 @@ class ChangePasswordForm(SetPasswordForm):
         render_kw={"autocomplete": "current-password"},
     )
     submit = SubmitField(_l("Change the password"))
+
+
+class ApiTokenForm(FlaskForm):
+    """A new API token: a name to recognise it, its scopes, and how many days it lasts."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=MAX_NAME_LENGTH)])
+    scopes = SelectMultipleField(
+        _l("Scopes"),
+        choices=[SelectChoice(scope, name) for scope, name in SCOPE_NAMES.items()],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        validators=[DataRequired(_l("Choose at least one scope."))],
+        validate_choice=True,
+    )
+    days = IntegerField(
+        _l("Days it lasts"),
+        validators=[Optional(), NumberRange(min=1, max=MAX_DAYS)],
+        default=90,
+    )
+    submit = SubmitField(_l("Create the token"))
+
+
+class RevokeTokenForm(FlaskForm):
+    """A button: stop a token at once."""
+
+    submit = SubmitField(_l("Revoke"))

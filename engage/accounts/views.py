@@ -18,15 +18,18 @@ from flask_login import current_user, login_required
 from sqlmodel import select
 
 from engage import auth, db
-from engage.accounts import rules
+from engage.accounts import rules, tokens
 from engage.accounts.access import sees_every_survey
 from engage.accounts.forms import (
+    SCOPE_NAMES,
     ActiveForm,
+    ApiTokenForm,
     AssignmentsForm,
     ChangePasswordForm,
     CreateAccountForm,
     ResetForm,
     RestrictedForm,
+    RevokeTokenForm,
     RoleForm,
     SetPasswordForm,
     SsoOnlyForm,
@@ -35,7 +38,7 @@ from engage.accounts.links import deliver, link_url
 from engage.accounts.sso import current_settings as sso_settings
 from engage.i18n import interface_language
 from surveys.languages import resolve_text
-from surveys.models import ROLE_ADMIN, Survey, SurveyAssignment, SurveyText, User
+from surveys.models import ROLE_ADMIN, ApiToken, Survey, SurveyAssignment, SurveyText, User, utcnow
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
 admin_only = auth.role_required(ROLE_ADMIN)
@@ -180,6 +183,10 @@ def render_account(user: User, status: int = 200, errors: list[str] | None = Non
         errors=errors or [],
         sees_every_survey=sees_every_survey(user),
         format_datetime=format_datetime,
+        api_tokens=[
+            token for token in tokens.tokens_of(session, user.id) if tokens.is_usable(token)
+        ],
+        revoke_form=RevokeTokenForm(),
     ), status
 
 
@@ -364,3 +371,74 @@ def set_password(token: str):
         ),
         status,
     )
+
+
+def render_api_tokens(form: ApiTokenForm | None = None, status: int = 200):
+    """Render one's API tokens and the form that makes one."""
+    return render_template(
+        "accounts/api_tokens.html",
+        tokens=tokens.tokens_of(db.get_session(), current_user.id),
+        form=form or ApiTokenForm(),
+        revoke_form=RevokeTokenForm(),
+        scope_names=SCOPE_NAMES,
+        is_usable=tokens.is_usable,
+        as_utc=tokens.as_utc,
+        now=utcnow(),
+        format_datetime=format_datetime,
+    ), status
+
+
+@bp.get("/api-tokens")
+@login_required
+def api_tokens():
+    """One's API tokens: name, scopes, last use, expiry; make or revoke one."""
+    return render_api_tokens()
+
+
+@bp.post("/api-tokens")
+@login_required
+def create_api_token():
+    """Make an API token and show it once (the page is never cached)."""
+    form = ApiTokenForm()
+    if not form.validate_on_submit():
+        return render_api_tokens(form, 400)
+    session = db.get_session()
+    user = session.get(User, current_user.id)
+    try:
+        token, secret = tokens.create_token(
+            session,
+            user,
+            form.scopes.data,
+            actor_id=current_user.id,
+            name=form.name.data,
+            days=form.days.data,
+        )
+    except rules.AccountError as error:
+        session.rollback()
+        form.name.errors.append(error_text(error))
+        return render_api_tokens(form, 400)
+    page = render_template(
+        "accounts/api_token_created.html",
+        token=token,
+        secret=secret,
+        scope_names=SCOPE_NAMES,
+        format_datetime=format_datetime,
+    )
+    return no_store(page)
+
+
+@bp.post("/api-tokens/<int:token_id>/revoke")
+@login_required
+def revoke_api_token(token_id: int):
+    """Stop one's own token at once (an admin may stop anyone's)."""
+    session = db.get_session()
+    token = session.get(ApiToken, token_id)
+    if token is None or (token.user_id != current_user.id and current_user.role != ROLE_ADMIN):
+        abort(404)
+    if not RevokeTokenForm().validate_on_submit():
+        abort(400)
+    tokens.revoke_token(session, token, actor_id=current_user.id)
+    flash(_("The token is revoked: it no longer works."))
+    if token.user_id != current_user.id:
+        return redirect(url_for("accounts.account", user_id=token.user_id))
+    return redirect(url_for("accounts.api_tokens"))

@@ -113,6 +113,11 @@ ROUTES: dict[str, Route] = {
     "accounts.set_sso_only": Route("/accounts/{user}/sso-only", "POST", admin_only(302)),
     "accounts.reset_password": Route("/accounts/{user}/reset-password", "POST", admin_only(200)),
     "accounts.change_password": Route("/accounts/password", "GET", signed_in(200)),
+    "accounts.api_tokens": Route("/accounts/api-tokens", "GET", signed_in(200)),
+    "accounts.create_api_token": Route("/accounts/api-tokens", "POST", signed_in(400)),
+    "accounts.revoke_api_token": Route(
+        "/accounts/api-tokens/{token_id}/revoke", "POST", signed_in(404)
+    ),
     "accounts.set_password": Route("/accounts/set-password/{token}", "GET", everyone(200)),
     # Audit log
     "audit.index": Route("/audit/", "GET", admin_only(200)),
@@ -252,6 +257,7 @@ PLACEHOLDERS = {
     "feedback": 1,
     "dimension": "d",
     "plotly": "1.0",
+    "token_id": 1,
 }
 
 
@@ -282,6 +288,7 @@ def world(app) -> dict[str, object]:
             "feedback": feedback.id,
             "dimension": dimension,
             "plotly": plotly_version(),
+            "token_id": 999,
         }
 
 
