@@ -25,12 +25,10 @@ from surveys.models import (
     User,
     utcnow,
 )
-from surveys.questions import kinds_where, question_type
+from surveys.questions import analysed
 from surveys.retention import REMOVED_TEXT
 
 SENTIMENT_OVERRIDE = "sentiment_override"
-# The kinds whose answers are comments, for queries (a row cannot ask its type).
-COMMENT_KINDS = kinds_where(lambda kind: kind.is_comment)
 
 
 class CommentError(ValueError):
@@ -107,7 +105,7 @@ def _survey_of(session: Session, comment: Answer | GroupFeedback) -> int:
     if isinstance(comment, GroupFeedback):
         return session.get(GroupSession, comment.session_id).survey_id
     question = session.get(Question, comment.question_id)
-    if question is None or not question_type(question.kind).is_comment or not comment.text:
+    if question is None or not analysed(question) or not comment.text:
         raise CommentError(_l("Only comments have a sentiment to correct."))
     return session.get(Response, comment.response_id).survey_id
 
@@ -136,59 +134,106 @@ def score_comments(
     interrupted run simply continues next time.
     """
     scored = unscored = 0
+    survey_id = survey.id if survey else None
     for table, statement in (
-        (Answer, _answer_comments(survey, rescore)),
+        (Answer, _answer_comments(session, survey, rescore)),
         (GroupFeedback, _feedback_comments(survey, rescore)),
     ):
-        last_id = 0
-        while True:
-            rows = session.exec(
-                statement.where(table.id > last_id).order_by(table.id).limit(batch_size)
-            ).all()
-            if not rows:
-                break
-            changes = []
-            for comment_id, text, language in rows:
-                label, sentiment = label_comment(text or "", language or "", cutoffs)
-                if sentiment is None:
-                    unscored += 1
-                    if rescore:
-                        changes.append(
-                            {
-                                "id": comment_id,
-                                "polarity": None,
-                                "subjectivity": None,
-                                "sentiment_label": None,
-                            }
-                        )
-                    continue
-                scored += 1
-                changes.append(
-                    {
-                        "id": comment_id,
-                        "polarity": sentiment.polarity,
-                        "subjectivity": sentiment.subjectivity,
-                        "sentiment_label": label,
-                    }
-                )
-            if changes:
-                session.exec(update(table), params=changes)
-                if table is Answer:
-                    # Residents' labels changed: kept report counts rebuild when next read.
-                    report_counts.forget(session, survey.id if survey else None)
-            session.commit()
-            last_id = rows[-1][0]
+        counts = _score_rows(
+            session, table, statement, cutoffs, survey_id, rescore, batch_size, commit=True
+        )
+        scored, unscored = scored + counts.scored, unscored + counts.unscored
     return ScoringCounts(scored, unscored)
 
 
-def _answer_comments(survey: Survey | None, rescore: bool):
-    """Return (id, text, language) of long-text answers to score."""
+def score_answers(
+    session: Session, survey: Survey, question_ids: list[int], cutoffs: SentimentCutoffs
+) -> ScoringCounts:
+    """Score the answers of ``question_ids`` that have no score yet, in the caller's transaction.
+
+    For a question whose analysis staff just switched on: its answers were stored unscored.
+    """
     statement = (
         select(Answer.id, Answer.text, Response.language)
         .join(Response, Response.id == Answer.response_id)
-        .join(Question, Question.id == Answer.question_id)
         .where(
-            Question.kind.in_(COMMENT_KINDS),
+            Response.survey_id == survey.id,
+            Answer.question_id.in_(question_ids),
+            Answer.text.is_not(None),
+            Answer.text != REMOVED_TEXT,
+            Answer.polarity.is_(None),
+            Answer.sentiment_label.is_(None),
+        )
+    )
+    return _score_rows(session, Answer, statement, cutoffs, survey.id, False, 1000, commit=False)
+
+
+def _score_rows(
+    session: Session,
+    table: type[Answer] | type[GroupFeedback],
+    statement,
+    cutoffs: SentimentCutoffs,
+    survey_id: int | None,
+    rescore: bool,
+    batch_size: int,
+    *,
+    commit: bool,
+) -> ScoringCounts:
+    """Score the (id, text, language) rows of ``statement`` a batch at a time."""
+    scored = unscored = 0
+    last_id = 0
+    while True:
+        rows = session.exec(
+            statement.where(table.id > last_id).order_by(table.id).limit(batch_size)
+        ).all()
+        if not rows:
+            break
+        changes = []
+        for comment_id, text, language in rows:
+            label, sentiment = label_comment(text or "", language or "", cutoffs)
+            if sentiment is None:
+                unscored += 1
+                if rescore:
+                    changes.append(
+                        {
+                            "id": comment_id,
+                            "polarity": None,
+                            "subjectivity": None,
+                            "sentiment_label": None,
+                        }
+                    )
+                continue
+            scored += 1
+            changes.append(
+                {
+                    "id": comment_id,
+                    "polarity": sentiment.polarity,
+                    "subjectivity": sentiment.subjectivity,
+                    "sentiment_label": label,
+                }
+            )
+        if changes:
+            session.exec(update(table), params=changes)
+            if table is Answer:
+                # Residents' labels changed: kept report counts rebuild when next read.
+                report_counts.forget(session, survey_id)
+        if commit:
+            session.commit()
+        last_id = rows[-1][0]
+    return ScoringCounts(scored, unscored)
+
+
+def _answer_comments(session: Session, survey: Survey | None, rescore: bool):
+    """Return (id, text, language) of the answers to score: those of analysed questions."""
+    questions = select(Question)
+    if survey is not None:
+        questions = questions.where(Question.survey_id == survey.id)
+    analysed_ids = [question.id for question in session.exec(questions) if analysed(question)]
+    statement = (
+        select(Answer.id, Answer.text, Response.language)
+        .join(Response, Response.id == Answer.response_id)
+        .where(
+            Answer.question_id.in_(analysed_ids),
             Answer.text.is_not(None),
             Answer.text != REMOVED_TEXT,
         )

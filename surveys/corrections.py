@@ -146,7 +146,7 @@ def _change_entry(
         changed_names |= {
             name
             for name in new_raw.keys() | old_raw.keys()
-            if question_type(questions[name].kind).is_comment
+            if question_type(questions[name].kind).analyses(questions[name])
         }
     if changed_names:
         ids = [questions[name].id for name in changed_names]

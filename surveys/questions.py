@@ -51,6 +51,10 @@ LIKERT_CHOICES = ("strongly_disagree", "disagree", "neutral", "agree", "strongly
 # list means none: the question is nominal). Unset, the kind's default applies.
 FAVOURABLE_SETTING = "favourable_choices"
 
+# Staff's switch for a free-text question's analysis (sentiment, the comment explorer):
+# False for a name or a postal code field. Unset, an ``analysable`` kind is analysed.
+ANALYSE_SETTING = "analyse"
+
 # The limits staff can set on an answer (``QuestionType.constraints``): the builder
 # shows the fields of each and XLSForm writes them as a ``constraint``.
 NUMBER_RANGE = "number_range"  # settings min, max, integer
@@ -143,7 +147,7 @@ def question_type(kind: str) -> QuestionType:
 
 
 def kinds_where(test: Callable[[QuestionType], bool]) -> tuple[str, ...]:
-    """Return the kinds whose type passes ``test``, e.g. ``kinds_where(lambda t: t.is_comment)``.
+    """Return the kinds whose type passes ``test``, e.g. ``kinds_where(lambda t: t.analysable)``.
 
     For database filters, which cannot ask a row's type.
     """
@@ -179,8 +183,9 @@ class QuestionType:
     choices_are_numbers: ClassVar[bool] = False
     # Answered by typing a number: skip logic compares it with numbers.
     typed_number: ClassVar[bool] = False
-    # Free text scored for sentiment: a comment to reports, exports and the explorer.
-    is_comment: ClassVar[bool] = False
+    # Free text analysed as comments (scored for sentiment, in reports, exports and the
+    # explorer) unless staff switch it off for the question: see ``analyses``.
+    analysable: ClassVar[bool] = False
     # Words a person wrote (not a date or a number): removed under the retention schedule.
     is_free_text: ClassVar[bool] = False
     # Which limits staff can set on the answer (NUMBER_RANGE, SCALE...), if any.
@@ -199,6 +204,13 @@ class QuestionType:
     def skip_logic_source(self) -> bool:
         """Return whether a later question's skip logic may depend on this one's answer."""
         return self.is_closed or self.typed_number
+
+    def analyses(self, question: QuestionLike) -> bool:
+        """Return whether the question's answers are comments: scored, counted and listed.
+
+        Free text is, unless staff switched it off (settings ``analyse`` False).
+        """
+        return self.analysable and _setting(question, ANALYSE_SETTING) is not False
 
     def xlsform_type(self, question: QuestionLike) -> str:
         """Return the XLSForm ``type`` cell of the question (its choice list has its name)."""
@@ -612,6 +624,7 @@ class TextQuestion(QuestionType):
 
     constraints = TEXT_LENGTH
     is_free_text = True
+    analysable = True
 
     def xlsform_type(self, question: QuestionLike) -> str:
         """Return ``text``."""
@@ -667,7 +680,6 @@ class LongText(TextQuestion):
     kind = LONG_TEXT
     widget = "textarea"
     default_max_length = 5000
-    is_comment = True
     xlsform_appearance = "multiline"
 
 
@@ -757,6 +769,11 @@ class Section(QuestionType):
     def xlsform_type(self, question: QuestionLike) -> str:
         """Return ``begin group`` (the exporter closes it before the next section)."""
         return "begin group"
+
+
+def analysed(question: QuestionLike) -> bool:
+    """Return whether the question's answers are analysed as comments (``analyses``)."""
+    return question_type(question.kind).analyses(question)
 
 
 def favourable_choices(question: QuestionLike) -> frozenset[str]:

@@ -88,7 +88,7 @@ def answer_rows(
     language: str,
     cutoffs: SentimentCutoffs,
 ) -> list[AnswerRow]:
-    """Build answer rows; comments (long text) are scored for sentiment once, here."""
+    """Build answer rows; comments (free text analysed) are scored for sentiment once, here."""
     rows = []
     for name, values in answers.items():
         question = questions[name]
@@ -99,7 +99,7 @@ def answer_rows(
                 number=value.number,
                 text=value.text,
             )
-            if question_type(question.kind).is_comment and value.text:
+            if question_type(question.kind).analyses(question) and value.text:
                 apply_sentiment(row, value.text, language, cutoffs)
             rows.append(row)
     return rows

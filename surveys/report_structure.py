@@ -38,7 +38,8 @@ def question_infos(survey: Survey) -> dict[str, QuestionInfo]:
     infos = {}
     for question in survey.questions:
         kind = question_type(question.kind)
-        if not (kind.is_closed or kind.is_comment):
+        comment = kind.analyses(question)
+        if not (kind.is_closed or comment):
             continue
         infos[question.name] = QuestionInfo(
             name=question.name,
@@ -48,7 +49,7 @@ def question_infos(survey: Survey) -> dict[str, QuestionInfo]:
             dimension=question.dimension,
             multi_select=kind.multi_select,
             scores=kind.choice_scores(question),
-            is_comment=kind.is_comment,
+            is_comment=comment,
         )
     return infos
 
@@ -84,7 +85,7 @@ def outcome_names(questions: dict[str, QuestionInfo]) -> list[str]:
 
 
 def comment_names(questions: dict[str, QuestionInfo]) -> list[str]:
-    """Return the comment (long text) questions."""
+    """Return the comment questions: free text whose analysis staff left on."""
     return [name for name, info in questions.items() if info.is_comment]
 
 

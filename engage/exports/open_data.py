@@ -352,7 +352,7 @@ def open_comment_rows(session: Session, survey: Survey, report: Report) -> Itera
     comment_ids = [
         question.id
         for question in survey.questions
-        if question_type(question.kind).is_comment and question.name in shown
+        if question_type(question.kind).analyses(question) and question.name in shown
     ]
     if consent.policy != "none" and comment_ids:
         label = func.coalesce(Answer.sentiment_override, Answer.sentiment_label)

@@ -75,7 +75,7 @@ def response_columns(survey: Survey) -> list[str]:
     columns = list(PROVENANCE_COLUMNS)
     for question in answerable_questions(survey):
         columns.append(question.name)
-        if question_type(question.kind).is_comment:
+        if question_type(question.kind).analyses(question):
             columns.append(question.name + SENTIMENT_SUFFIX)
     return columns
 
@@ -90,7 +90,7 @@ def response_rows(
     """
     questions = answerable_questions(survey)
     by_id = {question.id: question for question in questions}
-    comments = {q.name for q in questions if question_type(q.kind).is_comment}
+    comments = {q.name for q in questions if question_type(q.kind).analyses(q)}
     people = {
         user_id: name or email
         for user_id, name, email in session.exec(select(User.id, User.name, User.email)).all()

@@ -30,6 +30,7 @@ from surveys import store
 from surveys.definition import KINDS, OPERATORS, SINGLE_CHOICE
 from surveys.languages import is_valid_tag, normalize_tag
 from surveys.models import Question, Survey
+from surveys.questions import analysed
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 # Question and choice names: XML-name-like, as XLSForm has them, without dots
@@ -219,6 +220,7 @@ class QuestionSettingsForm(FlaskForm):
     max_length = StringField(_l("Most characters allowed"), filters=[_strip])
     min_choices = StringField(_l("Fewest options a person must choose"), filters=[_strip])
     max_choices = StringField(_l("Most options a person may choose"), filters=[_strip])
+    analyse = BooleanField(_l("Analyse the answers as comments"))
 
 
 class QuestionTextsForm(FlaskForm):
@@ -355,6 +357,7 @@ def settings_form_data(question: Question) -> dict:
         "max_length": shown("max_length"),
         "min_choices": shown("min_choices"),
         "max_choices": shown("max_choices"),
+        "analyse": analysed(question),
     }
 
 

@@ -105,6 +105,7 @@ def render_question(
         default_max_length=kind.default_max_length,
         supports_prefer_not=kind.supports_prefer_not,
         is_closed=kind.is_closed,
+        analysable=kind.analysable,
         takes_answer=kind.takes_answer,
         condition=describe_condition(question, survey, texts),
         answer_groups=answer_groups(

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import flash, redirect, url_for
+from flask import current_app, flash, redirect, url_for
 from flask_babel import gettext as _
 from sqlmodel import Session
 
+from analysis.sentiment import SentimentCutoffs
 from engage import db
+from engage.comments import score_answers
 from engage.loading import survey_or_404
 from engage.manage.audit import audit, snapshot
 from engage.manage.blueprint import bp
@@ -23,6 +25,7 @@ from surveys.definition import KINDS, ChoiceDefinition, Condition, QuestionDefin
 from surveys.logic import condition_of, validate_condition
 from surveys.models import Choice, Question, Survey
 from surveys.questions import (
+    ANALYSE_SETTING,
     CHOICE_COUNT,
     DATE_RANGE,
     FAVOURABLE_SETTING,
@@ -164,6 +167,11 @@ def save_question_settings(slug: str, name: str):
     settings = {k: v for k, v in (question.settings or {}).items() if k not in CONSTRAINT_KEYS}
     if not kind_changed:
         settings.update(read_constraints(form, kind, len(choice_names)))
+        settings.pop(ANALYSE_SETTING, None)
+        if kind.analysable and not form.analyse.data:
+            settings[ANALYSE_SETTING] = False
+    elif not kind.analysable:
+        settings.pop(ANALYSE_SETTING, None)
     # The question as it would be after the edit, to check the skip logic that uses it.
     stand = QuestionDefinition(
         name=new_name,
@@ -199,6 +207,7 @@ def save_question_settings(slug: str, name: str):
 
     session = db.get_session()
     old = snapshot(question)
+    analysed_before = old_kind.analyses(question)
     if new_name != question.name:
         rename_question(session, survey, question, new_name)
     if kind_changed:
@@ -208,6 +217,10 @@ def save_question_settings(slug: str, name: str):
     question.dimension = dimension
     question.settings = settings
     session.flush()
+    if kind.analyses(question) and not analysed_before:
+        # Answers stored while it was off have no score yet; kept counts follow the new shape.
+        cutoffs = SentimentCutoffs.from_config(current_app.config)
+        score_answers(session, survey, [question.id], cutoffs)
     audit(session, survey, "question.edit", "question", question.id, old, snapshot(question))
     session.commit()
     flash(_("Saved the question “%(name)s”.", name=question.name))

@@ -66,8 +66,8 @@ class CommentView:
 
 
 def comment_questions(survey: Survey) -> list[Question]:
-    """Return the survey's comment (long-text) questions."""
-    return [q for q in survey.questions if question_type(q.kind).is_comment]
+    """Return the survey's comment questions (free text whose analysis is on)."""
+    return [q for q in survey.questions if question_type(q.kind).analyses(q)]
 
 
 def group_choices(survey: Survey, labels: Mapping[str, str]) -> list[SelectChoice]:

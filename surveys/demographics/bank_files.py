@@ -18,6 +18,7 @@ from typing import Any
 
 from surveys.definition import ChoiceDefinition, QuestionDefinition, Texts
 from surveys.languages import BUILT_IN_LANGUAGES
+from surveys.questions import ANALYSE_SETTING, question_type
 
 
 def bank_directory() -> Traversable:
@@ -85,7 +86,12 @@ def bank_question(
     dimension: str | None = None,
     hint: Texts | None = None,
 ) -> QuestionDefinition:
-    """Return a voluntary dimension question that offers "Prefer not to answer"."""
+    """Return a voluntary dimension question that offers "Prefer not to answer".
+
+    A free-text field of the bank (a self-described identity, a postal code) starts
+    with its analysis switched off: it describes the person, it is not a comment.
+    """
+    analysable = question_type(kind).analysable
     return QuestionDefinition(
         name=name,
         kind=kind,
@@ -93,7 +99,8 @@ def bank_question(
         hint=hint or {},
         choices=tuple(ChoiceDefinition(choice, labels) for choice, labels in choices),
         allow_prefer_not=True,
-        dimension=dimension or name,
+        dimension=None if analysable else dimension or name,
+        settings={ANALYSE_SETTING: False} if analysable else {},
     )
 
 

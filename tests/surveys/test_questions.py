@@ -22,6 +22,7 @@ from surveys.definition import (
 )
 from surveys.languages import BUILT_IN_LANGUAGES
 from surveys.questions import (
+    ANALYSE_SETTING,
     LIKERT_CHOICES,
     LIKERT_LABELS,
     PREFER_NOT_LABELS,
@@ -29,6 +30,7 @@ from surveys.questions import (
     AnswerError,
     AnswerValue,
     ChoiceSummary,
+    analysed,
     favourable_choices,
     kinds_where,
     question_type,
@@ -476,9 +478,13 @@ def test_every_kind_says_how_it_is_drawn_and_written_to_xlsform():
             }
 
 
-def test_comments_are_long_text_and_found_by_their_property():
-    assert kinds_where(lambda kind: kind.is_comment) == (LONG_TEXT,)
+def test_free_text_is_analysed_unless_staff_switch_it_off():
+    assert kinds_where(lambda kind: kind.analysable) == (SHORT_TEXT, LONG_TEXT)
     assert question_type(LONG_TEXT).widget == "textarea"
+    for kind in (SHORT_TEXT, LONG_TEXT):
+        assert analysed(make_question(kind))
+        assert not analysed(make_question(kind, settings={ANALYSE_SETTING: False}))
+    assert not analysed(make_question(NUMBER))
 
 
 def test_ratings_group_no_one_and_only_multiple_choice_takes_several_answers():
