@@ -19,6 +19,9 @@ back, so that export then import gives an equal definition:
   with none filled keeps the kind's default, the top two of a Likert scale), and for a
   ``range``, which has no choice list, survey sheet ``favourable``: its points separated
   by spaces, or ``no`` for none. Export writes what is stored, so import gives it back.
+- staff's analysis switch of a free-text question: survey sheet ``analyse`` (no for a
+  name or postal code field that is not a comment; yes or empty: analysed). The text
+  question that ``or_other`` adds starts switched off: it names an option, not an opinion.
 
 Choices about meaning, made once here:
 

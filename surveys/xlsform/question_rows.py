@@ -27,9 +27,16 @@ from surveys.definition import (
 )
 from surveys.logic import validate_condition
 from surveys.messages import N_
-from surveys.questions import FAVOURABLE_SETTING, LIKERT_CHOICES, format_number, question_type
+from surveys.questions import (
+    ANALYSE_SETTING,
+    FAVOURABLE_SETTING,
+    LIKERT_CHOICES,
+    format_number,
+    question_type,
+)
 from surveys.xlsform.expressions import parse_constraint, parse_number, parse_relevant
 from surveys.xlsform.question_types import (
+    ANALYSE_COLUMN,
     FAVOURABLE_COLUMN,
     KIND_OF_TYPE,
     METADATA_TYPES,
@@ -242,6 +249,8 @@ class QuestionReader:
             settings.update(self.constraint_settings(row, kind, keyword == "integer"))
         if row.get(FAVOURABLE_COLUMN):
             settings.update(self.favourable_points(row, kind, settings))
+        if row.get(ANALYSE_COLUMN):
+            settings.update(self.analyse_switch(row, kind))
         allow_prefer_not = yes_no(row.get("allow_prefer_not")) is True
         if any(choice.name == PREFER_NOT_TO_ANSWER for choice in choices):
             allow_prefer_not = True
@@ -366,6 +375,28 @@ class QuestionReader:
             points.add(format_number(number))
         return {FAVOURABLE_SETTING: [point for point in offered if point in points]}
 
+    def analyse_switch(self, row: Row, kind: str) -> dict:
+        """Read the ``analyse`` cell of a free-text question: no switches its analysis off."""
+        cell = row.get(ANALYSE_COLUMN)
+        if not question_type(kind).analysable:
+            self.warn(
+                "survey",
+                row.number,
+                ANALYSE_COLUMN,
+                f"'analyse' is ignored for '{row.get('name')}': only free text is analysed",
+            )
+            return {}
+        switch = yes_no(cell)
+        if switch is None:
+            raise XLSFormError(
+                N_(
+                    "The file could not be imported: on the survey sheet, row %(row)s, "
+                    "“analyse” must be yes, no or empty, not “%(value)s”."
+                ),
+                {"row": row.number, "value": cell},
+            )
+        return {} if switch else {ANALYSE_SETTING: False}
+
     def range_settings(self, row: Row) -> dict:
         """Read ``range`` parameters into min, max and step, with XLSForm's defaults."""
         settings: dict = {"min": RANGE_DEFAULT_START, "max": RANGE_DEFAULT_END}
@@ -419,6 +450,8 @@ class QuestionReader:
             name=specify_name,
             kind=SHORT_TEXT,
             label=default_labels(SPECIFY_OTHER_LABELS, self.languages),
+            # It names an option the list lacks, not an opinion: not analysed as a comment.
+            settings={ANALYSE_SETTING: False},
             relevant=Condition(question.name, OP_EQUALS, (OTHER_CHOICE,)),
         )
         return [question, specify]

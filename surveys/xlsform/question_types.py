@@ -13,6 +13,9 @@ from surveys.languages import base_language
 # on the survey sheet (a range), its favourable points separated by spaces, or "no".
 FAVOURABLE_COLUMN = "favourable"
 NO_FAVOURABLE = "no"
+# Engage's column of staff's analysis switch of a free-text question: yes, or no for a name
+# or a postal code field; empty keeps the default (analysed).
+ANALYSE_COLUMN = "analyse"
 
 _SELECT_KEYWORDS = {
     "add select one prompt using": "select_one",

@@ -12,10 +12,20 @@ from surveys.definition import (
     SurveyDefinition,
 )
 from surveys.formula_guard import neutralise
-from surveys.questions import FAVOURABLE_SETTING, PREFER_NOT_LABELS, question_type
+from surveys.questions import (
+    ANALYSE_SETTING,
+    FAVOURABLE_SETTING,
+    PREFER_NOT_LABELS,
+    question_type,
+)
 from surveys.xlsform.expressions import constraint_expression, relevant_expression
 from surveys.xlsform.language_columns import language_header
-from surveys.xlsform.question_types import FAVOURABLE_COLUMN, NO_FAVOURABLE, default_labels
+from surveys.xlsform.question_types import (
+    ANALYSE_COLUMN,
+    FAVOURABLE_COLUMN,
+    NO_FAVOURABLE,
+    default_labels,
+)
 
 
 class _GuardedSheet:
@@ -55,6 +65,14 @@ def write_xlsform(definition: SurveyDefinition, target: str | Path | IO[bytes]) 
     listed = {name for name in favourable if question_type(kinds[name]).has_choices}
     survey_favourable = [FAVOURABLE_COLUMN] if set(favourable) - listed else []
     choices_favourable = [FAVOURABLE_COLUMN] if listed else []
+    # Free text whose analysis staff switched off: "no" in an ``analyse`` column.
+    not_analysed = {
+        question.name
+        for question in definition.questions
+        if question_type(question.kind).analysable
+        and question.settings.get(ANALYSE_SETTING) is False
+    }
+    analyse_column = [ANALYSE_COLUMN] if not_analysed else []
 
     survey_sheet.append(
         ["type", "name"]
@@ -70,6 +88,7 @@ def write_xlsform(definition: SurveyDefinition, target: str | Path | IO[bytes]) 
             "allow_prefer_not",
         ]
         + survey_favourable
+        + analyse_column
     )
     choices_sheet.append(
         ["list_name", "name"] + [f"label::{h}" for h in headers.values()] + choices_favourable
@@ -98,6 +117,7 @@ def write_xlsform(definition: SurveyDefinition, target: str | Path | IO[bytes]) 
                 if survey_favourable
                 else []
             )
+            + (["no" if question.name in not_analysed else ""] if analyse_column else [])
         )
         if kind.has_choices:
             marked = favourable.get(question.name)

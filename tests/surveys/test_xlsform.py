@@ -1092,3 +1092,81 @@ def test_staffs_favourable_choices_survive_export_then_import(tmp_path):
     survey = [list(row) for row in workbook["survey"].iter_rows(values_only=True)]
     rows = {row[1]: dict(zip(survey[0], row, strict=True)) for row in survey[1:]}
     assert (rows["overall"]["favourable"], rows["ward"]["favourable"]) == ("8 9 10", None)
+
+
+# Staff's analysis switch of free text (Engage's ``analyse`` column)
+
+
+@pytest.mark.parametrize(
+    ("cell", "settings"),
+    [("", {}), ("yes", {}), ("No", {"analyse": False}), ("0", {"analyse": False})],
+)
+def test_the_analyse_column_switches_a_text_questions_analysis_off(tmp_path, cell, settings):
+    result = import_form(
+        tmp_path,
+        [
+            ["type", "name", "label", "analyse"],
+            ["text", "postal_code", "Postal code", cell],
+            ["text", "anything_else", "Any other comments?", ""],
+        ],
+    )
+
+    assert question(result, "postal_code").settings == settings
+    assert question(result, "anything_else").settings == {}
+    assert result.warnings == ()
+
+
+def test_an_analyse_cell_that_cannot_be_read_stops_the_import(tmp_path):
+    survey = [["type", "name", "label", "analyse"], ["text", "name", "Name", "perhaps"]]
+    with pytest.raises(XLSFormError, match="row 2, “analyse” must be yes, no or empty"):
+        import_form(tmp_path, survey)
+
+
+def test_analyse_on_a_question_that_is_not_free_text_is_ignored_with_a_warning(tmp_path):
+    result = import_form(
+        tmp_path,
+        [["type", "name", "label", "analyse"], ["select_one colours", "colour", "C", "no"]],
+        COLOURS,
+    )
+
+    assert question(result, "colour").settings == {}
+    assert constructs(result) == {(2, "analyse")}
+
+
+def test_the_specify_other_question_starts_with_its_analysis_off():
+    result = read_xlsform(XLSFORMS / "or_other.xlsx")
+
+    assert question(result, "fav_color_other").settings == {"analyse": False}
+
+
+def test_a_switched_off_analysis_survives_export_then_import(tmp_path):
+    definition = every_kind_survey()
+    definition = dataclasses.replace(
+        definition,
+        questions=tuple(
+            dataclasses.replace(q, settings={**q.settings, "analyse": False})
+            if q.name == "comment"
+            else q
+            for q in definition.questions
+        ),
+    )
+    path = tmp_path / "exported.xlsx"
+
+    write_xlsform(definition, path)
+    result = read_xlsform(path)
+
+    assert result.definition == definition
+    survey = [
+        list(row) for row in openpyxl.load_workbook(path)["survey"].iter_rows(values_only=True)
+    ]
+    rows = {row[1]: dict(zip(survey[0], row, strict=True)) for row in survey[1:]}
+    assert (rows["comment"]["analyse"], rows["story"]["analyse"]) == ("no", None)
+
+
+def test_the_analyse_column_is_written_only_when_some_analysis_is_off(tmp_path):
+    path = tmp_path / "exported.xlsx"
+
+    write_xlsform(every_kind_survey(), path)
+
+    header = next(openpyxl.load_workbook(path)["survey"].iter_rows(values_only=True))
+    assert "analyse" not in header
