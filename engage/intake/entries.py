@@ -25,6 +25,7 @@ from engage.intake.entry_forms import (
 )
 from engage.intake.history import history
 from engage.intake.shared import find_survey, is_staff, sentiment_cutoffs, survey_texts, user_names
+from engage.labels import SUGGESTED_LANGUAGES, language_label
 from surveys.corrections import apply_correction, record_review
 from surveys.intake import collected_at_from_date, condition_note, paper_numbering, today
 from surveys.models import (
@@ -72,6 +73,11 @@ def render_entry(
         response=response,
         places=sorted(place for place in places if place),
         channels=ENTRY_CHANNELS,
+        spoken_languages=[
+            (tag, language_label(tag))
+            for tag in dict.fromkeys([state.meta.get("spoken_language", ""), *SUGGESTED_LANGUAGES])
+            if tag
+        ],
         **extra,
     ), status
 

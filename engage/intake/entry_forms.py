@@ -23,11 +23,22 @@ from surveys.intake import (
     today,
     values_from_codes,
 )
-from surveys.languages import normalize_tag
-from surveys.models import CHANNEL_PAPER, ROLE_ADMIN, ROLE_STAFF, Response, Survey
+from surveys.languages import is_valid_tag, normalize_tag
+from surveys.models import (
+    CHANNEL_IN_PERSON,
+    CHANNEL_PAPER,
+    CHANNEL_PHONE,
+    ROLE_ADMIN,
+    ROLE_STAFF,
+    Response,
+    Survey,
+)
 from surveys.questions import AnswerError
 from surveys.recording import ENTRY_CHANNELS
 from surveys.responses import validate_submission
+
+# Interviews: the person may have answered in a language the survey's forms are not in.
+SPOKEN_CHANNELS = (CHANNEL_PHONE, CHANNEL_IN_PERSON)
 
 
 @dataclass
@@ -65,6 +76,7 @@ def batch_defaults(survey: Survey) -> dict[str, str]:
     return {
         "channel": remembered.get("channel", CHANNEL_PAPER),
         "language": remembered.get("language", survey.default_language),
+        "spoken_language": remembered.get("spoken_language", ""),
         "collected_on": remembered.get("collected_on", today().isoformat()),
         "place": remembered.get("place", ""),
         "paper_id": "",
@@ -74,9 +86,11 @@ def batch_defaults(survey: Survey) -> dict[str, str]:
 def remember_batch(survey: Survey, entry: EntryInput) -> None:
     """Keep the batch details so the next form starts with them."""
     batches = dict(browser_session.get("intake_batch", {}))
+    form_language, spoken = split_language(survey, entry.language)
     batches[survey.slug] = {
         "channel": entry.channel,
-        "language": entry.language,
+        "language": form_language,
+        "spoken_language": spoken,
         "collected_on": entry.collected_on.isoformat(),
         "place": entry.place or "",
     }
@@ -87,7 +101,7 @@ def state_from_form(numbering: Sequence[NumberedQuestion], form: Mapping) -> Ent
     """Return the form as typed, so that a form with an error keeps everything."""
     meta = {
         key: form.get(key, "").strip()
-        for key in ("channel", "language", "collected_on", "place", "paper_id")
+        for key in ("channel", "language", "spoken_language", "collected_on", "place", "paper_id")
     }
     raw: dict[str, list[str]] = {}
     codes: dict[str, str] = {}
@@ -109,9 +123,12 @@ def state_from_response(numbering: Sequence[NumberedQuestion], response: Respons
         for item in answerable(numbering)
         if item.has_codes
     }
+    survey = db.get_session().get(Survey, response.survey_id)
+    form_language, spoken = split_language(survey, response.language)
     meta = {
         "channel": response.channel,
-        "language": response.language,
+        "language": form_language,
+        "spoken_language": spoken,
         "collected_on": response.collected_at.date().isoformat(),
         "place": response.place or "",
         "paper_id": response.paper_id or "",
@@ -135,6 +152,17 @@ def read_entry(
     language = languages.get(normalize_tag(meta["language"])) if meta["language"] else None
     if language is None:
         errors["language"].append(_("Choose the language of the form."))
+    spoken = meta.get("spoken_language", "")
+    if spoken and meta["channel"] not in SPOKEN_CHANNELS:
+        errors["spoken_language"].append(
+            _("Only an interview has a language spoken: a paper form is in its printed language.")
+        )
+    elif spoken and not is_valid_tag(spoken):
+        errors["spoken_language"].append(
+            _("“%(tag)s” is not a language code; use codes like oj, cr or ta.", tag=spoken)
+        )
+    elif spoken:
+        language = languages.get(normalize_tag(spoken), normalize_tag(spoken))
     collected_on = parse_day(meta["collected_on"], errors, "collected_on", required=True)
     if len(meta["place"]) > 200:
         errors["place"].append(_("Write 200 characters at most."))
@@ -172,6 +200,17 @@ def read_entry(
         paper_id=paper_id,
         answers=validated.answers,
     )
+
+
+def split_language(survey: Survey, language: str) -> tuple[str, str]:
+    """Return a response's language as the form shows it: (form language, language spoken).
+
+    A language the survey has is the form's; another one was spoken in an interview.
+    """
+    languages = {normalize_tag(tag): tag for tag in survey.languages}
+    if normalize_tag(language) in languages:
+        return languages[normalize_tag(language)], ""
+    return survey.default_language, language
 
 
 def paper_id_holder(
@@ -215,6 +254,7 @@ def entry_error_labels(numbering: Sequence[NumberedQuestion]) -> dict[str, tuple
     labels = {
         "channel": ("channel", _("How it was collected")),
         "language": ("language", _("Language of the form")),
+        "spoken_language": ("spoken_language", _("Language spoken")),
         "collected_on": ("collected_on", _("Date collected")),
         "place": ("place", _("Place or community")),
         "paper_id": ("paper_id", _("Paper form ID")),

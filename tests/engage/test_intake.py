@@ -776,3 +776,81 @@ def test_the_note_language_picker_suggests_indigenous_languages(client, login_as
         re.findall(r'value="[^"]+"', picker)
     )
     assert 'list="feedback-languages"' in page
+
+
+# -- the language an interview was given in (issue 13) -------------------------------------
+
+
+@pytest.mark.parametrize("channel", ["phone", "in_person"])
+def test_an_interview_keeps_the_language_spoken_and_leaves_it_unscored(
+    client, login_as, session, survey, channel
+):
+    login_as("broker")
+    reply = client.post(
+        f"/intake/{SLUG}/enter",
+        data=entry_form(
+            channel=channel,
+            paper_id="",
+            language="en",
+            spoken_language="pa",
+            comments="ਲਾਇਬ੍ਰੇਰੀ ਬਹੁਤ ਜਲਦੀ ਬੰਦ ਹੋ ਜਾਂਦੀ ਹੈ।",
+        ),
+    )
+
+    assert reply.status_code == 302, reply.get_data(as_text=True)[:3000]
+    (response,) = entries(session)
+    assert (response.channel, response.language) == (channel, "pa")
+    comment = session.exec(select(Answer).where(Answer.text.is_not(None))).one()
+    assert (comment.polarity, comment.sentiment_label) == (None, None)
+    # The next form starts with the same language spoken; the correction screen shows it.
+    assert 'value="pa"' in client.get(f"/intake/{SLUG}/enter").get_data(as_text=True)
+    page = client.get(f"/intake/{SLUG}/entries/{response.public_id}").get_data(as_text=True)
+    assert re.search(r'id="spoken_language" name="spoken_language" value="pa"', page)
+
+
+def test_an_interview_in_a_regional_french_is_scored_as_french(client, login_as, session, survey):
+    login_as("broker")
+    reply = client.post(
+        f"/intake/{SLUG}/enter",
+        data=entry_form(
+            channel="phone",
+            paper_id="",
+            spoken_language="fr-CA",
+            comments="La bibliothèque ferme beaucoup trop tôt.",
+        ),
+    )
+
+    assert reply.status_code == 302
+    assert entries(session)[0].language == "fr-CA"
+    comment = session.exec(select(Answer).where(Answer.text.is_not(None))).one()
+    assert comment.sentiment_label == "negative"
+
+
+@pytest.mark.parametrize(
+    ("channel", "typed", "message"),
+    [
+        ("paper", "pa", "Only an interview has a language spoken"),
+        ("phone", "??", "“??” is not a language code"),
+    ],
+)
+def test_a_language_spoken_must_be_an_interviews_and_a_language_code(
+    client, login_as, session, survey, channel, typed, message
+):
+    login_as("broker")
+    reply = client.post(
+        f"/intake/{SLUG}/enter", data=entry_form(channel=channel, spoken_language=typed)
+    )
+
+    assert reply.status_code == 400
+    assert message in reply.get_data(as_text=True)
+    assert entries(session) == []
+
+
+def test_the_language_spoken_picker_suggests_indigenous_languages(client, login_as, survey):
+    login_as("broker")
+    page = client.get(f"/intake/{SLUG}/enter").get_data(as_text=True)
+
+    picker = re.search(r'<datalist id="spoken-languages">(.*?)</datalist>', page, re.S).group(1)
+    assert {'value="oj"', 'value="cr"', 'value="iu"', 'value="pa"'} <= set(
+        re.findall(r'value="[^"]+"', picker)
+    )
