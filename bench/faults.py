@@ -197,13 +197,15 @@ class Server:
     def wait_ready(self) -> None:
         """Wait until /healthz/ready answers 200."""
         deadline = time.monotonic() + START_TIMEOUT
+        probe = requests.Session()
+        probe.trust_env = False
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(
                     f"gunicorn exited with {self.process.returncode}; see {self.log}"
                 )
             try:
-                answer = requests.get(self.url("/healthz/ready"), timeout=2)
+                answer = probe.get(self.url("/healthz/ready"), timeout=2)
                 if answer.status_code == 200:
                     return
             except requests.RequestException:
@@ -306,6 +308,7 @@ class Resident:
         self.contact = contact
         self.tally = tally
         self.browser = requests.Session()
+        self.browser.trust_env = False  # loopback: no proxy from the environment
         self.tokens: set[str] = set()
 
     def send(self, method: str, path: str, give_up_at: float, data=None):
