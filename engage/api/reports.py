@@ -80,6 +80,7 @@ def get_report(query: dict, slug: str):
 
 @bp.route("/surveys/<slug>/open-data", methods=["GET"])
 @bp.response(200, ZIP_SCHEMA, content_type="application/zip")
+@bp.alt_response(400, response="BAD_REQUEST")
 @bp.alt_response(401, response="UNAUTHORIZED")
 @bp.alt_response(403, response="FORBIDDEN")
 @bp.alt_response(404, response="NOT_FOUND")

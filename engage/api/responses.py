@@ -531,6 +531,7 @@ def list_responses(query: dict, slug: str):
 
 @bp.route("/surveys/<slug>/responses/<response_id>", methods=["GET"])
 @bp.response(200, ResponseSchema)
+@bp.alt_response(400, response="BAD_REQUEST")
 @bp.alt_response(401, response="UNAUTHORIZED")
 @bp.alt_response(403, response="FORBIDDEN")
 @bp.alt_response(404, response="NOT_FOUND")

@@ -99,6 +99,7 @@ def summary(survey: Survey, titles: dict[int, dict[str, str]]) -> dict:
 
 @bp.route("/surveys", methods=["GET"])
 @bp.response(200, SurveyListSchema)
+@bp.alt_response(400, response="BAD_REQUEST")
 @bp.doc(tags=["surveys"], security=TOKEN_OPTIONAL, operationId="listSurveys")
 def list_surveys():
     """List the open surveys; with a token, also every survey its account may use."""
@@ -117,6 +118,7 @@ def list_surveys():
 
 @bp.route("/surveys/<slug>", methods=["GET"])
 @bp.response(200, SurveyDefinitionSchema)
+@bp.alt_response(400, response="BAD_REQUEST")
 @bp.alt_response(403, response="FORBIDDEN")
 @bp.alt_response(404, response="NOT_FOUND")
 @bp.doc(tags=["surveys"], security=TOKEN_OPTIONAL, operationId="getSurvey")
