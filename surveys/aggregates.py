@@ -280,6 +280,7 @@ def collect(
         sentiment_by_group=sentiment_by_group,
         sentiment_by_channel=found.get(("sentiment", "channel"), {}),
         sentiment_by_language=found.get(("sentiment", "language"), {}),
+        sentiment_labelled_by=found.get(("sentiment", "labelled_by"), {}),
         quotes=dict(quotes),
         quote_consent=QuoteConsent.from_settings(survey.settings or {}),
         group_sessions=group_session_aggregates(

@@ -29,7 +29,10 @@ Conventions of the rows (see ``surveys.aggregates`` for how reports read them):
   ``AT_LEAST_ONE_FAVOURABLE``, for a respondent who chose at least one of them.
 - ``outcome_answered`` counts respondents, once per distinct group.
 - Sentiment rows use the effective label (staff override, else the scored label);
-  ``None`` is unscored. Only comments with text count.
+  ``None`` is unscored. Only comments with text count. ``("sentiment", "labelled_by")``
+  counts the labelled comments of each question and language by who labelled them:
+  ``person`` (staff set ``sentiment_override``, to correct the method or, equal to its
+  label, to confirm it) or ``method``.
 """
 
 from __future__ import annotations
@@ -67,7 +70,7 @@ from surveys.report_structure import (
 from surveys.stored_answers import BATCH, StoredAnswer, StoredResponse, stored_responses
 
 # Bump when what a response contributes changes, so kept counts are rebuilt.
-COUNTING_VERSION = 2
+COUNTING_VERSION = 3
 # Derived dimensions: the status of the choices a respondent gave in any of their questions.
 DERIVED_FROM_CHOICES = {DISABILITY_DIMENSION: disability_status_of_choices}
 # The item under which a select-all-that-apply question with favourable choices counts
@@ -183,6 +186,7 @@ def statement_names(shape: SurveyShape, intersections: bool = True) -> list[tupl
         names.append(("sentiment", "question"))
         names += [("sentiment", "group", key) for key in keys]
         names += [("sentiment", "channel"), ("sentiment", "language")]
+        names.append(("sentiment", "labelled_by"))
     if shape.weighting:
         names.append(("weighting", "cells"))
         if shape.outcome_ids:
@@ -217,7 +221,7 @@ class Facts:
 
     ``profile`` is its groups in every dimension (JSON), ``answers`` its counted
     closed answers ``[question, choice, number]`` and comment labels ``[question,
-    label]`` (JSON), ``day`` the UTC day it was collected. Kept per response
+    label, by_person]`` (JSON), ``day`` the UTC day it was collected. Kept per response
     (``response_facts``) so that a report reads one row per response.
     """
 
@@ -237,7 +241,7 @@ def facts_of(shape: SurveyShape, response: StoredResponse) -> Facts:
         if question in shape.outcome_ids:
             counted.append([question, answer.choice, answer.number])
         elif question in shape.comment_ids and answer.has_text:
-            counted.append([question, answer.label])
+            counted.append([question, answer.label, answer.by_person])
     for question, names in shape.favourable.items():
         if any(item[0] == question and item[1] in names for item in counted):
             counted.append([question, AT_LEAST_ONE_FAVOURABLE, None])
@@ -335,8 +339,8 @@ class Tally:
             context = Counter(zip(owner[comment].tolist(), cells.tolist(), strict=True))
             keys = self.comments.columns.keys
             for (response, cell), count in context.items():
-                question, label = keys[cell]
-                key = (question, channels[response], languages[response], label)
+                question, label, by_person = keys[cell]
+                key = (question, channels[response], languages[response], label, by_person)
                 self.comment_context[key] += count
         multi = self._multi_questions(codes)
         if multi is not None and (multi >= 0).any():
@@ -347,19 +351,22 @@ class Tally:
     def _codes(self, pieces: Sequence[Sequence[str]]) -> np.ndarray | None:
         """Return each answer item's column (outcomes from 0 up, comments from -1 down).
 
+        Both are three long: a comment is an item of a comment question.
+
         Items come as their JSON text without brackets (``6,"agree",null``), grouped by
         response; each distinct one is parsed once, and the rest are dictionary lookups
         made in C (a filtered report meets a million items). None when a piece is not a
         whole item.
         """
         outcomes, comments = self.outcomes.columns, self.comments.columns
+        comment_ids = self.shape.comment_ids
         known: dict[str, int] = {}
         for piece in dict.fromkeys(itertools.chain.from_iterable(pieces)):
             try:
                 key = tuple(json.loads(f"[{piece}]"))
             except ValueError:
                 return None
-            known[piece] = outcomes.of(key) if len(key) == 3 else -comments.of(key) - 1
+            known[piece] = -comments.of(key) - 1 if key[0] in comment_ids else outcomes.of(key)
         items = itertools.chain.from_iterable(pieces)
         return np.fromiter(map(known.__getitem__, items), np.int64)
 

@@ -22,6 +22,9 @@ import numpy as np
 
 # Up to this many profiles, memberships are dense arrays (see ``_membership``).
 DENSE_UP_TO = 64
+# Who gave a comment its label (``("sentiment", "labelled_by")`` rows): staff, or the method.
+PERSON = "person"
+METHOD = "method"
 
 
 class Axis:
@@ -185,9 +188,12 @@ def expand(tally) -> Counter:
         rows[(("totals", "language"), (language,))] += count
         rows[(("totals", "area"), (area,))] += count
         rows[(("totals", "day"), (day,))] += count
-    for (question, channel, language, label), count in tally.comment_context.items():
+    for (question, channel, language, label, by_person), count in tally.comment_context.items():
         rows[(("sentiment", "channel"), (question, channel, label))] += count
         rows[(("sentiment", "language"), (question, language, label))] += count
+        if label is not None:
+            source = PERSON if by_person else METHOD
+            rows[(("sentiment", "labelled_by"), (question, language, source))] += count
     encoded = tally.profiles.keys
     if not encoded:
         return rows
@@ -197,7 +203,7 @@ def expand(tally) -> Counter:
     items, asked, labels = (tally.outcomes.columns, tally.answered.columns, tally.comments.columns)
     outcomes = tally.outcomes.matrix(height)
     answered = tally.answered.matrix(height)
-    comments = tally.comments.matrix(height)
+    labels, comments = _by_label(labels.keys, tally.comments.matrix(height))
     groups, members = [], []
     for position in range(len(keys)):
         member = Entries()
@@ -211,16 +217,14 @@ def expand(tally) -> Counter:
     single = [()]
     _emit(rows, ("distribution",), single, items.keys, outcomes.sum(axis=0)[None, :], _item)
     _emit(rows, ("answered",), single, asked.keys, answered.sum(axis=0)[None, :], _question)
-    _emit(
-        rows, ("sentiment", "question"), single, labels.keys, comments.sum(axis=0)[None, :], _item
-    )
+    _emit(rows, ("sentiment", "question"), single, labels, comments.sum(axis=0)[None, :], _item)
     for key, axis, member in zip(keys, groups, members, strict=True):
         found = axis.keys
         _emit(rows, ("representation", key), single, found, (member.T @ people)[None, :], _group)
         _emit(rows, ("outcomes", key), found, items.keys, member.T @ outcomes, _outcome)
         once = _once(member)
         _emit(rows, ("outcome_answered", key), found, asked.keys, once.T @ answered, _asked)
-        _emit(rows, ("sentiment", "group", key), found, labels.keys, member.T @ comments, _label)
+        _emit(rows, ("sentiment", "group", key), found, labels, member.T @ comments, _label)
     for first, second in itertools.combinations(range(len(keys)), 2):
         _emit(
             rows,
@@ -254,6 +258,16 @@ def expand(tally) -> Counter:
             _cell_item,
         )
     return rows
+
+
+def _by_label(keys: list, comments: np.ndarray) -> tuple[list, np.ndarray]:
+    """Return comment columns ``(question, label)``, summed over who labelled them."""
+    merged = Axis()
+    columns = np.fromiter((merged.of(key[:2]) for key in keys), np.int64, len(keys))
+    summed = np.zeros((comments.shape[0], max(len(merged.index), 1)))
+    if len(keys):
+        np.add.at(summed.T, columns, comments[:, : len(keys)].T)
+    return merged.keys, summed
 
 
 # How each statement's row key is made from the two sides of its matrix.

@@ -146,6 +146,7 @@ def count_response(
                 None if row.number is None else float(row.number),  # stored as a float
                 row.text is not None,
                 row.sentiment_override or row.sentiment_label,
+                row.sentiment_override is not None,
             )
             for row in rows
             if row.question_id in shape.counted_ids

@@ -171,3 +171,6 @@ class SurveyAggregates:
     # at least one of them, overall and per group of each dimension (``None``: no answer).
     favourable: dict[str, int] = field(default_factory=dict)
     outcome_favourable: dict[tuple[str, str], dict[str | None, int]] = field(default_factory=dict)
+    # Labelled comments of each question by language and by who labelled them: "person"
+    # (staff's label, a correction or a confirmation) or "method".
+    sentiment_labelled_by: dict[str, dict[tuple[str, str], int]] = field(default_factory=dict)

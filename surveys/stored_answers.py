@@ -31,13 +31,18 @@ responses = Response.__table__
 
 @dataclass(frozen=True)
 class StoredAnswer:
-    """One answer row as counting sees it; ``label`` is the effective sentiment."""
+    """One answer row as counting sees it; ``label`` is the effective sentiment.
+
+    ``by_person`` when staff set the label (``sentiment_override``: a correction, or a
+    confirmation when it equals the method's label).
+    """
 
     question_id: int
     choice: str | None
     number: float | None
     has_text: bool
     label: str | None
+    by_person: bool = False
 
 
 @dataclass(frozen=True)
@@ -93,7 +98,7 @@ def _with_answers(
     by_response: dict[int, list[StoredAnswer]] = defaultdict(list)
     counted = sorted(shape.counted_ids)
     if counted:
-        for response_id, question, choice, number, has_text, label in connection.execute(
+        for response_id, question, choice, number, has_text, label, by_person in connection.execute(
             select(
                 answers.c.response_id,
                 answers.c.question_id,
@@ -101,13 +106,14 @@ def _with_answers(
                 answers.c.number,
                 answers.c.text.is_not(None),
                 func.coalesce(answers.c.sentiment_override, answers.c.sentiment_label),
+                answers.c.sentiment_override.is_not(None),
             ).where(
                 answers.c.response_id.in_([row[0] for row in found]),
                 answers.c.question_id.in_(counted),
             )
         ):
             by_response[response_id].append(
-                StoredAnswer(question, choice, number, bool(has_text), label)
+                StoredAnswer(question, choice, number, bool(has_text), label, bool(by_person))
             )
     for response_id, channel, language, area, collected_at in found:
         yield (

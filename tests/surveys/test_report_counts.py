@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from report_support import (
+    add_responses,
     choice_question,
     comment,
     grouped_rows_afresh,
@@ -267,6 +268,7 @@ def test_kept_filtered_and_rebuilt_counts_are_one_counting(session, survey):
     report_counts.kept_rows(session, survey, Filters())
     for seed in range(80):
         submit(session, survey, random_answers(rng, survey), seed=seed)
+    label_some_comments(session, survey, rng)
     weighted = Options(weighting_dimensions=("age_band", "race"))
     kept = aggregates.counted_rows(
         session, survey, Filters(), weighted, report_counts.kept_rows(session, survey, Filters())
@@ -289,6 +291,24 @@ def test_kept_filtered_and_rebuilt_counts_are_one_counting(session, survey):
     assert as_sets(kept) == as_sets(filtered) == as_sets(rebuilt)
     assert kept[("intersection", "age_band", "disability")]
     assert kept[("weighting", "cells")]
+    assert {row[2] for row in kept[("sentiment", "labelled_by")]} == {"person", "method"}
+
+
+def label_some_comments(session: Session, survey: Survey, rng: random.Random) -> None:
+    """Staff label a third of the comments (a correction or a confirmation), as overrides do."""
+    comments = session.exec(
+        select(Answer)
+        .join(Response, Response.id == Answer.response_id)
+        .where(Response.survey_id == survey.id, Answer.text.is_not(None))
+        .order_by(Answer.id)
+    ).all()
+    for answer in rng.sample(comments, len(comments) // 3):
+        with report_counts.recounting(session, survey, [answer.response_id]):
+            answer.sentiment_override = rng.choice(
+                [answer.sentiment_label or "neutral", "negative", "positive"]
+            )
+            session.add(answer)
+        session.commit()
 
 
 def test_a_wide_filter_is_the_kept_counts_less_the_responses_it_leaves_out(
@@ -487,3 +507,28 @@ def test_choice_names_that_look_like_the_facts_encoding_are_counted_exactly(sess
     assert rows[(("distribution",), (many, "back\\slash", None))] == 1
     assert rows[(("outcomes", "age_band"), (pick, "young", "a],[b", None))] == 1
     assert rows[(("answered",), (many,))] == 3
+
+
+def test_comments_labelled_by_a_person_count_apart_from_the_methods_labels(session):
+    survey = make_survey(session, [comment("why")], slug="labels")
+    add_responses(session, survey, {"why": "The bus is terrible."}, 2)
+    add_responses(session, survey, {"why": "ਬੱਸ ਬਹੁਤ ਮਾੜੀ ਹੈ।"}, 2, language="pa")
+    report_counts.kept_rows(session, survey, Filters())
+    confirmed, scored, labelled, unscored = session.exec(select(Answer).order_by(Answer.id)).all()
+    assert (confirmed.sentiment_label, labelled.sentiment_label) == ("negative", None)
+    for answer, label in ((confirmed, "negative"), (labelled, "negative")):
+        with report_counts.recounting(session, survey, [answer.response_id]):
+            answer.sentiment_override = label
+            session.add(answer)
+        session.commit()
+
+    question = survey.questions[0].id
+    kept = kept_counts(session, survey)
+    # The confirmed label (equal to the method's) is a person's; the unscored one is no one's.
+    assert kept[("sentiment", "labelled_by")] == {
+        (question, "en", "person"): 1,
+        (question, "en", "method"): 1,
+        (question, "pa", "person"): 1,
+    }
+    assert kept[("sentiment", "language")][(question, "pa", None)] == 1
+    assert kept == grouped_rows_afresh(session, survey)
