@@ -10,6 +10,7 @@ from itertools import chain
 
 from sqlalchemy import event, func
 from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import object_session
 from sqlmodel import Session, select
 
 from surveys.definition import (
@@ -29,8 +30,10 @@ from surveys.models import (
     Response,
     Survey,
     SurveyText,
+    SurveyUpdate,
     utcnow,
 )
+from surveys.publication import RESULTS_PUBLISHED
 
 Texts = dict[str, dict[str, str]]
 
@@ -45,6 +48,8 @@ SURVEY_TEXT_KEYS = (
     "notice.contact",
     "thanks",
 )
+# Keys of the texts of the updates on a survey's results page (surveys.updates).
+UPDATE_KEY_PREFIX = "update."
 
 
 def mark_changed(survey: Survey) -> None:
@@ -260,11 +265,33 @@ def question_text_keys(question: Question | QuestionDefinition) -> list[str]:
     ]
 
 
+def update_title_key(update_id: int) -> str:
+    """Return the text key of a results page update's title."""
+    return f"{UPDATE_KEY_PREFIX}{update_id}.title"
+
+
+def update_body_key(update_id: int) -> str:
+    """Return the text key of a results page update's text."""
+    return f"{UPDATE_KEY_PREFIX}{update_id}.body"
+
+
 def text_keys(survey: Survey) -> list[str]:
-    """Return every text key of a survey in reading order (survey texts, then questions)."""
+    """Return every text key of a survey in reading order (survey texts, questions, updates).
+
+    The updates' texts are listed when the survey is in a session (the builder's pages).
+    """
     keys = list(SURVEY_TEXT_KEYS)
     for question in survey.questions:
         keys += question_text_keys(question)
+    session = object_session(survey)
+    if session is not None and survey.id is not None:
+        update_ids = session.execute(
+            select(SurveyUpdate.id)
+            .where(SurveyUpdate.survey_id == survey.id)
+            .order_by(SurveyUpdate.posted_on, SurveyUpdate.id)
+        ).scalars()
+        for update_id in update_ids:
+            keys += [update_title_key(update_id), update_body_key(update_id)]
     return keys
 
 
@@ -340,6 +367,14 @@ def copy_survey(session: Session, survey: Survey, slug: str) -> Survey:
         ),
     )
     copy.settings = dict(survey.settings or {})
-    # The definition carries titles and questions; notices and thanks come along here.
-    set_texts(session, copy, load_texts(session, survey.id))
+    # A copy has no results yet: staff publish its results page when it has some.
+    copy.settings.pop(RESULTS_PUBLISHED, None)
+    # The definition carries titles and questions; notices and thanks come along here
+    # (not the results page's updates: they are about the original's results).
+    texts = load_texts(session, survey.id)
+    set_texts(
+        session,
+        copy,
+        {key: text for key, text in texts.items() if not key.startswith(UPDATE_KEY_PREFIX)},
+    )
     return copy

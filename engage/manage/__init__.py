@@ -18,6 +18,7 @@ from engage.manage import (  # noqa: F401  (each view module registers its route
     languages,
     question_settings,
     questions,
+    results,
     surveys,
     translations,
 )

@@ -29,24 +29,39 @@ def wants_preview(survey: Survey | None) -> bool:
     )
 
 
-def survey_for_resident(slug: str) -> tuple[Survey, bool]:
-    """Return (survey, preview), or stop with the unknown (404) or closed (410) page."""
+def published_survey(slug: str) -> tuple[Survey, bool]:
+    """Return (survey, preview) of an open or closed survey, or stop with the 404 page.
+
+    For the pages a survey keeps after it closes (its results, withdrawing answers);
+    sets the page's language to the survey's closest to the resident's.
+    """
     survey = resident_survey(slug)
     preview = wants_preview(survey)
     if survey is None or (survey.status == SURVEY_DRAFT and not preview):
-        abort(
-            make_response(
-                render_error(
-                    404,
-                    _(
-                        "We could not find that survey. The address may be mistyped, "
-                        "or the survey may not be published yet."
-                    ),
-                )
+        not_found()
+    g.page_language = survey_language(survey)
+    return survey, preview
+
+
+def not_found() -> None:
+    """Stop with the "survey not found" page (404), in the resident's language."""
+    abort(
+        make_response(
+            render_error(
+                404,
+                _(
+                    "We could not find that survey. The address may be mistyped, "
+                    "or the survey may not be published yet."
+                ),
             )
         )
-    language = survey_language(survey)
-    g.page_language = language
+    )
+
+
+def survey_for_resident(slug: str) -> tuple[Survey, bool]:
+    """Return (survey, preview), or stop with the unknown (404) or closed (410) page."""
+    survey, preview = published_survey(slug)
+    language = g.page_language
     if survey.status == SURVEY_CLOSED and not preview:
         content = SurveyContent(resident_texts(survey, language), language, survey.default_language)
         page = render_template(

@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from analysis.sentiment import SentimentCutoffs
 from engage import db
+from engage.accounts.links import site_url
 from engage.auth import csrf
 from engage.errors import render_error, retry_after
 from engage.i18n import interface_language, requested_language
@@ -28,6 +29,8 @@ from engage.respond.forms import (
 )
 from engage.respond.loading import survey_for_resident
 from engage.respond.question_views import error_text
+from engage.respond.receipt import forget_receipt, receipt_secret, remember_receipt, shown_receipt
+from engage.respond.results import results_published
 from engage.respond.tokens import form_token_is_valid, new_form_token
 from engage.respond.visit import SurveyVisit, posted_visit
 from surveys.models import CHANNEL_WEB, SURVEY_OPEN, Survey
@@ -75,6 +78,7 @@ def survey(slug: str):
     """Show a survey page; on "Send", validate every answer and store one response."""
     if request.method == "GET":
         survey, preview = survey_for_resident(slug)
+        forget_receipt(slug)
         visit = SurveyVisit(
             survey,
             g.page_language,
@@ -135,7 +139,7 @@ def survey(slug: str):
         return redirect(url_for("respond.thanks", slug=slug, preview=1), 303)
     config = current_app.config
     try:
-        db.write_retrying(
+        response, _created = db.write_retrying(
             lambda session: record_response(
                 session,
                 visit.survey,
@@ -145,6 +149,7 @@ def survey(slug: str):
                 ),
                 cutoffs=SentimentCutoffs.from_config(config),
                 contact=visit.contact_text() if visit.ask_contact else None,
+                receipt_secret=receipt_secret(),
             )
         )
     except db.DatabaseBusyError:
@@ -158,6 +163,7 @@ def survey(slug: str):
         )
         response.headers.update(retry_after())
         return response
+    remember_receipt(slug, response)
     return redirect(url_for("respond.thanks", slug=slug), 303)
 
 
@@ -167,6 +173,14 @@ csrf.exempt(survey)
 @bp.errorhandler(RateLimitExceeded)
 def too_many_submissions(_error):
     """Show the survey page again with the answers kept, asking the resident to wait."""
+    if request.endpoint == "respond.withdraw":
+        return render_error(
+            429,
+            _(
+                "There were many tries with receipt codes from your connection. Please wait "
+                "an hour and try again, or ask the survey's contact to withdraw your answers."
+            ),
+        )
     if request.endpoint != "respond.survey":
         return render_error(429)
     visit = posted_visit(request.view_args["slug"])
@@ -181,7 +195,7 @@ def too_many_submissions(_error):
 
 @bp.get("/s/<slug>/thanks")
 def thanks(slug: str):
-    """Thank the resident and say what happens next."""
+    """Thank the resident, show their receipt code and say what happens next."""
     survey, preview = survey_for_resident(slug)
     content = SurveyContent(
         resident_texts(survey, g.page_language), g.page_language, survey.default_language
@@ -192,4 +206,7 @@ def thanks(slug: str):
         title=content.get("title") or Shown(survey.slug),
         thanks=content.get("thanks"),
         preview=preview,
+        receipt=None if preview else shown_receipt(slug),
+        results_published=results_published(survey),
+        results_url=site_url("respond.results", slug=slug),
     )

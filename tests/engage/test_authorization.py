@@ -21,6 +21,7 @@ admin pages. Each role gets its own copy, so one role's posts never change what 
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from sqlmodel import Session, select
@@ -30,7 +31,17 @@ from engage.accounts import rules
 from engage.auth import create_user
 from engage.demo import DEMO_SLUG
 from engage.exports.html_report import plotly_version
-from surveys.models import Answer, Choice, GroupFeedback, GroupSession, Question, Response, User
+from surveys.models import (
+    Answer,
+    Choice,
+    GroupFeedback,
+    GroupSession,
+    Question,
+    Response,
+    Survey,
+    User,
+)
+from surveys.updates import UpdateText, add_update
 
 ROLES = ("anonymous", "broker_assigned", "broker_other", "staff", "admin")
 LOGIN = "login"
@@ -93,6 +104,10 @@ ROUTES: dict[str, Route] = {
     "respond.home": Route("/", "GET", everyone(200)),
     "respond.survey": Route("/s/{slug}", "GET", everyone(200)),
     "respond.thanks": Route("/s/{slug}/thanks", "GET", everyone(200)),
+    # The demo's results are not published: their page and feed are not found, for anyone.
+    "respond.results": Route("/s/{slug}/results", "GET", everyone(404)),
+    "respond.results_feed": Route("/s/{slug}/results/feed.atom", "GET", everyone(404)),
+    "respond.withdraw": Route("/s/{slug}/withdraw", "GET", everyone(200)),
     "health.healthz": Route("/healthz", "GET", everyone(200)),
     "static": Route("/static/engage.css", "GET", everyone(200)),
     # Sign-in
@@ -184,6 +199,18 @@ ROUTES: dict[str, Route] = {
     "manage.export_translation": Route("/manage/{slug}/translations/fr.po", "GET", staff_only(200)),
     "manage.export_xlsform": Route("/manage/{slug}/xlsform.xlsx", "GET", staff_only(200)),
     "manage.upload_xlsform": Route("/manage/import", "POST", staff_only(400)),
+    "manage.results": Route("/manage/{slug}/results", "GET", staff_only(200)),
+    "manage.save_results": Route("/manage/{slug}/results", "POST", staff_only(302)),
+    "manage.add_survey_update": Route("/manage/{slug}/results/updates", "POST", staff_only(400)),
+    "manage.survey_update": Route(
+        "/manage/{slug}/results/updates/{update}", "GET", staff_only(200)
+    ),
+    "manage.save_survey_update": Route(
+        "/manage/{slug}/results/updates/{update}", "POST", staff_only(400)
+    ),
+    "manage.delete_survey_update": Route(
+        "/manage/{slug}/results/updates/{other_update}/delete", "POST", staff_only(302)
+    ),
     # Reports: staff and admins
     "reports.index": Route("/reports/", "GET", staff_only(200)),
     "reports.dashboard": Route("/reports/{slug}/", "GET", staff_only(200)),
@@ -258,6 +285,8 @@ PLACEHOLDERS = {
     "dimension": "d",
     "plotly": "1.0",
     "token_id": 1,
+    "update": 1,
+    "other_update": 2,
 }
 
 
@@ -276,6 +305,12 @@ def world(app) -> dict[str, object]:
         feedback = session.exec(select(GroupFeedback)).first()
         group_session = session.exec(select(GroupSession)).first()
         dimension = session.exec(select(Question.dimension).where(Question.dimension != "")).first()
+        survey = session.exec(select(Survey).where(Survey.slug == DEMO_SLUG)).one()
+        update, other_update = (
+            add_update(session, survey, date(2026, 3, 2), "done", {"en": text}, user_id=None)
+            for text in (UpdateText("New benches", ""), UpdateText("More shade", ""))
+        )
+        session.commit()
         return {
             "slug": DEMO_SLUG,
             "user": target.id,
@@ -289,6 +324,8 @@ def world(app) -> dict[str, object]:
             "dimension": dimension,
             "plotly": plotly_version(),
             "token_id": 999,
+            "update": update.id,
+            "other_update": other_update.id,
         }
 
 

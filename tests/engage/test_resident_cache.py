@@ -32,6 +32,33 @@ def filled_po(client, _session) -> tuple[str, dict]:
     }
 
 
+def posted_update(session) -> int:
+    """Post an update on the parks survey's results page; return its id."""
+    from datetime import date
+
+    from surveys.updates import UpdateText, add_update
+
+    survey = survey_by_slug(session, "parks")
+    update = add_update(
+        session,
+        survey,
+        date(2026, 3, 2),
+        "in_progress",
+        {"en": UpdateText("Shade", "")},
+        user_id=None,
+    )
+    session.commit()
+    return update.id
+
+
+UPDATE_FORM = {
+    "update-language": "en",
+    "update-posted_on": "2026-03-02",
+    "update-status": "done",
+    "update-title": "New benches",
+}
+
+
 # endpoint -> (url, form) or a function of (client, session) returning them.
 BUILDER_WRITES = {
     "manage.add_bank_entry": ("/manage/parks/bank/disability", {}),
@@ -75,6 +102,16 @@ BUILDER_WRITES = {
         {"texts-language": "en", "texts-title": "Our parks", "texts-description": "Tell us."},
     ),
     "manage.import_translation": filled_po,
+    "manage.save_results": ("/manage/parks/results", {"results-published": "y"}),
+    "manage.add_survey_update": ("/manage/parks/results/updates", UPDATE_FORM),
+    "manage.save_survey_update": lambda client, session: (
+        f"/manage/parks/results/updates/{posted_update(session)}",
+        UPDATE_FORM,
+    ),
+    "manage.delete_survey_update": lambda client, session: (
+        f"/manage/parks/results/updates/{posted_update(session)}/delete",
+        {},
+    ),
 }
 
 
