@@ -506,3 +506,54 @@ class ApiSubmission(SQLModel, table=True):
     response_id: int = Field(foreign_key="responses.id", index=True, ondelete="CASCADE")
     body: dict = Field(default_factory=dict, sa_column=json_column())
     created_at: datetime = Field(default_factory=utcnow)
+
+
+# What a webhook may be told about (engage.webhooks).
+WEBHOOK_EVENTS = ("response.created", "response.updated", "response.withdrawn")
+DELIVERY_PENDING = "pending"
+DELIVERY_DELIVERED = "delivered"
+DELIVERY_FAILED = "failed"
+
+
+class Webhook(SQLModel, table=True):
+    """An address told about a survey's responses, signed with its secret (Standard Webhooks).
+
+    The secret is kept as it was made: signing needs it.
+    """
+
+    __tablename__ = "webhooks"
+
+    id: int | None = Field(default=None, primary_key=True)
+    survey_id: int = Field(foreign_key="surveys.id", index=True, ondelete="CASCADE")
+    url: str = Field(max_length=2000)
+    events: list = Field(default_factory=list, sa_column=json_column())
+    secret: str = Field(max_length=100)
+    active: bool = True
+    created_by_id: int | None = Field(default=None, foreign_key="users.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class WebhookDelivery(SQLModel, table=True):
+    """One event for one webhook: its signed payload, and each attempt's outcome.
+
+    ``message_id`` is the ``webhook-id`` a receiver deduplicates on; ``claimed_until``
+    keeps two workers from sending it at once.
+    """
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (Index("ix_webhook_deliveries_status_due", "status", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    webhook_id: int = Field(foreign_key="webhooks.id", index=True, ondelete="CASCADE")
+    message_id: str = Field(max_length=40, unique=True)
+    event: str = Field(max_length=40)
+    response_public_id: str = Field(max_length=32)
+    payload: dict = Field(default_factory=dict, sa_column=json_column())
+    status: str = Field(default=DELIVERY_PENDING, max_length=20)
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utcnow)
+    claimed_until: datetime | None = None
+    last_status_code: int | None = None
+    last_error: str | None = Field(default=None, max_length=500)
+    created_at: datetime = Field(default_factory=utcnow)
+    delivered_at: datetime | None = None
