@@ -11,7 +11,12 @@ The blueprint is defined in ``blueprint`` so that the view modules can import it
 without importing this package first; importing them here registers their routes.
 """
 
-from engage.intake import entries, paper, sessions  # noqa: F401  (their routes register on bp)
+from engage.intake import (  # noqa: F401  (their routes register on bp)
+    entries,
+    paper,
+    sessions,
+    withdrawals,
+)
 from engage.intake.blueprint import bp
 
 __all__ = ["bp"]

@@ -26,9 +26,13 @@ from engage.intake.entry_forms import (
 from engage.intake.history import history
 from engage.intake.shared import find_survey, is_staff, sentiment_cutoffs, survey_texts, user_names
 from engage.labels import SUGGESTED_LANGUAGES, language_label
+from engage.respond.receipt import receipt_secret
+from surveys import receipts
 from surveys.corrections import apply_correction, record_review
 from surveys.intake import collected_at_from_date, condition_note, paper_numbering, today
 from surveys.models import (
+    CHANNEL_IN_PERSON,
+    CHANNEL_PHONE,
     CHANNEL_WEB,
     RESPONSE_FLAGGED,
     RESPONSE_STATUSES,
@@ -42,6 +46,8 @@ from surveys.models import (
 from surveys.recording import ENTRY_CHANNELS, Provenance, record_response
 
 PAGE_SIZE = 50
+# Entries that end with a receipt code read to the resident.
+INTERVIEWS = (CHANNEL_PHONE, CHANNEL_IN_PERSON)
 
 
 def render_entry(
@@ -125,6 +131,9 @@ def new_entry(slug: str):
                     place=entry.place,
                 ),
                 cutoffs=sentiment_cutoffs(),
+                # An interview ends with a code to read to the resident; a paper form's
+                # slip carries its paper ID instead (the resident has gone by now).
+                receipt_secret=receipt_secret() if entry.channel in INTERVIEWS else None,
             )
         )
     except IntegrityError:
@@ -139,6 +148,15 @@ def new_entry(slug: str):
         flash(_("Saved paper form %(paper_id)s.", paper_id=entry.paper_id))
     else:
         flash(_("Saved entry %(entry)s.", entry=response.public_id))
+    code = receipts.receipt_code(response, receipt_secret())
+    if code is not None:
+        flash(
+            _(
+                "Give the resident their receipt code: %(code)s. With it they can withdraw "
+                "their answers later.",
+                code=receipts.formatted(code),
+            )
+        )
     if request.form.get("action") == "save_view":
         return redirect(url_for("intake.entry", slug=slug, public_id=response.public_id))
     return redirect(url_for("intake.new_entry", slug=slug))

@@ -151,6 +151,7 @@ ROUTES: dict[str, Route] = {
         "/intake/{slug}/sessions/{group_session}/edit", "GET", assigned(200)
     ),
     "intake.new_session": Route("/intake/{slug}/sessions/new", "GET", assigned(200)),
+    "intake.withdraw": Route("/intake/{slug}/withdraw", "GET", assigned(200)),
     # Survey builder: staff and admins
     "manage.index": Route("/manage/", "GET", staff_only(200)),
     "manage.create_survey": Route("/manage/", "POST", staff_only(400)),
