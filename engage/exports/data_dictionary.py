@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from surveys.definition import PREFER_NOT_TO_ANSWER
 from surveys.intake import paper_numbering
 from surveys.models import CHANNELS, Survey
+from surveys.publication import results_published
 from surveys.store import choice_key, hint_key, label_key
 
 if TYPE_CHECKING:
@@ -88,8 +89,13 @@ def data_dictionary(
     files: Mapping[str, str],
     channel_names: Mapping[str, str],
     report: Report,
+    results_page: str | None = None,
 ) -> dict:
-    """Return the data dictionary as JSON values: survey, files, questions, channels, codes."""
+    """Return the data dictionary as JSON values: survey, files, questions, channels, codes.
+
+    ``results_page`` is the survey's public results page, where residents read what was
+    heard and what is being done (it answers once staff publish it).
+    """
     from analysis.report import report_dict
 
     languages = survey_languages(survey, texts)
@@ -124,6 +130,8 @@ def data_dictionary(
             "title": dict(texts.get("title", {})),
             "default_language": survey.default_language,
             "languages": languages,
+            "results_page": results_page,
+            "results_published": results_published(survey),
         },
         "files": [{"name": name, "description": text} for name, text in files.items()],
         "questions": questions,

@@ -17,9 +17,11 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from flask import current_app, has_request_context
 from sqlalchemy import and_, func, select
 from sqlmodel import Session
 
+from engage.accounts.links import site_url
 from engage.exports.data_dictionary import (
     DICTIONARY_COLUMNS,
     data_dictionary,
@@ -303,7 +305,9 @@ def open_data_files(
     described = {name: text for name, text in OPEN_DATA_FILES.items() if name in files}
     described["data_dictionary.json"] = OPEN_DATA_FILES["data_dictionary.json"]
     described["metadata.json"] = OPEN_DATA_FILES["metadata.json"]
-    dictionary = data_dictionary(survey, texts, described, channel_names, report)
+    dictionary = data_dictionary(
+        survey, texts, described, channel_names, report, results_page_address(survey.slug)
+    )
     files["data_dictionary.json"] = _json_bytes(dictionary)
     files["metadata.json"] = _json_bytes(
         {
@@ -324,6 +328,16 @@ def open_data_files(
         }
     )
     return files
+
+
+def results_page_address(slug: str) -> str:
+    """Return the survey's public results page: on ENGAGE_BASE_URL or the request's address.
+
+    A command run without either (``engage export``) gives the page's path.
+    """
+    if current_app.config.get("BASE_URL") or has_request_context():
+        return site_url("respond.results", slug=slug)
+    return current_app.url_map.bind("localhost").build("respond.results", {"slug": slug})
 
 
 def survey_publishes_comments(survey: Survey) -> bool:

@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from engage import db
 from engage.accounts.access import usable_surveys
+from engage.accounts.links import site_url
 from engage.auth import role_required
 from engage.i18n import babel_locale_id, interface_language
 from engage.intake.blueprint import bp
@@ -88,6 +89,7 @@ def paper_form(slug: str, language: str):
             language=language,
             ui=instruction_attrs(ui_language, language),
             size=size,
+            results_url=site_url("respond.results", slug=survey.slug),
         )
 
 

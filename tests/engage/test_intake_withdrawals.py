@@ -120,3 +120,28 @@ def test_an_unassigned_broker_cannot_record_withdrawals(client, login_as, sessio
     client.post("/auth/login", data={"email": other.email, "password": "another password 1"})
     assert client.get(f"/intake/{SLUG}/withdraw").status_code == 403
     assert withdraw(client, code="2222-2222").status_code == 403
+
+
+def test_the_paper_form_has_a_slip_with_the_results_address_and_how_to_withdraw(
+    client, login_as, survey
+):
+    login_as("broker")
+    page = client.get(f"/intake/{SLUG}/paper/fr").get_data(as_text=True)
+    slip = page[page.index('class="tear-off"') :]
+    assert f"http://localhost/s/{SLUG}/results" in slip
+    assert "paper-id-box" in slip and "Keep this slip" not in page[: page.index("tear-off")]
+
+
+def test_the_open_data_dictionary_links_to_the_results_page(client, login_as, session, survey):
+    import io
+    import json
+    import zipfile
+
+    login_as("staff")
+    archive = zipfile.ZipFile(
+        io.BytesIO(client.get(f"/reports/{SLUG}/download/open-data.zip").data)
+    )
+    name = next(name for name in archive.namelist() if name.endswith("data_dictionary.json"))
+    described = json.loads(archive.read(name))["survey"]
+    assert described["results_page"] == f"http://localhost/s/{SLUG}/results"
+    assert described["results_published"] is False
