@@ -23,6 +23,7 @@ from engage import (
     respond,
     security,
     settings,
+    webhooks,
 )
 from engage import config as configuration
 from engage.accounts import sso
@@ -72,4 +73,5 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(audit.bp)
     app.register_blueprint(accounts.bp)
     api.init_app(app)
+    webhooks.init_app(app)
     return app
