@@ -8,7 +8,7 @@ the response already stored instead of creating a second one.
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert
+from sqlalchemy import bindparam, insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -130,13 +130,22 @@ def answered_area(
     return None
 
 
+# Every submission asks first; almost always nothing is there, so the question is a
+# Core statement built once (the ORM's version cost more than the query).
+EARLIER_RESPONSE = select(Response.id).where(
+    Response.survey_id == bindparam("survey_id"),
+    Response.idempotency_key == bindparam("idempotency_key"),
+)
+
+
 def existing_response(session: Session, survey_id: int, idempotency_key: str) -> Response | None:
     """Return the response already stored under this idempotency key, if any."""
-    return session.exec(
-        select(Response).where(
-            Response.survey_id == survey_id, Response.idempotency_key == idempotency_key
-        )
-    ).first()
+    found = (
+        session.connection()
+        .execute(EARLIER_RESPONSE, {"survey_id": survey_id, "idempotency_key": idempotency_key})
+        .scalar()
+    )
+    return None if found is None else session.get(Response, found)
 
 
 def record_response(
