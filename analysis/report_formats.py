@@ -161,7 +161,7 @@ def csv_rows(report: Report) -> Iterator[dict]:
         for row in table["rows"]:
             yield {"table": "intersections", **row, "note": table["note"]}
     sentiment = data["sentiment"]
-    for name in ("by_question", "by_group", "by_channel", "by_language"):
+    for name in ("by_question", "by_group", "by_channel", "by_language", "labelled_by"):
         for row in sentiment[name]:
             for label, count in row["counts"].items():
                 yield {

@@ -14,7 +14,8 @@ estimate rests on (``analysis.disclosure_estimates.EstimateTable``):
 - sentiment tables: the comments scored negative, neutral or positive (the
   shares' denominator), withholding those three counts;
 - intersections: no estimate (counts of respondents only);
-- any other table (a select-all question's favourable table): every column.
+- any other table (a select-all question's favourable table, who labelled the
+  comments of each language): every column.
 
 Withheld rows could be worked out together from the column totals when the
 rows hold different respondents, which is when the columns are linked to a
@@ -41,7 +42,7 @@ from analysis.suppression import SuppressedCounts, SuppressedTable
 GROUP_SESSION_TABLES = ("tally", "group_demographics", "group_sentiment")
 SCORED = (NEGATIVE, NEUTRAL, POSITIVE)
 # Tables whose rows are not groups of people (see the module docstring).
-POOLED_NOT_NEEDED = ("sentiment_channel", "sentiment_language")
+POOLED_NOT_NEEDED = ("sentiment_channel", "sentiment_language", "labelled_by_language")
 
 
 def suppress_report(

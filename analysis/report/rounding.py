@@ -41,6 +41,7 @@ def round_report(report: Report, seed: str) -> Report:
             by_group=tuple(rounder.sentiment(row) for row in report.sentiment.by_group),
             by_channel=tuple(rounder.sentiment(row) for row in report.sentiment.by_channel),
             by_language=tuple(rounder.sentiment(row) for row in report.sentiment.by_language),
+            labelled_by=tuple(rounder.sentiment(row) for row in report.sentiment.labelled_by),
         ),
         weighted=report.weighted
         and replace(

@@ -1,5 +1,8 @@
 """Comment sentiment: per question, group, channel and language, and the comments quoted.
 
+Each question's comments are also counted by who labelled them (a person or the
+method), overall and per language: how much of the figures staff have confirmed.
+
 A comment is quoted only under the survey's quoting rule, only from a question
 whose number of comments is shown, and never from a group session whose
 participants asked not to be quoted (the query layer enforces that).
@@ -10,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping
 
 from analysis.report.shapes import QuoteOut, Sentiment, SentimentRow
-from analysis.report.tables import SENTIMENT_COLUMNS, ReportTables
+from analysis.report.tables import LABELLED_BY_COLUMNS, SENTIMENT_COLUMNS, ReportTables
 from analysis.sentiment import POSITIVE
 from analysis.suppression import SuppressedCounts, SuppressedTable
 from surveys.report_records import Quote
@@ -22,7 +25,7 @@ SCORED_COLUMNS = SENTIMENT_COLUMNS[:3]
 def sentiment(tables: ReportTables) -> Sentiment:
     """Return the sentiment section: every comment question's rows, and quotes."""
     data = tables.data
-    by_question, by_group, by_channel, by_language = [], [], [], []
+    by_question, by_group, by_channel, by_language, labelled_by = [], [], [], [], []
     positive, negative = [], []
     for name in tables.comment_questions:
         shown: SuppressedCounts = tables.shown_margins[("sentiment", name)]
@@ -46,6 +49,7 @@ def sentiment(tables: ReportTables) -> Sentiment:
             )
         by_channel.extend(_sentiment_rows(tables, ("sentiment_channel", name), name, "channel"))
         by_language.extend(_sentiment_rows(tables, ("sentiment_language", name), name, "language"))
+        labelled_by.extend(_labelled_by_rows(tables, name))
         if shown.total is None:
             continue  # too few comments to quote any without pointing to someone
         for quote in data.quotes.get(name, ()):
@@ -59,6 +63,7 @@ def sentiment(tables: ReportTables) -> Sentiment:
         by_language=tuple(by_language),
         most_positive=tuple(positive),
         most_negative=tuple(negative),
+        labelled_by=tuple(labelled_by),
     )
 
 
@@ -94,6 +99,31 @@ def sentiment_row(
         shares=shares,
         scored=scored,
     )
+
+
+def _labelled_by_rows(tables: ReportTables, name: str) -> list[SentimentRow]:
+    """Return a question's comments by who labelled them: overall, then per language."""
+    overall: SuppressedCounts = tables.shown_margins[("sentiment", name, "labelled_by")]
+    table: SuppressedTable = tables.shown_tables[("labelled_by_language", name)]
+    rows = [("question", name, dict(overall.counts), overall.total)]
+    rows += [
+        ("language", group, {c: table.cells[(group, c)] for c in LABELLED_BY_COLUMNS}, total)
+        for group, total in table.row_totals.items()
+    ]
+    return [
+        SentimentRow(
+            question=name,
+            dimension=dimension,
+            group=group,
+            label=None,
+            n=total,
+            suppressed=total is None or any(count is None for count in counts.values()),
+            counts=counts,
+            shares={},
+            scored=None,
+        )
+        for dimension, group, counts, total in rows
+    ]
 
 
 def quote_out(quote: Quote) -> QuoteOut:

@@ -219,7 +219,12 @@ class QuoteOut:
 
 @dataclass(frozen=True)
 class Sentiment:
-    """Comment sentiment: per question, group, channel and language, and quotes."""
+    """Comment sentiment: per question, group, channel and language, and quotes.
+
+    ``labelled_by`` rows count each question's comments, overall (dimension
+    ``question``) and per language, by who labelled them: ``person`` (staff, a
+    correction or a confirmation of the method's label), ``method``, ``unscored``.
+    """
 
     scored_languages: tuple[str, ...]
     quote_policy: str
@@ -229,6 +234,7 @@ class Sentiment:
     by_language: tuple[SentimentRow, ...]
     most_positive: tuple[QuoteOut, ...]
     most_negative: tuple[QuoteOut, ...]
+    labelled_by: tuple[SentimentRow, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,11 @@ NO_ANSWER = "no_answer"
 NO_ANSWER_NAME = "no_answer"
 UNSCORED = "unscored"
 SENTIMENT_COLUMNS = (NEGATIVE, NEUTRAL, POSITIVE, UNSCORED)
+# Who labelled the comments (``surveys.counting``'s ``labelled_by`` rows): staff, the
+# method, or no one yet (unscored).
+PERSON = "person"
+METHOD = "method"
+LABELLED_BY_COLUMNS = (PERSON, METHOD, UNSCORED)
 RESPONDENTS = "respondents"
 # The columns of a select-all-that-apply question's favourable table: respondents who
 # chose at least one favourable choice, and those who answered with none.
@@ -250,6 +255,14 @@ def _declare_tables(
             tables[(f"sentiment_{column}", name)] = _sentiment_table(
                 counts, rows, ("sentiment", name)
             )
+        by_language = _labelled_by_table(data, name)
+        margins[("sentiment", name, "labelled_by")] = Margin(
+            {
+                column: sum(by_language.cells.get((row, column), 0) for row in by_language.rows)
+                for column in LABELLED_BY_COLUMNS
+            }
+        )
+        tables[("labelled_by_language", name)] = by_language
     sessions = data.group_sessions
     for name, counts in sessions.tallies.items():
         margins[("tally", name)] = Margin({published(key): value for key, value in counts.items()})
@@ -357,6 +370,24 @@ def _intersection_table(data: SurveyAggregates, first: str, second: str) -> Link
         columns=dimension_rows(data, two),
         row_margin=None if two.multi_select else ("representation", first),
         column_margin=None if one.multi_select else ("representation", second),
+    )
+
+
+def _labelled_by_table(data: SurveyAggregates, name: str) -> LinkedTable:
+    """Return a question's comments by language and by who labelled them (or unscored)."""
+    cells: dict[tuple[str, str], int] = {}
+    for (language, source), count in data.sentiment_labelled_by.get(name, {}).items():
+        key = (published(language), source)
+        cells[key] = cells.get(key, 0) + count
+    for (language, label), count in data.sentiment_by_language.get(name, {}).items():
+        if label not in SENTIMENT_COLUMNS[:3]:
+            key = (published(language), UNSCORED)
+            cells[key] = cells.get(key, 0) + count
+    return LinkedTable(
+        cells=cells,
+        rows=sorted({row for row, _ in cells}),
+        columns=list(LABELLED_BY_COLUMNS),
+        column_margin=("sentiment", name, "labelled_by"),
     )
 
 

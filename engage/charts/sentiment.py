@@ -8,12 +8,14 @@ from flask_babel import gettext as _
 
 from engage.charts.figures import (
     OUTLINE,
+    PALETTE,
     Cell,
     Figure,
     Row,
     Table,
     bar_height,
     base_layout,
+    count_axis,
     count_cell,
     row_notes,
     share_axis,
@@ -81,7 +83,100 @@ def sentiment_figures(
                 f"sentiment-{question}-{key}", title, question_label, rows, name, min_cell
             )
         )
+    labelled = [row for row in sentiment.get("labelled_by", ()) if row["question"] == question]
+    if labelled:
+        figures.append(
+            labelled_by_figure(f"sentiment-{question}-labelled-by", question_label, labelled)
+        )
     return figures
+
+
+# Who labelled the comments: a person (staff confirmed or corrected), the method, no one yet.
+LABELLED_BY_STYLE = {
+    "person": (PALETTE[2], "/"),
+    "method": (PALETTE[5], ""),
+    "unscored": ("#BBBBBB", "."),
+}
+
+
+def labelled_by_names() -> dict[str, str]:
+    """Return the name of each column of the labelled-by figure, in the reader's language."""
+    return {
+        "person": _("Labelled by a person"),
+        "method": _("Labelled by the method"),
+        "unscored": _("Unscored"),
+    }
+
+
+def labelled_by_figure(key: str, question_label: str, rows: list[Mapping]) -> Figure:
+    """Return each language's comments by who labelled them: a person, the method or no one.
+
+    The first row is the whole question; a person's label is a correction or a
+    confirmation made in the comment explorer's review queue.
+    """
+    title = _("Who labelled the comments")
+    names = labelled_by_names()
+    labels = [
+        _("All comments")
+        if row["dimension"] == "question"
+        else short_label(language_name(row["group"]))
+        for row in rows
+    ]
+    data = [
+        {
+            "type": "bar",
+            "orientation": "h",
+            "name": names[source],
+            "y": labels,
+            "x": [row["counts"].get(source) or 0 for row in rows],
+            "textposition": "none",
+            "hoverinfo": "name+y+x",
+            "marker": {"color": colour, "pattern": {"shape": pattern}, "line": OUTLINE},
+        }
+        for source, (colour, pattern) in LABELLED_BY_STYLE.items()
+    ]
+    data.append(row_notes(labels, [suppressed_text() if row["suppressed"] else "" for row in rows]))
+    overall = rows[0] if rows[0]["dimension"] == "question" else None
+    counts = overall["counts"] if overall else {}
+    if overall and None not in (overall["n"], counts.get("person"), counts.get("method")):
+        summary = _(
+            "Of %(n)s comments, %(person)s were labelled by a person and %(method)s by the "
+            "method; the rest are unscored.",
+            n=count_text(overall["n"]),
+            person=count_text(counts["person"]),
+            method=count_text(counts["method"]),
+        )
+    else:
+        summary = _("Too few comments to say who labelled them.")
+    top = max([row["n"] or 0 for row in rows] + [1])
+    spec = {
+        "data": data,
+        "layout": base_layout(
+            bar_height(len(rows)) + 40,
+            barmode="stack",
+            yaxis={"autorange": "reversed"},
+            xaxis=count_axis(top, title={"text": _("Comments")}),
+        ),
+    }
+    table = Table(
+        caption=f"{title}: {question_label}",
+        columns=(_("Language"), _("Comments"), *names.values()),
+        rows=tuple(
+            Row(
+                text,
+                (
+                    count_cell(row["n"], row["n"] is None),
+                    *(count_cell(row["counts"].get(source), False) for source in names),
+                ),
+            )
+            for row, text in zip(rows, labels, strict=True)
+        ),
+        note=_(
+            "A person's label is one a staff member or community reviewer set or confirmed in "
+            "the comment explorer; reports use it in place of the method's."
+        ),
+    )
+    return Figure(key, title, summary, spec, table)
 
 
 def sentiment_figure(

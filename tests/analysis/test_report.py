@@ -1,6 +1,7 @@
 """The report builder on hand-made counts: statistics, privacy and the output formats."""
 
 import csv
+import dataclasses
 import io
 import json
 import random
@@ -524,6 +525,60 @@ def test_unscored_comments_are_counted_apart_never_as_neutral():
     assert row.scored == 60
     assert row.shares["neutral"] == pytest.approx(10 / 60)
     assert build_report(data).sentiment.scored_languages == ("en", "fr")
+
+
+def labelled_comments(person_pa=3):
+    """English comments mostly scored by the method; Punjabi ones labelled by a person or not."""
+    data = data_from(
+        {"young": 100},
+        comments={"why": {"negative": 20 + person_pa, "positive": 30, None: 2}},
+    )
+    return dataclasses.replace(
+        data,
+        sentiment_by_language={
+            "why": {("en", "negative"): 20, ("en", "positive"): 30, ("pa", None): 2}
+            | {("pa", "negative"): person_pa}
+        },
+        sentiment_labelled_by={
+            "why": {("en", "person"): 10, ("en", "method"): 40, ("pa", "person"): person_pa}
+        },
+    )
+
+
+def test_reports_say_how_many_comments_a_person_labelled_overall_and_per_language():
+    report = build_report(labelled_comments(person_pa=12))
+
+    rows = {(row.dimension, row.group): row for row in report.sentiment.labelled_by}
+    assert rows[("question", "why")].counts == {"person": 22, "method": 40, "unscored": 2}
+    assert rows[("question", "why")].n == 64
+    assert rows[("language", "en")].counts == {"person": 10, "method": 40, "unscored": 0}
+    assert rows[("language", "pa")].counts == {"person": 12, "method": 0, "unscored": 2}
+    assert report_dict(report)["sentiment"]["labelled_by"][0]["counts"]["person"] == 22
+    table = {
+        (row["group"], row["choice"]): row["n"]
+        for row in csv.DictReader(io.StringIO(to_csv(report)))
+        if row["table"] == "sentiment_labelled_by"
+    }
+    assert table[("pa", "person")] == "12"
+    rounded = build_report(labelled_comments(12), ReportSettings(random_rounding=True))
+    by_place = {(row.dimension, row.group): row for row in rounded.sentiment.labelled_by}
+    assert all(count % 5 == 0 for row in by_place.values() for count in row.counts.values())
+    # One count, one rounding: the unscored comments are rounded as the sentiment rows round them.
+    assert (
+        by_place[("question", "why")].counts["unscored"]
+        == (rounded.sentiment.by_question[0].counts["unscored"])
+    )
+
+
+def test_a_few_comments_labelled_by_a_person_are_withheld_under_the_counts_policy():
+    report = build_report(labelled_comments(person_pa=3), COUNTS)
+
+    rows = {(row.dimension, row.group): row for row in report.sentiment.labelled_by}
+    pa = rows[("language", "pa")]
+    assert pa.counts["person"] is None and pa.counts["unscored"] is None and pa.suppressed
+    overall = rows[("question", "why")].counts
+    # 13 people-labelled overall less the 10 in English would give the 3 in Punjabi away.
+    assert None in (overall["person"], rows[("language", "en")].counts["person"])
 
 
 def test_quotes_are_left_out_when_too_few_comments_could_point_to_someone():
