@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
@@ -52,16 +53,12 @@ def override_sentiment(
 
     Keeps who and when on the comment and writes an audit event with the old
     and new labels, in one commit. Reports use the override in place of the
-    scored label.
+    scored label. An override equal to the scored label is a confirmation: the
+    comment then counts as labelled by a person.
     """
     if label is not None and label not in SENTIMENT_LABELS:
         raise CommentError(_l("Choose negative, neutral or positive."))
     survey_id = _survey_of(session, comment)
-    old = {
-        "sentiment_label": comment.sentiment_label,
-        "sentiment_override": comment.sentiment_override,
-    }
-    when = now or utcnow()
     # A resident's comment counts in the survey's kept report counts; group feedback does not.
     counting = (
         report_counts.recounting(session, session.get(Survey, survey_id), [comment.response_id])
@@ -69,12 +66,72 @@ def override_sentiment(
         else nullcontext()
     )
     with counting:
-        comment.sentiment_override = label
-        comment.override_by_id = user.id if label is not None else None
-        comment.override_at = when if label is not None else None
-        session.add(comment)
+        event = _set_override(session, comment, survey_id, label, user, reason, now or utcnow())
+    session.commit()
+    return event
+
+
+def override_answers(
+    session: Session,
+    survey: Survey,
+    labels: Mapping[int, str],
+    user: User,
+    *,
+    reason: str | None = None,
+    now: datetime | None = None,
+) -> list[AuditEvent]:
+    """Set staff's labels of many of a survey's comments (answer id -> label) in one commit.
+
+    The review queue's write: everything is checked first, then the labels are set
+    inside one ``report_counts.recounting`` and each is audited as
+    ``override_sentiment`` audits one. A label equal to the scored one confirms it.
+    """
+    if any(label not in SENTIMENT_LABELS for label in labels.values()):
+        raise CommentError(_l("Choose negative, neutral or positive."))
+    answers = (
+        session.exec(
+            select(Answer)
+            .join(Response, Response.id == Answer.response_id)
+            .where(Answer.id.in_(list(labels)), Response.survey_id == survey.id)
+            .order_by(Answer.id)
+        ).all()
+        if labels
+        else []
+    )
+    if len(answers) != len(labels):
+        raise CommentError(_l("That comment no longer exists."))
+    for answer in answers:
+        _survey_of(session, answer)  # each must be a comment
+    when = now or utcnow()
+    events = []
+    with report_counts.recounting(session, survey, {answer.response_id for answer in answers}):
+        for answer in answers:
+            events.append(
+                _set_override(session, answer, survey.id, labels[answer.id], user, reason, when)
+            )
+    session.commit()
+    return events
+
+
+def _set_override(
+    session: Session,
+    comment: Answer | GroupFeedback,
+    survey_id: int,
+    label: str | None,
+    user: User,
+    reason: str | None,
+    when: datetime,
+) -> AuditEvent:
+    """Set a comment's override with who and when, and audit the change (the caller commits)."""
+    old = {
+        "sentiment_label": comment.sentiment_label,
+        "sentiment_override": comment.sentiment_override,
+    }
+    comment.sentiment_override = label
+    comment.override_by_id = user.id if label is not None else None
+    comment.override_at = when if label is not None else None
     session.add(comment)
-    event = write_audit(
+    return write_audit(
         session,
         user.id,
         SENTIMENT_OVERRIDE,
@@ -86,8 +143,6 @@ def override_sentiment(
         reason=reason,
         at=when,
     )
-    session.commit()
-    return event
 
 
 def override_answer_sentiment(

@@ -17,6 +17,7 @@ from engage.reports import (  # noqa: F401  (each view module registers its rout
     comments,
     dashboard,
     downloads,
+    review,
 )
 from engage.reports.blueprint import bp
 

@@ -222,6 +222,8 @@ ROUTES: dict[str, Route] = {
     "reports.feedback_override": Route(
         "/reports/{slug}/comments/feedback/{feedback}/sentiment", "POST", staff_only(302)
     ),
+    "reports.review": Route("/reports/{slug}/comments/review", "GET", staff_only(200)),
+    "reports.save_review": Route("/reports/{slug}/comments/review", "POST", staff_only(302)),
     "reports.download": Route("/reports/{slug}/download/responses.csv", "GET", staff_only(200)),
     "reports.plotly": Route("/reports/assets/plotly-{plotly}.min.js", "GET", everyone(200)),
     # Analysis settings: staff and admins
