@@ -104,7 +104,7 @@ def labelled_by_names() -> dict[str, str]:
     return {
         "person": _("Labelled by a person"),
         "method": _("Labelled by the method"),
-        "unscored": _("Unscored"),
+        "unscored": str(SENTIMENT_NAMES["unscored"]),
     }
 
 
@@ -172,8 +172,8 @@ def labelled_by_figure(key: str, question_label: str, rows: list[Mapping]) -> Fi
             for row, text in zip(rows, labels, strict=True)
         ),
         note=_(
-            "A person's label is one a staff member or community reviewer set or confirmed in "
-            "the comment explorer; reports use it in place of the method's."
+            "A person's label is one a staff member set or confirmed in the comment explorer; "
+            "reports use it in place of the method's."
         ),
     )
     return Figure(key, title, summary, spec, table)
