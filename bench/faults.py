@@ -8,7 +8,8 @@ start again, while one fault at a time strikes ``--interval`` seconds after the 
 
 - ``worker-kill``: SIGKILL one worker (gunicorn starts another);
 - ``restart``: SIGTERM the master (workers finish their request), then start gunicorn again;
-- ``kill-all``: SIGKILL the master and every worker at once, then start gunicorn again;
+- ``kill-all``: SIGKILL the master and every worker at once, then start gunicorn again
+  (after either, the next strike comes ``--interval`` seconds after the server is back);
 - ``none``: no fault (the baseline).
 
 A request that gets no answer (connection refused or reset, timeout) or a 5xx is sent
@@ -438,14 +439,14 @@ def inject(fault: str, server: Server, interval: float, stop_at: float, done: li
         if fault == "worker-kill":
             if server.kill_worker(rng):
                 done.append(fault)
-        elif fault == "restart":
-            server.terminate()
+        elif fault in ("restart", "kill-all"):
+            if fault == "restart":
+                server.terminate()
+            else:
+                server.kill_all()
             server.start()
             done.append(fault)
-        elif fault == "kill-all":
-            server.kill_all()
-            server.start()
-            done.append(fault)
+            server.wait_ready()  # the next strike comes after as many seconds of service
 
 
 def outcome(database_url: str, slug: str, walks: list) -> tuple[int, int, int]:
