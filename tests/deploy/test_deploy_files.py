@@ -24,7 +24,9 @@ SITE = (DEPLOY / "nginx" / "engage.conf").read_text()
 
 
 def test_gunicorn_settings_serve_the_app_with_json_request_lines(monkeypatch):
-    monkeypatch.delenv("ENGAGE_JSON_LOGS", raising=False)
+    # Set, then removed: monkeypatch then removes what the settings file sets, afterwards.
+    monkeypatch.setenv("ENGAGE_JSON_LOGS", "unset")
+    monkeypatch.delenv("ENGAGE_JSON_LOGS")
     monkeypatch.setenv("WEB_CONCURRENCY", "3")
     settings = runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))
     assert settings["wsgi_app"] == "engage:create_app()"
