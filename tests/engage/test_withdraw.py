@@ -196,3 +196,19 @@ def test_a_closed_survey_still_takes_withdrawals_and_a_draft_does_not_exist(
     session.add(survey)
     session.commit()
     assert client.get(f"/s/{SLUG}/withdraw").status_code == 404
+
+
+def test_a_withdrawal_is_told_to_the_surveys_webhooks_as_its_id_alone(client, session, survey):
+    from engage.webhooks.rules import add_webhook
+    from surveys.models import WebhookDelivery
+
+    page, _data = send(client, age="young", safe="agree")
+    public_id = session.exec(select(Response).order_by(Response.id.desc())).first().public_id
+    add_webhook(session, survey, "http://127.0.0.1:9/hook", ["response.withdrawn"], actor_id=None)
+    code = CODE.search(page).group(1)
+    assert (
+        client.post(f"/s/{SLUG}/withdraw", data={"code": code, "confirm": "yes"}).status_code == 303
+    )
+    (delivery,) = session.exec(select(WebhookDelivery)).all()
+    assert (delivery.event, delivery.response_public_id) == ("response.withdrawn", public_id)
+    assert "young" not in repr(delivery.payload) and "agree" not in repr(delivery.payload)
