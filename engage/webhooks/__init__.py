@@ -22,10 +22,11 @@ DEFAULTS = {
 
 def init_app(app: Flask) -> None:
     """Notice response events, and add the webhook pages and commands."""
-    from engage.webhooks import commands, events
+    from engage.webhooks import commands, events, views
 
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
     events.listen()
     for command in commands.commands:
         app.cli.add_command(command)
+    app.register_blueprint(views.bp)

@@ -11,6 +11,7 @@ import ipaddress
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
+from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from engage.accounts.rules import AccountError
@@ -113,10 +114,7 @@ def set_active(session: Session, hook: Webhook, active: bool, *, actor_id: int |
 def delete_webhook(session: Session, hook: Webhook, *, actor_id: int | None) -> None:
     """Delete a webhook and its delivery log; commits."""
     _audit(session, actor_id, "webhook.delete", hook, {"url": hook.url}, {})
-    for delivery in session.exec(
-        select(WebhookDelivery).where(WebhookDelivery.webhook_id == hook.id)
-    ):
-        session.delete(delivery)
+    session.execute(delete(WebhookDelivery).where(WebhookDelivery.webhook_id == hook.id))
     session.delete(hook)
     session.commit()
 

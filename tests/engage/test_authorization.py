@@ -242,6 +242,14 @@ ROUTES: dict[str, Route] = {
         "/settings/{slug}/reference-groups", "POST", staff_only(302)
     ),
     "settings.save_weighting": Route("/settings/{slug}/weighting", "POST", staff_only(302)),
+    # Webhooks: staff and admins
+    "webhooks.index": Route("/webhooks/{slug}/", "GET", staff_only(200)),
+    "webhooks.add": Route("/webhooks/{slug}/", "POST", staff_only(400)),
+    "webhooks.set_active": Route("/webhooks/{slug}/{hook}/active", "POST", staff_only(404)),
+    "webhooks.delete": Route("/webhooks/{slug}/{hook}/delete", "POST", staff_only(404)),
+    "webhooks.redeliver": Route(
+        "/webhooks/{slug}/deliveries/{delivery}/redeliver", "POST", staff_only(404)
+    ),
     # The JSON API: a session cookie counts for nothing there, only a token (test_api_*.py)
     "api-docs.openapi_json": Route("/api/v1/openapi.json", "GET", everyone(200)),
     "api.list_surveys": Route("/api/v1/surveys", "GET", everyone(200)),
@@ -288,6 +296,8 @@ PLACEHOLDERS = {
     "dimension": "d",
     "plotly": "1.0",
     "token_id": 1,
+    "hook": 1,
+    "delivery": 1,
     "update": 1,
     "other_update": 2,
 }
@@ -327,6 +337,8 @@ def world(app) -> dict[str, object]:
             "dimension": dimension,
             "plotly": plotly_version(),
             "token_id": 999,
+            "hook": 999,
+            "delivery": 999,
             "update": update.id,
             "other_update": other_update.id,
         }

@@ -336,3 +336,44 @@ def test_cli_adds_lists_disables_and_deletes_webhooks(runner, session):
     assert actions == ["webhook.add", "webhook.disable", "webhook.delete"]
     refused = runner.invoke(args=["webhooks", "add", SLUG, "http://elsewhere.example/"])
     assert refused.exit_code != 0
+
+
+def test_staff_add_a_webhook_in_the_browser_and_see_its_log(app, client, session, login_as):
+    survey = make_survey(session)
+    login_as("staff")
+    page = client.get(f"/webhooks/{SLUG}/")
+    assert page.status_code == 200
+    added = client.post(
+        f"/webhooks/{SLUG}/",
+        data={"url": "https://receiver.example/hook", "events": ["response.created"]},
+    )
+    assert added.status_code == 200
+    assert added.headers["Cache-Control"] == "no-store"
+    [hook] = rules.webhooks_of(session, survey.id)
+    assert hook.secret in added.get_data(as_text=True)
+    assert hook.secret not in client.get(f"/webhooks/{SLUG}/").get_data(as_text=True)
+    refused = client.post(f"/webhooks/{SLUG}/", data={"url": "http://elsewhere.example/"})
+    assert refused.status_code == 400
+    secret = token_for(session, rules_user(session, "staff@example.ca"), ["submit"])
+    submit(app.test_client(), secret)
+    log = client.get(f"/webhooks/{SLUG}/").get_data(as_text=True)
+    assert "response.created" in log and "Waiting" in log
+    [item] = deliveries(app)
+    assert client.post(f"/webhooks/{SLUG}/deliveries/{item.id}/redeliver").status_code == 302
+    assert client.post(f"/webhooks/{SLUG}/{hook.id}/active").status_code == 302
+    session.expire_all()
+    assert rules.webhooks_of(session, survey.id)[0].active is False
+    assert client.post(f"/webhooks/{SLUG}/{hook.id}/delete").status_code == 302
+    assert rules.webhooks_of(session, survey.id) == []
+
+
+def rules_user(session, email):
+    from engage.auth import find_user
+
+    return find_user(session, email)
+
+
+def test_a_broker_cannot_open_webhooks(client, session, login_as):
+    make_survey(session)
+    login_as("broker")
+    assert client.get(f"/webhooks/{SLUG}/").status_code == 403
