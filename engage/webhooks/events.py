@@ -15,7 +15,8 @@ import secrets
 from dataclasses import dataclass
 
 from flask import current_app, has_app_context
-from sqlalchemy import event
+from sqlalchemy import bindparam, event
+from sqlalchemy import select as sql_select
 from sqlalchemy.orm import Session
 from sqlmodel import select
 
@@ -32,6 +33,12 @@ AUDITED = {
     "response.withdraw": WITHDRAWN,
 }
 EVENTS_KEY = "engage.webhook_events"
+_hooks = Webhook.__table__
+ANY_ACTIVE = (
+    sql_select(_hooks.c.id)
+    .where(_hooks.c.survey_id.in_(bindparam("ids", expanding=True)), _hooks.c.active)
+    .limit(1)
+)
 QUEUED_KEY = "engage.webhook_deliveries"
 
 
@@ -68,6 +75,9 @@ def write_deliveries(session: Session) -> None:
     noticed: list[Noticed] = session.info.pop(EVENTS_KEY, None) or []
     if not noticed:
         return
+    survey_ids = sorted({item.survey_id for item in noticed})
+    if session.connection().execute(ANY_ACTIVE, {"ids": survey_ids}).first() is None:
+        return  # the usual case: one cheap statement, built once
     hooks = session.execute(
         select(Webhook).where(
             Webhook.survey_id.in_({item.survey_id for item in noticed}), Webhook.active
