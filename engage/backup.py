@@ -36,7 +36,7 @@ import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache
@@ -73,10 +73,12 @@ MANIFEST = "manifest.json"
 # Not in an archive: Alembic's own table (the manifest names the revision) and the cache
 # of built reports (pickles: rebuilt on first view, never loaded from a file).
 LEFT_OUT = frozenset({"alembic_version", "stored_reports"})
-# Rows read, and written, per batch.
+# Rows read from the database per batch while backing up.
 BATCH_ROWS = 2000
 # A row longer than this is not a row Engage wrote (the longest answer is 5,000 characters).
 LONGEST_LINE = 16 * 1024 * 1024
+# A table file is read this many bytes at a time (its rows are loaded a block's lines at once).
+READ_BYTES = 1024 * 1024
 _TABLE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 
 
@@ -186,12 +188,8 @@ DECODERS: dict[str, Callable[[Any], Any]] = {
 TYPE_NAMES = frozenset({"json", "datetime", "date", "bytes", "boolean", "integer", "float", "text"})
 
 
-def _encoder(kind: str) -> Callable[[Any], Any]:
-    """Return the function that turns a column's value into JSON (None stays None)."""
-    convert = ENCODERS.get(kind)
-    if convert is None:
-        return lambda value: value
-    return lambda value: None if value is None else convert(value)
+# One encoder for every line (``json.dumps`` with options builds one per call).
+_encode_line = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
 
 
 # -- backup -------------------------------------------------------------------------------
@@ -253,7 +251,10 @@ def write_backup(engine: Engine, target: Path, *, audit: bool = True) -> Manifes
 def _write_table(connection: Connection, table: Table, archive: zipfile.ZipFile) -> TableEntry:
     """Stream one table into its file of the archive, in primary-key order."""
     columns = [(column.name, type_name(column)) for column in table.columns]
-    encoders = [(name, _encoder(kind)) for name, kind in columns]
+    names = [name for name, _kind in columns]
+    converted = [
+        (index, ENCODERS[kind]) for index, (_n, kind) in enumerate(columns) if kind in ENCODERS
+    ]
     order = list(table.primary_key.columns) or list(table.columns)
     digest = hashlib.sha256()
     rows = 0
@@ -267,11 +268,11 @@ def _write_table(connection: Connection, table: Table, archive: zipfile.ZipFile)
         for batch in result.partitions():
             lines = []
             for row in batch:
-                pairs = zip(encoders, row, strict=True)
-                record = {name: encode(value) for (name, encode), value in pairs}
-                lines.append(
-                    json.dumps(record, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-                )
+                values = list(row)
+                for index, convert in converted:
+                    if values[index] is not None:
+                        values[index] = convert(values[index])
+                lines.append(_encode_line(dict(zip(names, values, strict=True))))
             data = ("\n".join(lines) + "\n").encode("utf-8")
             digest.update(data)
             stream.write(data)
@@ -379,15 +380,13 @@ def _table_entry(item: dict) -> TableEntry:
     return TableEntry(name, columns, rows, sha256)
 
 
-def table_rows(archive: zipfile.ZipFile, table: TableEntry) -> Iterator[dict]:
-    """Yield a table's rows decoded, checking them; the checksum and count at the end.
+def _lines(archive: zipfile.ZipFile, table: TableEntry) -> Iterator[list[bytes]]:
+    """Yield a table file's lines in batches, read in blocks; check count and checksum at the end.
 
-    Raises BackupError for a missing file, a line that is not one of the table's rows,
-    a value of the wrong form, or a file whose checksum or number of rows differs
-    from the manifest's.
+    Raises BackupError for a missing or unreadable file, a line longer than any row
+    Engage writes, a last line without its end, or a file whose number of rows or
+    checksum differs from the manifest's.
     """
-    names = [column for column, _kind in table.columns]
-    decoders = [(column, DECODERS.get(kind)) for column, kind in table.columns]
     digest = hashlib.sha256()
     count = 0
     try:
@@ -396,17 +395,27 @@ def table_rows(archive: zipfile.ZipFile, table: TableEntry) -> Iterator[dict]:
         raise BackupError(
             N_("The archive has no file for table %(table)s: it is incomplete."), table=table.name
         ) from None
+    rest = b""
     try:
         with stream:
-            while line := stream.readline(LONGEST_LINE):
-                digest.update(line)
-                count += 1
-                yield _decoded(table, line, count, names, decoders)
+            while block := stream.read(READ_BYTES):
+                digest.update(block)
+                lines = (rest + block).split(b"\n")
+                rest = lines.pop()
+                if len(rest) > LONGEST_LINE:
+                    raise BackupError(
+                        N_("Line %(line)s of table %(table)s is not a valid row."),
+                        line=count + 1,
+                        table=table.name,
+                    )
+                count += len(lines)
+                if lines:
+                    yield lines
     except (zipfile.BadZipFile, OSError, EOFError):
         raise BackupError(
             N_("The file of table %(table)s is damaged in the archive."), table=table.name
         ) from None
-    if count != table.rows or digest.hexdigest() != table.sha256:
+    if rest or count != table.rows or digest.hexdigest() != table.sha256:
         raise BackupError(
             N_(
                 "The file of table %(table)s does not match the manifest's checksum: "
@@ -416,44 +425,68 @@ def table_rows(archive: zipfile.ZipFile, table: TableEntry) -> Iterator[dict]:
         )
 
 
-def _decoded(
-    table: TableEntry,
-    line: bytes,
-    number: int,
-    names: Sequence[str],
-    decoders: Sequence[tuple[str, Callable | None]],
-) -> dict:
-    """Return one line of a table's file as a row, or refuse it."""
+def table_rows(archive: zipfile.ZipFile, table: TableEntry) -> Iterator[list[dict]]:
+    """Yield a table's rows decoded, in batches; refuse a line that is not one of its rows.
+
+    The file's checksum and number of rows are checked at its end (``_lines``), so a
+    caller that writes them does it in a transaction it rolls back on BackupError.
+    """
+    names = [column for column, _kind in table.columns]
+    decoded = [(column, DECODERS[kind]) for column, kind in table.columns if kind in DECODERS]
+    first = 1
+    for lines in _lines(archive, table):
+        try:
+            # One parse for the batch; a line holding two rows (or half of one) shows
+            # as a different number of rows, and each line is then parsed alone.
+            records = json.loads(b"[" + b",".join(lines) + b"]")
+            if not isinstance(records, list) or len(records) != len(lines):
+                raise ValueError("not one row a line")
+        except ValueError:
+            records = [_parsed(table, line, first + index) for index, line in enumerate(lines)]
+        for index, record in enumerate(records):
+            if not isinstance(record, dict) or list(record) != names:
+                raise _bad_line(table, first + index)
+            try:
+                for column, decode in decoded:
+                    value = record[column]
+                    if value is not None:
+                        record[column] = decode(value)
+            except (ValueError, TypeError):
+                raise _bad_line(table, first + index) from None
+        first += len(lines)
+        yield records
+
+
+def _parsed(table: TableEntry, line: bytes, number: int):
+    """Return one line's JSON value, or refuse the line."""
     try:
-        if not line.endswith(b"\n"):
-            raise ValueError("no line end")
-        record = json.loads(line)
-        if not isinstance(record, dict) or list(record) != list(names):
-            raise ValueError("not a row of the table")
-        for column, decode in decoders:
-            value = record[column]
-            if decode is not None and value is not None:
-                record[column] = decode(value)
-        return record
-    except (ValueError, TypeError):
-        raise BackupError(
-            N_("Line %(line)s of table %(table)s is not a valid row."),
-            line=number,
-            table=table.name,
-        ) from None
+        return json.loads(line)
+    except ValueError:
+        raise _bad_line(table, number) from None
+
+
+def _bad_line(table: TableEntry, number: int) -> BackupError:
+    """Return the refusal of a line that is not a row of its table."""
+    return BackupError(
+        N_("Line %(line)s of table %(table)s is not a valid row."),
+        line=number,
+        table=table.name,
+    )
 
 
 def check_archive(path: Path) -> Manifest:
     """Read a whole archive and return its manifest, or raise BackupError saying what is wrong.
 
-    Reads every row of every table, so a damaged archive is refused before anything
-    is written. The schema revision must be one this Engage knows.
+    Every table file's number of rows and checksum are checked, so a damaged or
+    changed archive is refused before anything is written; the rows themselves are
+    checked as they are loaded, in the restore's transaction. The schema revision
+    must be one this Engage knows.
     """
     with _open(path) as archive:
         manifest = read_manifest(archive)
         _known_revision(manifest)
         for table in manifest.tables:
-            for _row in table_rows(archive, table):
+            for _lines_read in _lines(archive, table):
                 pass
     return manifest
 
@@ -609,24 +642,58 @@ def _load_table(
         for column in table.columns
         if isinstance(column.type, DateTime) and not column.type.timezone
     }
-    batch: list[dict] = []
     try:
-        for row in table_rows(archive, entry):
-            for name in naive:
-                if row[name] is not None:
-                    row[name] = row[name].replace(tzinfo=None)
-            batch.append(row)
-            if len(batch) == BATCH_ROWS:
-                connection.execute(table.insert(), batch)
-                batch = []
-        if batch:
+        if connection.dialect.name == "postgresql":
+            _copy_rows(connection, table, table_rows(archive, entry), naive)
+            return
+        for batch in table_rows(archive, entry):
+            for row in batch:
+                for name in naive:
+                    if row[name] is not None:
+                        row[name] = row[name].replace(tzinfo=None)
             connection.execute(table.insert(), batch)
-    except SQLAlchemyError as error:
+    except (SQLAlchemyError, _postgres_errors()) as error:
         raise BackupError(
             N_("The rows of table %(table)s could not be loaded: %(error)s"),
             table=table.name,
             error=str(getattr(error, "orig", error)).splitlines()[0],
         ) from None
+
+
+def _copy_rows(
+    connection: Connection, table: Table, batches: Iterator[list[dict]], naive: set[str]
+) -> None:
+    """Load rows into PostgreSQL with COPY, in the restore's transaction (several times faster).
+
+    JSON columns are written as JSON text (None as JSON ``null``, as the app writes it).
+    """
+    from psycopg import sql
+
+    json_columns = {column.name for column in table.columns if isinstance(column.type, JSON)}
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(table.name),
+        sql.SQL(", ").join(sql.Identifier(column.name) for column in table.columns),
+    )
+    names = [column.name for column in table.columns]
+    cursor = connection.connection.dbapi_connection.cursor()
+    with cursor, cursor.copy(statement) as copy:
+        for batch in batches:
+            for row in batch:
+                for name in json_columns:
+                    row[name] = json.dumps(row[name], ensure_ascii=False)
+                for name in naive:
+                    if row[name] is not None:
+                        row[name] = row[name].replace(tzinfo=None)
+                copy.write_row([row[name] for name in names])
+
+
+def _postgres_errors() -> type[Exception]:
+    """Return psycopg's base error (a COPY's refusal), or a stand-in without psycopg."""
+    try:
+        from psycopg import Error
+    except ImportError:  # an installation on SQLite only
+        return SQLAlchemyError
+    return Error
 
 
 def _move_sequences(connection: Connection, tables) -> None:
