@@ -15,11 +15,12 @@ be backed up before it is upgraded), in one snapshot while the app keeps serving
 read transaction on SQLite (WAL: writers carry on), ``REPEATABLE READ, READ ONLY`` on
 PostgreSQL. Tables are streamed in batches; memory does not grow with the rows.
 
-A restore checks the whole archive first (manifest, every file's checksum and rows),
-then, in one transaction: refuses a database with rows in any table, brings the schema
-to the archive's revision, loads every table, sets PostgreSQL's id sequences past the
-loaded ids, and upgrades to this Engage's schema with the migrations. Any failure rolls
-all of it back. That is also how an installation moves from SQLite to PostgreSQL.
+A restore checks the whole archive first (its manifest, every file's checksum and number
+of rows), then, in one transaction: refuses a database with rows in any table, brings the
+schema to the archive's revision, loads every table (checking each row; COPY on
+PostgreSQL), sets PostgreSQL's id sequences past the loaded ids, and upgrades to this
+Engage's schema with the migrations. Any failure rolls all of it back. That is also how
+an installation moves from SQLite to PostgreSQL.
 
 Left out: ``alembic_version`` (the manifest names the revision) and ``stored_reports``
 (a cache of built reports, pickled: built again on first view, and a restore never
