@@ -52,15 +52,18 @@ from surveys.models import (
     RESPONSE_FLAGGED,
     RESPONSE_VERIFIED,
     SURVEY_OPEN,
+    UPDATE_UNDER_REVIEW,
     GroupSession,
     PopulationBenchmark,
     Survey,
     User,
 )
+from surveys.publication import RESULTS_PUBLISHED, RESULTS_QUESTIONS, results_published
 from surveys.questions import LIKERT_CHOICES, LIKERT_LABELS
 from surveys.recording import Provenance, record_response
 from surveys.responses import validate_submission
 from surveys.store import save_definition, set_texts, survey_by_slug
+from surveys.updates import UpdateText, add_update, survey_updates
 
 DEMO_SLUG = "community-services-2026"
 DEMO_LANGUAGES = ("en", "fr", "ar", "pa")
@@ -502,6 +505,45 @@ def ensure_group_sessions(session: Session, survey: Survey, cutoffs: SentimentCu
     return added
 
 
+# The demo's results page: three questions' answers and one update (issue 18).
+DEMO_RESULTS_QUESTIONS = ["services_used", "transit_meets_needs", "satisfaction"]
+DEMO_UPDATE = {
+    "en": UpdateText(
+        "Reading what you told us",
+        "Staff are reading every answer and comment. A summary goes to the community services "
+        "committee in the spring.",
+    ),
+    "fr": UpdateText(
+        "Nous lisons ce que vous nous avez dit",
+        "Le personnel lit chaque réponse et chaque commentaire. Un résumé sera présenté au "
+        "comité des services communautaires au printemps.",
+    ),
+    "ar": UpdateText(
+        "نقرأ ما قلتموه لنا",
+        "يقرأ الموظفون كل إجابة وكل تعليق. سيُقدَّم ملخص إلى لجنة الخدمات المجتمعية في الربيع.",
+    ),
+    "pa": UpdateText(
+        "ਅਸੀਂ ਪੜ੍ਹ ਰਹੇ ਹਾਂ ਕਿ ਤੁਸੀਂ ਸਾਨੂੰ ਕੀ ਦੱਸਿਆ",
+        "ਸਟਾਫ਼ ਹਰ ਜਵਾਬ ਅਤੇ ਟਿੱਪਣੀ ਪੜ੍ਹ ਰਿਹਾ ਹੈ। ਬਸੰਤ ਵਿੱਚ ਕਮਿਊਨਿਟੀ ਸੇਵਾਵਾਂ ਕਮੇਟੀ ਨੂੰ ਇੱਕ ਸਾਰ ਪੇਸ਼ ਕੀਤਾ ਜਾਵੇਗਾ।",
+    ),
+}
+
+
+def ensure_results_page(session: Session, survey: Survey) -> None:
+    """Publish the demo survey's results page with one update, when not done yet."""
+    if results_published(survey) or survey_updates(session, survey.id):
+        return
+    survey.settings = {
+        **(survey.settings or {}),
+        RESULTS_PUBLISHED: True,
+        RESULTS_QUESTIONS: DEMO_RESULTS_QUESTIONS,
+    }
+    session.add(survey)
+    posted_on = (datetime.now(UTC) - timedelta(days=3)).date()
+    add_update(session, survey, posted_on, UPDATE_UNDER_REVIEW, DEMO_UPDATE, user_id=None)
+    session.commit()
+
+
 def load_demo(app: Flask) -> list[tuple[str, str, str]]:
     """Load everything the demo needs; return the demo logins."""
     cutoffs = SentimentCutoffs.from_config(app.config)
@@ -513,4 +555,5 @@ def load_demo(app: Flask) -> list[tuple[str, str, str]]:
         ensure_benchmarks(session)
         ensure_paper_entries(session, survey, cutoffs)
         ensure_group_sessions(session, survey, cutoffs)
+        ensure_results_page(session, survey)
     return logins

@@ -104,9 +104,9 @@ ROUTES: dict[str, Route] = {
     "respond.home": Route("/", "GET", everyone(200)),
     "respond.survey": Route("/s/{slug}", "GET", everyone(200)),
     "respond.thanks": Route("/s/{slug}/thanks", "GET", everyone(200)),
-    # The demo's results are not published: their page and feed are not found, for anyone.
-    "respond.results": Route("/s/{slug}/results", "GET", everyone(404)),
-    "respond.results_feed": Route("/s/{slug}/results/feed.atom", "GET", everyone(404)),
+    # The demo publishes its results page: it and its feed are public.
+    "respond.results": Route("/s/{slug}/results", "GET", everyone(200)),
+    "respond.results_feed": Route("/s/{slug}/results/feed.atom", "GET", everyone(200)),
     "respond.withdraw": Route("/s/{slug}/withdraw", "GET", everyone(200)),
     "health.healthz": Route("/healthz", "GET", everyone(200)),
     "static": Route("/static/engage.css", "GET", everyone(200)),
