@@ -299,7 +299,7 @@ def test_extract_finds_strings_in_templates_forms_and_the_survey_domain(cli, tmp
     template = read_catalog(tmp_path / "messages.pot")
     assert "Skip to main content" in template  # {{ _() }} in templates/base.html
     assert "Password" in template  # _l() in engage/auth.py
-    assert "Choose only one option." in template  # N_() in surveys/questions.py
+    assert "Choose only one option." in template  # N_() in surveys/questions/
     assert "python-format" in template["Welcome, %(name)s"].flags
     assert "#:" not in (tmp_path / "messages.pot").read_text()  # no line numbers to churn
 

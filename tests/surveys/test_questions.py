@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from surveys.answer_summaries import ChoiceSummary
 from surveys.definition import (
     DATE,
     KINDS,
@@ -29,7 +30,6 @@ from surveys.questions import (
     QUESTION_TYPES,
     AnswerError,
     AnswerValue,
-    ChoiceSummary,
     analysed,
     favourable_choices,
     kinds_where,
