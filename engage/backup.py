@@ -22,10 +22,11 @@ PostgreSQL), sets PostgreSQL's id sequences past the loaded ids, and upgrades to
 Engage's schema with the migrations. Any failure rolls all of it back. That is also how
 an installation moves from SQLite to PostgreSQL.
 
-Left out: ``alembic_version`` (the manifest names the revision) and ``stored_reports``
-(a cache of built reports, pickled: built again on first view, and a restore never
-unpickles what a file holds). A nullable JSON column's SQL NULL comes back as JSON
-``null``, which is what the app writes for None.
+Only Engage's own tables are read, checked for rows and written (the webhook queue keeps
+its tables in the same PostgreSQL database). Left out: ``alembic_version`` (the manifest
+names the revision) and ``stored_reports`` (a cache of built reports, pickled: built again
+on first view, and a restore never unpickles what a file holds). A nullable JSON column's
+SQL NULL comes back as JSON ``null``, which is what the app writes for None.
 """
 
 from __future__ import annotations
@@ -196,11 +197,24 @@ _encode_line = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow
 # -- backup -------------------------------------------------------------------------------
 
 
+def engage_tables() -> frozenset[str]:
+    """Return the names of Engage's own tables (the models'), whatever shares the database.
+
+    Other tables may live beside them: the webhook queue's (Huey) on PostgreSQL.
+    """
+    from sqlmodel import SQLModel
+
+    import surveys.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+
+    return frozenset(SQLModel.metadata.tables)
+
+
 def archived_tables(connection: Connection) -> list[Table]:
-    """Return the database's tables an archive holds, in dependency order."""
+    """Return the database's Engage tables an archive holds, in dependency order."""
+    wanted = engage_tables() - LEFT_OUT
     metadata = MetaData()
-    metadata.reflect(bind=connection)
-    return [table for table in metadata.sorted_tables if table.name not in LEFT_OUT]
+    metadata.reflect(bind=connection, only=lambda name, _metadata: name in wanted)
+    return [table for table in metadata.sorted_tables if table.name in wanted]
 
 
 def _begin_snapshot(connection: Connection) -> None:
@@ -590,8 +604,8 @@ def _restore_in(
 
 
 def _require_empty(connection: Connection) -> None:
-    """Refuse a database with rows in any table, or tables of something other than Engage."""
-    names = set(inspect(connection).get_table_names())
+    """Refuse a database with rows in any Engage table, or Engage's tables without a schema."""
+    names = set(inspect(connection).get_table_names()) & engage_tables()
     if not names:
         return
     revision = _revision_of(connection)
@@ -605,11 +619,11 @@ def _require_empty(connection: Connection) -> None:
             revision=revision,
         )
     metadata = MetaData()
-    metadata.reflect(bind=connection)
+    metadata.reflect(bind=connection, only=sorted(names))
     filled = [
         table.name
         for table in metadata.sorted_tables
-        if table.name != "alembic_version"
+        if table.name in names
         and connection.execute(select(text("1")).select_from(table).limit(1)).first() is not None
     ]
     if filled:

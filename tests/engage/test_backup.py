@@ -215,6 +215,27 @@ def test_an_empty_migrated_database_takes_a_restore(
     app.extensions["engage.engine"].dispose()
 
 
+def test_tables_of_other_software_in_the_database_are_left_alone(
+    demo_archive, demo_rows, database_url, tmp_path
+):
+    # The webhook queue (Huey) keeps its tables in Engage's PostgreSQL database.
+    app = make_app(database_url, tmp_path / "instance")
+    engine = app.extensions["engage.engine"]
+    with engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE queue_task (id INTEGER PRIMARY KEY, data TEXT)")
+        connection.exec_driver_sql("INSERT INTO queue_task VALUES (1, 'send delivery 7')")
+    backup.restore(engine, demo_archive)
+    assert rows_of(engine) == demo_rows
+    archive = tmp_path / "again.zip"
+    manifest = backup.write_backup(engine, archive)
+    assert "queue_task" not in [table.name for table in manifest.tables]
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT data FROM queue_task").all() == [
+            ("send delivery 7",)
+        ]
+    engine.dispose()
+
+
 def test_an_older_archive_is_restored_at_its_schema_then_upgraded(database_url, tmp_path):
     # A database at revision 0005, before accounts could be SSO-only (0006).
     old = sqlite_engine(tmp_path / "old.sqlite3")
