@@ -93,8 +93,9 @@ def test_systemd_accepts_the_units(tmp_path):
         (tmp_path / unit.name).write_text(text)
     units = sorted(str(path) for path in tmp_path.iterdir())
     assert [Path(unit).name for unit in units] == [
+        "engage-purge.service",
+        "engage-purge.timer",
         "engage-worker.service",
-        "engage-worker.timer",
         "engage.service",
     ]
     result = subprocess.run(
@@ -103,7 +104,10 @@ def test_systemd_accepts_the_units(tmp_path):
     assert result.returncode == 0 and result.stdout + result.stderr == "", result.stderr
 
 
-def test_the_worker_runs_a_command_engage_has(app):
-    unit = (DEPLOY / "systemd" / "engage-worker.service").read_text()
-    command = re.search(r"^ExecStart=/opt/engage/venv/bin/engage (\S+)", unit, re.M)[1]
+@pytest.mark.parametrize(
+    ("unit", "command"), [("engage-worker.service", "worker"), ("engage-purge.service", "purge")]
+)
+def test_the_worker_and_the_purge_run_commands_engage_has(app, unit, command):
+    text = (DEPLOY / "systemd" / unit).read_text()
+    assert re.search(r"^ExecStart=/opt/engage/venv/bin/engage (\S+)", text, re.M)[1] == command
     assert command in app.cli.commands
