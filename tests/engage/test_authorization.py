@@ -109,6 +109,8 @@ ROUTES: dict[str, Route] = {
     "respond.results_feed": Route("/s/{slug}/results/feed.atom", "GET", everyone(200)),
     "respond.withdraw": Route("/s/{slug}/withdraw", "GET", everyone(200)),
     "health.healthz": Route("/healthz", "GET", everyone(200)),
+    "health.live": Route("/healthz/live", "GET", everyone(200)),
+    "health.ready": Route("/healthz/ready", "GET", everyone(200)),
     "static": Route("/static/engage.css", "GET", everyone(200)),
     # Sign-in
     "auth.login": Route("/auth/login", "GET", everyone(200)),
@@ -242,6 +244,7 @@ ROUTES: dict[str, Route] = {
         "/settings/{slug}/reference-groups", "POST", staff_only(302)
     ),
     "settings.save_weighting": Route("/settings/{slug}/weighting", "POST", staff_only(302)),
+    "settings.save_retention": Route("/settings/{slug}/retention", "POST", staff_only(302)),
     # Webhooks: staff and admins
     "webhooks.index": Route("/webhooks/{slug}/", "GET", staff_only(200)),
     "webhooks.add": Route("/webhooks/{slug}/", "POST", staff_only(400)),
