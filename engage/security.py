@@ -8,9 +8,9 @@ reports per request (``PROXY_COUNT`` and ``X-Forwarded-Proto: https``).
 
 import re
 
-from flask import Flask, current_app, has_request_context, request
+from flask import Flask, Response, current_app, has_request_context, request
 from flask import Request as FlaskRequest
-from flask.sessions import SecureCookieSessionInterface
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from flask_babel import lazy_gettext as _l
 
 from engage.errors import render_error
@@ -82,12 +82,39 @@ def served_over_https() -> bool:
     return has_request_context() and request.is_secure
 
 
+def keep_for_back_button(response: Response) -> Response:
+    """Let the browser's Back button show this page again as it was, even a posted one.
+
+    ``private, no-cache``: never in a shared cache, and every ordinary visit asks the
+    server again. Back and Forward show the browser's copy without asking, but Chromium
+    finds no copy (``ERR_CACHE_MISS``, "Confirm form resubmission") when the page says
+    ``Vary: Cookie`` and a cookie changed since, as the session does when answers are
+    sent (the receipt code kept for the thank-you page); so the session leaves such a
+    page without ``Vary: Cookie``. It only matters to a cache that reuses the page
+    without asking the server, and only the resident's own browser keeps it.
+    """
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.kept_for_back_button = True
+    return response
+
+
 class SessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions, marked ``Secure`` whenever the request is HTTPS."""
 
     def get_cookie_secure(self, app: Flask) -> bool:
         """Return True when the app is configured so or this request came over HTTPS."""
         return super().get_cookie_secure(app) or served_over_https()
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        """Save the session; leave ``Vary: Cookie`` off pages kept for the Back button."""
+        super().save_session(app, session, response)
+        if getattr(response, "kept_for_back_button", False):
+            # Not vary.discard("Cookie"): Werkzeug 3.1 compares it lower-cased, so it stays.
+            kept = [name for name in response.vary if name.lower() != "cookie"]
+            if kept:
+                response.headers["Vary"] = ", ".join(kept)
+            else:
+                del response.headers["Vary"]
 
 
 def init_app(app: Flask) -> None:

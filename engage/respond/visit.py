@@ -25,6 +25,7 @@ from engage.respond.forms import (
 from engage.respond.loading import survey_for_resident
 from engage.respond.paging import page_is_shown, questions_to_render, split_pages
 from engage.respond.question_views import ends_with_punctuation, question_view
+from engage.security import keep_for_back_button
 from surveys.languages import base_language
 from surveys.logic import visible_questions
 from surveys.models import Survey
@@ -186,8 +187,7 @@ class SurveyVisit:
         )
         # Never in a shared cache (answers are in the page), but kept by the browser so
         # that its back button shows the page again instead of asking to resend the form.
-        response.headers["Cache-Control"] = "private, no-cache"
-        return response
+        return keep_for_back_button(response)
 
 
 def check_messages(views: list) -> dict[str, str]:

@@ -688,6 +688,20 @@ def test_survey_pages_with_answers_are_never_kept_by_a_shared_cache(client, park
     assert page.headers["Cache-Control"] == "private, no-cache"
 
 
+def test_survey_pages_do_not_vary_on_the_cookie_that_sending_changes(client, parks):
+    # Back after sending shows the browser's copy of the last page; Chromium refuses a copy
+    # marked "Vary: Cookie" once the cookie changed (ERR_CACHE_MISS), and sending changes
+    # it: the session keeps the receipt code for the thank-you page.
+    first = client.get("/s/parks")
+    token = form_token(first)
+    page = post(client, token, 0, visited="yes")
+    for response in (first, page):
+        assert "cookie" not in response.headers.get("Vary", "").lower()
+        assert response.headers["Cache-Control"] == "private, no-cache"
+    thanks = client.get("/s/parks/thanks")
+    assert "cookie" in thanks.headers["Vary"].lower()  # other pages keep Flask's header
+
+
 def test_pages_and_their_files_are_compressed_for_browsers_that_accept_gzip(client, parks):
     page = client.get("/s/parks", headers={"Accept-Encoding": "gzip"})
     assert page.headers["Content-Encoding"] == "gzip"
