@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app, g, redirect, render_template, request, url_for
+from flask import current_app, g, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_limiter.errors import RateLimitExceeded
 from sqlmodel import select
@@ -200,13 +200,21 @@ def thanks(slug: str):
     content = SurveyContent(
         resident_texts(survey, g.page_language), g.page_language, survey.default_language
     )
-    return render_template(
-        "respond/thanks.html",
-        survey=survey,
-        title=content.get("title") or Shown(survey.slug),
-        thanks=content.get("thanks"),
-        preview=preview,
-        receipt=None if preview else shown_receipt(slug),
-        results_published=results_published(survey),
-        results_url=site_url("respond.results", slug=slug),
+    receipt = None if preview else shown_receipt(slug)
+    response = make_response(
+        render_template(
+            "respond/thanks.html",
+            survey=survey,
+            title=content.get("title") or Shown(survey.slug),
+            thanks=content.get("thanks"),
+            preview=preview,
+            receipt=receipt,
+            results_published=results_published(survey),
+            results_url=site_url("respond.results", slug=slug),
+        )
     )
+    if receipt:
+        # A receipt code withdraws the response: on a shared computer, the next person's
+        # Back button must not bring it back from the browser's cache.
+        response.headers["Cache-Control"] = "no-store"
+    return response

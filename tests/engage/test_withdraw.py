@@ -54,9 +54,13 @@ def test_the_thank_you_page_shows_a_receipt_code_and_what_it_is_for(client, sess
     assert stored.receipt_hash == receipts.receipt_hash(survey.id, code.replace("-", ""))
     # Stored hashed: the code itself is nowhere in the response's row.
     assert code.replace("-", "") not in repr(stored.model_dump())
+    # Never kept by the browser: the next person's Back button does not bring it back.
+    assert client.get(f"/s/{SLUG}/thanks").headers["Cache-Control"] == "no-store"
     # Starting the survey again (the next person at a shared computer) forgets it.
     client.get(f"/s/{SLUG}")
-    assert not CODE.search(client.get(f"/s/{SLUG}/thanks").get_data(as_text=True))
+    forgotten = client.get(f"/s/{SLUG}/thanks")
+    assert not CODE.search(forgotten.get_data(as_text=True))
+    assert "no-store" not in forgotten.headers.get("Cache-Control", "")
 
 
 def test_sending_the_same_form_twice_shows_the_same_code(client, session, survey):
@@ -133,7 +137,7 @@ def test_a_wrong_code_is_refused_in_the_residents_language_without_telling_which
     assert 'aria-invalid="true"' in answers[unknown] and 'id="e-code"' in answers[unknown]
     # Without the confirmation nothing is looked up: the real code's page only asks for it.
     assert 'id="e-code"' not in answers[real] and 'id="e-confirm"' in answers[real]
-    malformed = client.post(f"/s/{SLUG}/withdraw", data={"code": "12345", "confirm": "yes"})
+    malformed = client.post(f"/s/{SLUG}/withdraw?lang=en", data={"code": "12345", "confirm": "yes"})
     assert malformed.status_code == 400
     assert "eight letters and digits" in malformed.get_data(as_text=True)
     empty = client.post(f"/s/{SLUG}/withdraw", data={})
