@@ -19,7 +19,6 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     op.create_index("ix_responses_survey_collected", "responses", ["survey_id", "collected_at"])
     op.create_index("ix_responses_survey_channel", "responses", ["survey_id", "channel"])
-    op.drop_index("ix_responses_survey_id", table_name="responses")  # the ones above serve it
     op.create_index("ix_responses_survey_language", "responses", ["survey_id", "language"])
     op.create_index("ix_responses_survey_area", "responses", ["survey_id", "area"])
     op.create_index(
@@ -35,6 +34,5 @@ def downgrade() -> None:
     op.drop_index("ix_answers_question_polarity", table_name="answers")
     op.drop_index("ix_responses_survey_area", table_name="responses")
     op.drop_index("ix_responses_survey_language", table_name="responses")
-    op.create_index("ix_responses_survey_id", "responses", ["survey_id"])
     op.drop_index("ix_responses_survey_channel", table_name="responses")
     op.drop_index("ix_responses_survey_collected", table_name="responses")
