@@ -1,42 +1,11 @@
-"""Backups: every table in one archive read from one snapshot; restore into an empty database.
-
-The archive is a ZIP file:
-
-- ``manifest.json``: ``format`` ("engage-backup"), ``format_version``, the Engage version,
-  the schema's Alembic ``revision``, ``created_at`` (UTC), the database it was read from,
-  and per table (in dependency order) its file, its columns with their types, its
-  number of rows and the SHA-256 of its file;
-- ``tables/<table>.jsonl``: one JSON object per row, in primary-key order. Types are
-  kept: timestamps as ISO 8601 in UTC with the offset, dates as ISO dates, bytes in
-  base64, JSON columns as JSON, numbers, booleans and text as themselves.
-
-A backup reads the tables as they stand at the schema's revision (an older database can
-be backed up before it is upgraded), in one snapshot while the app keeps serving: one
-read transaction on SQLite (WAL: writers carry on), ``REPEATABLE READ, READ ONLY`` on
-PostgreSQL. Tables are streamed in batches; memory does not grow with the rows.
-
-A restore checks the whole archive first (its manifest, every file's checksum and number
-of rows), then, in one transaction: refuses a database with rows in any table, brings the
-schema to the archive's revision, loads every table (checking each row; COPY on
-PostgreSQL), sets PostgreSQL's id sequences past the loaded ids, and upgrades to this
-Engage's schema with the migrations. Any failure rolls all of it back. That is also how
-an installation moves from SQLite to PostgreSQL.
-
-Only Engage's own tables are read, checked for rows and written (the webhook queue keeps
-its tables in the same PostgreSQL database). Left out: ``alembic_version`` (the manifest
-names the revision) and ``stored_reports`` (a cache of built reports, pickled: built again
-on first view, and a restore never unpickles what a file holds). A nullable JSON column's
-SQL NULL comes back as JSON ``null``, which is what the app writes for None.
-"""
+"""The backup archive: its format, manifest and column types; reading and checking one."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 import json
-import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -51,22 +20,15 @@ from sqlalchemy import (
     Connection,
     Date,
     DateTime,
-    Engine,
     Float,
     Integer,
     LargeBinary,
     MetaData,
     String,
     Table,
-    inspect,
-    select,
-    text,
 )
-from sqlalchemy.exc import SQLAlchemyError
 
 from engage import db
-from engage.report_cache import engage_version
-from surveys.audit import write_audit
 from surveys.messages import N_
 
 FORMAT = "engage-backup"
@@ -225,88 +187,11 @@ def _begin_snapshot(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN")  # SQLite (WAL): one read transaction, one snapshot
 
 
-def write_backup(engine: Engine, target: Path, *, audit: bool = True) -> Manifest:
-    """Write an archive of the database to ``target`` (replaced whole, never half-written).
-
-    Everything is read in one snapshot, so rows written meanwhile are in it whole or
-    not at all. ``audit`` records the backup (counts only) after the snapshot.
-    """
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".engage-backup-")
-    os.close(handle)
-    try:
-        with engine.connect() as connection:
-            _begin_snapshot(connection)
-            revision = _revision_of(connection)
-            if revision is None:
-                raise BackupError(N_("The database has no Engage schema to back up."))
-            created_at = datetime.now(UTC).isoformat()
-            with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-                entries = tuple(
-                    _write_table(connection, table, archive)
-                    for table in archived_tables(connection)
-                )
-                manifest = Manifest(
-                    engage_version(), revision, created_at, connection.dialect.name, entries
-                )
-                archive.writestr(
-                    MANIFEST, json.dumps(manifest.as_json(), indent=2, ensure_ascii=False)
-                )
-            connection.rollback()
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    if audit:
-        _record(engine, "database.backup", manifest)
-    return manifest
-
-
-def _write_table(connection: Connection, table: Table, archive: zipfile.ZipFile) -> TableEntry:
-    """Stream one table into its file of the archive, in primary-key order."""
-    columns = [(column.name, type_name(column)) for column in table.columns]
-    names = [name for name, _kind in columns]
-    converted = [
-        (index, ENCODERS[kind]) for index, (_n, kind) in enumerate(columns) if kind in ENCODERS
-    ]
-    order = list(table.primary_key.columns) or list(table.columns)
-    digest = hashlib.sha256()
-    rows = 0
-    entry = TableEntry(table.name, tuple(columns), 0, "")
-    result = connection.execute(
-        select(table).order_by(*order).execution_options(yield_per=BATCH_ROWS)
-    )
-    member = zipfile.ZipInfo(entry.file, date_time=datetime.now().timetuple()[:6])
-    member.compress_type = zipfile.ZIP_DEFLATED
-    with archive.open(member, "w", force_zip64=True) as stream:
-        for batch in result.partitions():
-            lines = []
-            for row in batch:
-                values = list(row)
-                for index, convert in converted:
-                    if values[index] is not None:
-                        values[index] = convert(values[index])
-                lines.append(_encode_line(dict(zip(names, values, strict=True))))
-            data = ("\n".join(lines) + "\n").encode("utf-8")
-            digest.update(data)
-            stream.write(data)
-            rows += len(batch)
-    return TableEntry(table.name, tuple(columns), rows, digest.hexdigest())
-
-
 def _revision_of(connection: Connection) -> str | None:
     """Return the schema revision the connection sees, or None for no Engage schema."""
     from alembic.runtime.migration import MigrationContext
 
     return MigrationContext.configure(connection).get_current_revision()
-
-
-def _record(engine: Engine, action: str, manifest: Manifest) -> None:
-    """Write the audit event of a backup (counts only, never content)."""
-    with db.Session(engine) as session:
-        write_audit(session, None, action, "database", "", None, {}, _summary(manifest))
-        session.commit()
 
 
 def _summary(manifest: Manifest) -> dict:
@@ -527,204 +412,3 @@ def _revision_order() -> list[str]:
 
     script = ScriptDirectory(str(db.MIGRATIONS))
     return [revision.revision for revision in reversed(list(script.walk_revisions()))]
-
-
-# -- restore ----------------------------------------------------------------------------
-
-
-def restore(engine: Engine, path: Path, *, audit: bool = True) -> Manifest:
-    """Load an archive into an empty database, then upgrade it to this Engage's schema.
-
-    The archive is checked whole first. One transaction does the rest: on any
-    refusal or failure nothing stays written. ``audit`` records the restore.
-    """
-    manifest = check_archive(path)
-    sqlite = engine.dialect.name == "sqlite"
-    with _open(path) as archive, engine.connect() as connection:
-        if sqlite:
-            # Migrations rebuild SQLite tables that other rows point to: keys off while
-            # they run (ignored inside a transaction, so before it), checked at the end.
-            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-        try:
-            if sqlite:
-                connection.exec_driver_sql("BEGIN IMMEDIATE")  # the write lock, at once
-            _restore_in(connection, archive, manifest, audit=audit)
-            connection.commit()
-        except BaseException:
-            connection.rollback()
-            raise
-        finally:
-            if sqlite:
-                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
-    return manifest
-
-
-def _restore_in(
-    connection: Connection, archive: zipfile.ZipFile, manifest: Manifest, *, audit: bool
-) -> None:
-    """Check the database is empty, load the archive at its revision and upgrade it."""
-    _require_empty(connection)
-    _schema_at(connection, manifest.revision)
-    tables = {table.name: table for table in archived_tables(connection)}
-    wanted = {entry.name: entry for entry in manifest.tables}
-    if set(tables) != set(wanted):
-        raise BackupError(
-            N_("The archive's tables do not match schema %(revision)s: %(tables)s."),
-            revision=manifest.revision,
-            tables=", ".join(sorted(set(tables) ^ set(wanted))),
-        )
-    for name, table in tables.items():
-        if [column.name for column in table.columns] != [c for c, _ in wanted[name].columns]:
-            raise BackupError(
-                N_("The archive's table %(table)s does not match schema %(revision)s."),
-                table=name,
-                revision=manifest.revision,
-            )
-    for name, table in tables.items():  # dependency order
-        _load_table(connection, table, archive, wanted[name])
-    if connection.dialect.name == "postgresql":
-        _move_sequences(connection, tables.values())
-    if manifest.revision != _revision_order()[-1]:
-        db.upgrade(connection, "head")
-    if connection.dialect.name == "sqlite":
-        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").first()
-        if broken is not None:
-            raise BackupError(
-                N_("The archive's rows of table %(table)s point to rows it does not have."),
-                table=broken[0],
-            )
-    if audit:
-        from sqlmodel import Session
-
-        with Session(bind=connection) as session:
-            write_audit(
-                session, None, "database.restore", "database", "", None, {}, _summary(manifest)
-            )
-            session.flush()
-
-
-def _require_empty(connection: Connection) -> None:
-    """Refuse a database with rows in any Engage table, or Engage's tables without a schema."""
-    names = set(inspect(connection).get_table_names()) & engage_tables()
-    if not names:
-        return
-    revision = _revision_of(connection)
-    if revision is None:
-        raise BackupError(
-            N_("The database has tables but no Engage schema: restore into a new, empty database.")
-        )
-    if revision not in _revision_order():
-        raise BackupError(
-            N_("The database has a schema this Engage does not know (%(revision)s)."),
-            revision=revision,
-        )
-    metadata = MetaData()
-    metadata.reflect(bind=connection, only=sorted(names))
-    filled = [
-        table.name
-        for table in metadata.sorted_tables
-        if table.name in names
-        and connection.execute(select(text("1")).select_from(table).limit(1)).first() is not None
-    ]
-    if filled:
-        raise BackupError(
-            N_(
-                "The database is not empty (%(tables)s have rows): restore only into a new, "
-                "empty database. Nothing was written."
-            ),
-            tables=", ".join(filled),
-        )
-
-
-def _schema_at(connection: Connection, revision: str) -> None:
-    """Bring an empty database's schema to ``revision``, up or down."""
-    from alembic import command
-
-    order = _revision_order()
-    current = _revision_of(connection)
-    if current is None or order.index(current) < order.index(revision):
-        db.upgrade(connection, revision)
-    elif order.index(current) > order.index(revision):
-        command.downgrade(db.alembic_config(connection), revision)
-
-
-def _load_table(
-    connection: Connection, table: Table, archive: zipfile.ZipFile, entry: TableEntry
-) -> None:
-    """Insert a table's rows in batches; a value the database refuses stops the restore."""
-    naive = {
-        column.name
-        for column in table.columns
-        if isinstance(column.type, DateTime) and not column.type.timezone
-    }
-    try:
-        if connection.dialect.name == "postgresql":
-            _copy_rows(connection, table, table_rows(archive, entry), naive)
-            return
-        for batch in table_rows(archive, entry):
-            for row in batch:
-                for name in naive:
-                    if row[name] is not None:
-                        row[name] = row[name].replace(tzinfo=None)
-            connection.execute(table.insert(), batch)
-    except (SQLAlchemyError, _postgres_errors()) as error:
-        raise BackupError(
-            N_("The rows of table %(table)s could not be loaded: %(error)s"),
-            table=table.name,
-            error=str(getattr(error, "orig", error)).splitlines()[0],
-        ) from None
-
-
-def _copy_rows(
-    connection: Connection, table: Table, batches: Iterator[list[dict]], naive: set[str]
-) -> None:
-    """Load rows into PostgreSQL with COPY, in the restore's transaction (several times faster).
-
-    JSON columns are written as JSON text (None as JSON ``null``, as the app writes it).
-    """
-    from psycopg import sql
-
-    json_columns = {column.name for column in table.columns if isinstance(column.type, JSON)}
-    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-        sql.Identifier(table.name),
-        sql.SQL(", ").join(sql.Identifier(column.name) for column in table.columns),
-    )
-    names = [column.name for column in table.columns]
-    cursor = connection.connection.dbapi_connection.cursor()
-    with cursor, cursor.copy(statement) as copy:
-        for batch in batches:
-            for row in batch:
-                for name in json_columns:
-                    row[name] = json.dumps(row[name], ensure_ascii=False)
-                for name in naive:
-                    if row[name] is not None:
-                        row[name] = row[name].replace(tzinfo=None)
-                copy.write_row([row[name] for name in names])
-
-
-def _postgres_errors() -> type[Exception]:
-    """Return psycopg's base error (a COPY's refusal), or a stand-in without psycopg."""
-    try:
-        from psycopg import Error
-    except ImportError:  # an installation on SQLite only
-        return SQLAlchemyError
-    return Error
-
-
-def _move_sequences(connection: Connection, tables) -> None:
-    """Set each PostgreSQL id sequence past the loaded ids, so new rows get new ids."""
-    for table in tables:
-        key = list(table.primary_key.columns)
-        if len(key) != 1 or not isinstance(key[0].type, Integer):
-            continue
-        sequence = connection.execute(
-            text("SELECT pg_get_serial_sequence(:table, :column)"),
-            {"table": table.name, "column": key[0].name},
-        ).scalar()
-        if sequence is None:
-            continue
-        highest = connection.execute(select(key[0]).order_by(key[0].desc()).limit(1)).scalar()
-        connection.execute(
-            text("SELECT setval(:sequence, :value, :called)"),
-            {"sequence": sequence, "value": highest or 1, "called": highest is not None},
-        )
