@@ -377,3 +377,56 @@ def test_a_broker_cannot_open_webhooks(client, session, login_as):
     make_survey(session)
     login_as("broker")
     assert client.get(f"/webhooks/{SLUG}/").status_code == 403
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    """A real redis-server on loopback (Debian's package, as the scaled set-up runs one)."""
+    import shutil
+    import socket
+    import subprocess
+
+    import redis
+
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server (Debian package) is not installed; .ci/run installs it")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(lambda: _pings(redis.Redis(port=port)), seconds=10)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def _pings(client) -> bool:
+    try:
+        return client.ping()
+    except Exception:  # not listening yet
+        return False
+
+
+def test_deliveries_go_through_a_redis_queue_too(
+    webhook_app, session, users, receiver, worker, redis_url
+):
+    webhook_app.config["WEBHOOK_QUEUE_URL"] = redis_url
+    webhook_app.extensions.pop("engage.webhook_queue", None)
+    hook_receiver = receiver()
+    survey = make_survey(session)
+    rules.add_webhook(session, survey, hook_receiver.url, actor_id=users["staff"].id)
+    secret = token_for(session, users["staff"], ["submit"])
+    stored = submit(webhook_app.test_client(), secret)
+    assert type(queue_of(webhook_app).huey).__name__ == "RedisHuey"
+    worker()
+    wait_for(lambda: [d for d in deliveries(webhook_app) if d.status == DELIVERY_DELIVERED])
+    [request] = hook_receiver.received
+    assert json.loads(request["body"])["data"]["id"] == stored["id"]
