@@ -1,0 +1,212 @@
+"""Themes of free-text comments: what residents talk about, per question and language.
+
+The method (``METHOD``) groups one question's comments, each language on its own:
+
+1. Words: lower-cased runs of two or more letters, lemmatised with simplemma
+   (Barbaresi, *Simplemma*, 2.0, the languages in ``simplemma_languages()``; a
+   language it does not know keeps its words as written), without stop words
+   (scikit-learn's English list; a short French list here; none for other languages,
+   where the document-frequency cut below removes the commonest words).
+2. TF-IDF weights (scikit-learn ``TfidfVectorizer``, sublinear term frequency,
+   words in at least two comments and at most 90% of them when there are ten or
+   more comments).
+3. Non-negative matrix factorisation of the weights into ``k`` themes (Lee & Seung,
+   "Learning the parts of objects by non-negative matrix factorization", *Nature*
+   401, 1999; scikit-learn ``NMF`` with NNDSVDa initialisation and a fixed
+   ``random_state``, so the same comments always give the same themes; see
+   scikit-learn's user guide, "Decomposing signals in components", section NMF).
+4. Each comment joins the theme with its largest weight; a comment with no word
+   left after step 1 (or no weight in any theme) is unassigned, never forced.
+
+``k`` follows ``theme_count``: one theme per 50 comments, at least 2 and at most 8
+(fewer when a language has fewer comments or words than that), unless the caller
+asks for a number.
+
+A theme shows its top terms (largest weights in its NMF component), its size and
+example comments, most representative first. Examples follow the survey's quoting
+rule (``QuoteConsent``, as for the report's quotes): every comment, only those whose
+author gave a consenting answer, or none. A comment removed under the retention
+schedule is not passed here at all.
+
+scikit-learn and simplemma are imported inside ``find_themes`` only: the web worker's
+start and the resident's pages never load them (tests/engage/test_worker_start.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from surveys.report_records import QuoteConsent
+
+METHOD = "tfidf-nmf-1"
+RANDOM_STATE = 0
+COMMENTS_PER_THEME = 50
+MIN_THEMES = 2
+MAX_THEMES = 8
+TOP_TERMS = 8
+EXAMPLES = 3
+
+WORD = re.compile(r"[^\W\d_]{2,}")
+
+# Common French function words (articles, pronouns, prepositions, auxiliaries), as
+# lemmas, since words are lemmatised before this list is applied.
+FRENCH_STOP_WORDS = frozenset(
+    """
+    au aux avec ce ces cet cette dans de des du elle en et eux il ils je la le les leur
+    lui ma mais me même mes moi mon ne nos notre nous on ou où par pas pour qu que qui
+    sa se ses son sur ta te tes toi ton tu un une vos votre vous être avoir faire aller
+    plus très trop tout tous toute toutes cela ça ici là si non oui bien aussi comme
+    donc alors car est sont été était lequel laquelle dont quand chez
+    """.split()  # noqa: SIM905 (a list a reader can scan as prose)
+)
+
+
+@dataclass(frozen=True)
+class Comment:
+    """One comment: its answer's id, text and language, and its author's consent answers.
+
+    ``consent_choices`` are the author's answers to the survey's consent question
+    (``QuoteConsent.question``); they matter only under the consent-question rule.
+    """
+
+    id: int
+    text: str
+    language: str
+    consent_choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A group of comments: its language, top terms, size, examples and members."""
+
+    language: str
+    number: int  # 1, 2, ... within the language, largest theme first
+    terms: tuple[str, ...]
+    size: int
+    examples: tuple[str, ...]
+    comment_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Themes:
+    """A question's themes, and the comments no theme could take."""
+
+    method: str
+    themes: tuple[Theme, ...]
+    unassigned: tuple[int, ...]
+
+
+def theme_count(comments: int) -> int:
+    """Return how many themes ``comments`` comments get: one per 50, from 2 to 8."""
+    return min(MAX_THEMES, max(MIN_THEMES, comments // COMMENTS_PER_THEME))
+
+
+def may_quote(consent: QuoteConsent, comment: Comment) -> bool:
+    """Return whether the survey's quoting rule lets a page show the comment."""
+    if consent.policy == "all":
+        return True
+    if consent.policy == "consent_question":
+        return any(choice in consent.choices for choice in comment.consent_choices)
+    return False
+
+
+def find_themes(
+    comments: Sequence[Comment],
+    consent: QuoteConsent,
+    count: int | None = None,
+    examples: int = EXAMPLES,
+) -> Themes:
+    """Group one question's comments into themes, each language on its own."""
+    by_language: dict[str, list[Comment]] = {}
+    for comment in comments:
+        by_language.setdefault(comment.language or "", []).append(comment)
+    themes: list[Theme] = []
+    unassigned: list[int] = []
+    for language in sorted(by_language):
+        # By id, so the same comments give the same themes in whatever order they come.
+        group = sorted(by_language[language], key=lambda comment: comment.id)
+        found, left = _language_themes(group, language, consent, count, examples)
+        themes.extend(found)
+        unassigned.extend(left)
+    return Themes(METHOD, tuple(themes), tuple(sorted(unassigned)))
+
+
+def simplemma_languages() -> frozenset[str]:
+    """Return the language codes simplemma lemmatises."""
+    from simplemma.strategies.dictionaries.dictionary_factory import SUPPORTED_LANGUAGES
+
+    return frozenset(SUPPORTED_LANGUAGES)
+
+
+def words(text: str, language: str) -> list[str]:
+    """Return the comment's words as lemmas, without stop words."""
+    import simplemma
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    base = language.split("-")[0].split("_")[0].lower()
+    tokens = [token.lower() for token in WORD.findall(text)]
+    if base in simplemma_languages():
+        tokens = [simplemma.lemmatize(token, lang=base).lower() for token in tokens]
+    stop = ENGLISH_STOP_WORDS if base == "en" else FRENCH_STOP_WORDS if base == "fr" else ()
+    return [token for token in tokens if token not in stop and len(token) > 1]
+
+
+def _language_themes(
+    comments: list[Comment],
+    language: str,
+    consent: QuoteConsent,
+    count: int | None,
+    examples: int,
+) -> tuple[list[Theme], list[int]]:
+    """Return one language's themes and the ids of its unassigned comments."""
+    import numpy
+    from sklearn.decomposition import NMF
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    documents = [words(comment.text, language) for comment in comments]
+    usable = [index for index, document in enumerate(documents) if document]
+    unassigned = [
+        comment.id for comment, document in zip(comments, documents, strict=True) if not document
+    ]
+    if len(usable) < 2:
+        return [], sorted(unassigned + [comments[index].id for index in usable])
+    vectorizer = TfidfVectorizer(
+        analyzer=lambda document: document,
+        sublinear_tf=True,
+        min_df=2 if len(usable) >= 10 else 1,
+        max_df=0.9 if len(usable) >= 10 else 1.0,
+    )
+    try:
+        weights = vectorizer.fit_transform([documents[index] for index in usable])
+    except ValueError:  # no word is left after the document-frequency cut
+        return [], sorted(comment.id for comment in comments)
+    terms = vectorizer.get_feature_names_out()
+    wanted = count if count is not None else theme_count(len(usable))
+    k = max(1, min(wanted, len(usable), len(terms)))
+    model = NMF(n_components=k, init="nndsvda", random_state=RANDOM_STATE, max_iter=400)
+    membership = model.fit_transform(weights)
+    best = membership.argmax(axis=1)
+    strength = membership.max(axis=1)
+    groups: dict[int, list[int]] = {}
+    for row, index in enumerate(usable):
+        if strength[row] <= 0:
+            unassigned.append(comments[index].id)
+        else:
+            groups.setdefault(int(best[row]), []).append(row)
+    built = []
+    for component, rows in groups.items():
+        top = numpy.argsort(-model.components_[component], kind="stable")[:TOP_TERMS]
+        top_terms = tuple(str(terms[j]) for j in top if model.components_[component, j] > 0)
+        ordered = sorted(rows, key=lambda row: (-membership[row, component], usable[row]))
+        members = [comments[usable[row]] for row in ordered]
+        shown = tuple(c.text for c in members if may_quote(consent, c))[:examples]
+        ids = tuple(sorted(c.id for c in members))
+        built.append((top_terms, shown, ids))
+    built.sort(key=lambda theme: (-len(theme[2]), theme[2][0]))
+    themes = [
+        Theme(language, number, top_terms, len(ids), shown, ids)
+        for number, (top_terms, shown, ids) in enumerate(built, start=1)
+    ]
+    return themes, sorted(unassigned)
