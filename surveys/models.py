@@ -348,7 +348,31 @@ class ResponseContact(SQLModel, table=True):
         foreign_key="responses.id", unique=True, index=True, ondelete="CASCADE"
     )
     contact: str = Field(max_length=500)
+    # "Tell me when results are published": e-mail the address (``surveys.notices``).
+    notify_results: bool = Field(default=False)
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class ResultNotice(SQLModel, table=True):
+    """One e-mail telling a resident that results or an update were published.
+
+    ``subject`` is ``results`` or ``update:<id>``; one row per contact and subject, so
+    nobody is told twice. It goes with its contact (withdrawal, retention purge).
+    """
+
+    __tablename__ = "result_notices"
+    __table_args__ = (UniqueConstraint("contact_id", "subject"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    contact_id: int = Field(foreign_key="response_contacts.id", index=True, ondelete="CASCADE")
+    survey_id: int = Field(foreign_key="surveys.id", index=True, ondelete="CASCADE")
+    subject: str = Field(max_length=40)
+    attempts: int = 0
+    # Kept by the process sending it, so that two senders never send it twice.
+    claimed_until: datetime | None = None
+    last_error: str | None = Field(default=None, max_length=500)
+    created_at: datetime = Field(default_factory=utcnow)
+    sent_at: datetime | None = None
 
 
 class Answer(SentimentFields, table=True):

@@ -156,6 +156,7 @@ def record_response(
     *,
     cutoffs: SentimentCutoffs,
     contact: str | None = None,
+    notify_results: bool = False,
     commit: bool = True,
     receipt_secret: bytes | None = None,
 ) -> tuple[Response, bool]:
@@ -164,6 +165,8 @@ def record_response(
     With ``commit=False`` the caller owns the transaction (the CSV importer
     stores a whole file at once). With ``receipt_secret`` the response gets a
     receipt (``surveys.receipts``), whose code ``receipts.receipt_code`` gives back.
+    ``notify_results``: the resident asked to be told when results are published
+    (``surveys.notices``).
     """
     earlier = existing_response(session, survey.id, provenance.idempotency_key)
     if earlier is not None:
@@ -194,7 +197,11 @@ def record_response(
         if rows:  # one executemany, not one INSERT ... RETURNING per answer
             session.connection().execute(insert(Answer.__table__), [row.values() for row in rows])
         if contact:
-            session.add(ResponseContact(response_id=response.id, contact=contact))
+            session.add(
+                ResponseContact(
+                    response_id=response.id, contact=contact, notify_results=notify_results
+                )
+            )
         report_counts.count_response(session, survey, response, rows)
         if commit:
             session.commit()

@@ -35,9 +35,10 @@ from engage.loading import survey_or_404
 from engage.manage.blueprint import bp
 from engage.manage.display import editing_language, language_label, shown_text, text_in
 from engage.manage.forms import add_error, has_errors
+from engage.respond.notices import send_soon
 from engage.respond.results import UPDATE_STATUS_NAMES
 from engage.settings.saving import save_settings
-from surveys import store
+from surveys import notices, store
 from surveys.languages import text_direction
 from surveys.models import UPDATE_STATUSES, Survey, SurveyUpdate
 from surveys.publication import (
@@ -201,12 +202,25 @@ def save_results(slug: str):
     if not changed:
         flash(_("Nothing was changed."))
     elif form.published.data and not was_published:
+        tell_residents(survey, notices.RESULTS_SUBJECT)
         flash(_("The results page is public now."))
     elif was_published and not form.published.data:
         flash(_("The results page is no longer public."))
     else:
         flash(_("Saved what the results page shows."))
     return redirect(url_for(".results", slug=survey.slug))
+
+
+def tell_residents(survey: Survey, subject: str) -> None:
+    """Queue the e-mails to residents who asked to be told, and send them on a thread.
+
+    Queued once per contact and subject (``surveys.notices``); a failed send stays
+    pending for ``engage notices send``.
+    """
+    session = db.get_session()
+    if notices.queue_notices(session, survey.id, subject):
+        session.commit()
+        send_soon()
 
 
 def update_texts(form: UpdateForm, language: str) -> dict[str, UpdateText]:
@@ -234,7 +248,7 @@ def add_survey_update(slug: str):
     if not form.is_submitted() or has_errors(form):
         return render_results(survey, 400, update_form=form)
     session = db.get_session()
-    add_update(
+    update = add_update(
         session,
         survey,
         form.posted_on.data,
@@ -243,6 +257,8 @@ def add_survey_update(slug: str):
         user_id=current_user.id,
     )
     session.commit()
+    if results_published(survey):  # the update is shown on the results page
+        tell_residents(survey, notices.update_subject(update.id))
     flash(_("The update is posted. Translate it into the survey's other languages below."))
     return redirect(url_for(".results", slug=survey.slug) + "#updates")
 

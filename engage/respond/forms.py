@@ -14,7 +14,9 @@ ACTION_FIELD = "action"
 HONEYPOT_FIELD = "homepage"
 CONTACT_EMAIL = "contact_email"
 CONTACT_PHONE = "contact_phone"
-CONTACT_FIELDS = (CONTACT_EMAIL, CONTACT_PHONE)
+# "Tell me when results are published" (ticked: "1"); it needs an e-mail address.
+CONTACT_NOTIFY = "contact_notify"
+CONTACT_FIELDS = (CONTACT_EMAIL, CONTACT_PHONE, CONTACT_NOTIFY)
 
 ACTION_BACK = "back"
 ACTION_NEXT = "next"

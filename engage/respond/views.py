@@ -149,6 +149,7 @@ def survey(slug: str):
                 ),
                 cutoffs=SentimentCutoffs.from_config(config),
                 contact=visit.contact_text() if visit.ask_contact else None,
+                notify_results=visit.ask_contact and visit.wants_notice,
                 receipt_secret=receipt_secret(),
             )
         )

@@ -14,6 +14,7 @@ from engage.respond.forms import (
     ANSWER_PREFIX,
     CONTACT_EMAIL,
     CONTACT_FIELDS,
+    CONTACT_NOTIFY,
     CONTACT_PHONE,
     EMAIL_MAX_LENGTH,
     EMAIL_PATTERN,
@@ -96,7 +97,16 @@ class SurveyVisit:
         digits = sum(ch.isdigit() for ch in phone)
         if phone and (len(phone) > PHONE_MAX_LENGTH or digits < PHONE_MIN_DIGITS):
             errors[CONTACT_PHONE] = _("Enter a phone number like 905-555-0100.")
+        if self.wants_notice and not email and CONTACT_EMAIL not in errors:
+            errors[CONTACT_EMAIL] = _(
+                "Enter an email address to be told when results are published, or untick that box."
+            )
         return errors
+
+    @property
+    def wants_notice(self) -> bool:
+        """Return whether the resident ticked "tell me when results are published"."""
+        return self.contact.get(CONTACT_NOTIFY) == "1"
 
     def contact_text(self) -> str | None:
         """Return the contact details as stored, one ``kind: value`` line each."""
@@ -140,7 +150,11 @@ class SurveyVisit:
             carried += [(name, value) for name, value in self.contact.items() if value]
         summary = [(view.input_id, view.label, view.error) for view in views if view.error]
         ui = interface_lang_attrs(self.language, interface_language())
-        contact_labels = {CONTACT_EMAIL: _("Email address"), CONTACT_PHONE: _("Phone number")}
+        contact_labels = {
+            CONTACT_EMAIL: _("Email address"),
+            CONTACT_PHONE: _("Phone number"),
+            CONTACT_NOTIFY: _("Tell me when results are published"),
+        }
         summary += [
             (name, Shown(contact_labels[name], ui), errors[name])
             for name in CONTACT_FIELDS
