@@ -87,6 +87,7 @@ class Theme:
     size: int
     examples: tuple[str, ...]
     comment_ids: tuple[int, ...]
+    weights: tuple[float, ...] = ()  # each comment's weight in the theme, as comment_ids
 
 
 @dataclass(frozen=True)
@@ -202,11 +203,54 @@ def _language_themes(
         ordered = sorted(rows, key=lambda row: (-membership[row, component], usable[row]))
         members = [comments[usable[row]] for row in ordered]
         shown = tuple(c.text for c in members if may_quote(consent, c))[:examples]
-        ids = tuple(sorted(c.id for c in members))
-        built.append((top_terms, shown, ids))
+        weight = {comments[usable[row]].id: float(membership[row, component]) for row in rows}
+        ids = tuple(sorted(weight))
+        built.append((top_terms, shown, ids, tuple(round(weight[i], 6) for i in ids)))
     built.sort(key=lambda theme: (-len(theme[2]), theme[2][0]))
     themes = [
-        Theme(language, number, top_terms, len(ids), shown, ids)
-        for number, (top_terms, shown, ids) in enumerate(built, start=1)
+        Theme(language, number, top_terms, len(ids), shown, ids, weights)
+        for number, (top_terms, shown, ids, weights) in enumerate(built, start=1)
     ]
     return themes, sorted(unassigned)
+
+
+@dataclass(frozen=True)
+class EditedTheme:
+    """A stored theme staff edited: its key, language, terms, name and pinned comments."""
+
+    key: int
+    language: str
+    terms: tuple[str, ...]
+    label: str | None
+    pinned: tuple[int, ...] = ()
+
+
+def term_overlap(first: Sequence[str], second: Sequence[str]) -> float:
+    """Return the Jaccard overlap of two themes' top terms (0 to 1)."""
+    union = set(first) | set(second)
+    return len(set(first) & set(second)) / len(union) if union else 0.0
+
+
+def match_edited(edited: Sequence[EditedTheme], themes: Sequence[Theme]) -> dict[int, int | None]:
+    """Return, per edited theme's key, the index of the new theme that inherits its edits.
+
+    Each new theme inherits from at most one edited theme: pairs of the same language
+    are taken greediest first (most shared top terms, then the older key, then the
+    larger new theme); an edited theme sharing no term with any free new theme gets
+    None, and its caller keeps it as it was.
+    """
+    pairs = sorted(
+        (
+            (-term_overlap(old.terms, new.terms), old.key, index)
+            for old in edited
+            for index, new in enumerate(themes)
+            if new.language == old.language and term_overlap(old.terms, new.terms) > 0
+        )
+    )
+    matched: dict[int, int | None] = {old.key: None for old in edited}
+    taken: set[int] = set()
+    for _overlap, key, index in pairs:
+        if matched[key] is None and index not in taken:
+            matched[key] = index
+            taken.add(index)
+    return matched

@@ -583,3 +583,34 @@ class WebhookDelivery(SQLModel, table=True):
     last_error: str | None = Field(default=None, max_length=500)
     created_at: datetime = Field(default_factory=utcnow)
     delivered_at: datetime | None = None
+
+
+class CommentTheme(SQLModel, table=True):
+    """A theme of one free-text question's comments in one language (``analysis.themes``).
+
+    ``terms`` are the method's top terms; ``label`` is staff's name for it, kept when
+    themes are recomputed (carried to the new theme sharing most terms); ``staff_made``
+    marks a theme staff made by splitting one, or one kept for comments they moved.
+    """
+
+    __tablename__ = "comment_themes"
+
+    id: int | None = Field(default=None, primary_key=True)
+    question_id: int = Field(foreign_key="questions.id", index=True, ondelete="CASCADE")
+    language: str = Field(max_length=35)
+    terms: list = Field(default_factory=list, sa_column=json_column())
+    label: str | None = Field(default=None, max_length=200)
+    method: str = Field(max_length=20)
+    staff_made: bool = False
+    computed_at: datetime = Field(default_factory=utcnow)
+
+
+class CommentThemeMember(SQLModel, table=True):
+    """A comment's theme: ``pinned`` when staff put it there (kept on recomputation)."""
+
+    __tablename__ = "comment_theme_members"
+
+    answer_id: int = Field(foreign_key="answers.id", primary_key=True, ondelete="CASCADE")
+    theme_id: int = Field(foreign_key="comment_themes.id", index=True, ondelete="CASCADE")
+    weight: float = 0.0
+    pinned: bool = False

@@ -18,6 +18,7 @@ from engage.reports import (  # noqa: F401  (each view module registers its rout
     dashboard,
     downloads,
     review,
+    themes,
 )
 from engage.reports.blueprint import bp
 

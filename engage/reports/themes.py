@@ -1,0 +1,157 @@
+"""Themes of a free-text question's comments (``surveys.themes``), for staff.
+
+Staff compute a question's themes, then name, merge and split them and move a
+comment from one theme to another; those edits are kept when the themes are
+computed again. Examples follow the survey's quoting rule, like the report's quotes.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from engage import db
+from engage.auth import role_required
+from engage.labels import language_name, short_label
+from engage.loading import survey_or_404
+from engage.reports.blueprint import bp
+from engage.reports.comments import comment_questions
+from engage.reports.dashboard import STAFF_ROLES, interface_tag
+from surveys.aggregates import dimension_infos, question_infos
+from surveys.aggregates import labels as survey_labels
+from surveys.models import CommentTheme, Question, Survey
+from surveys.themes import (
+    ThemeError,
+    compute_themes,
+    merge_themes,
+    move_comment,
+    rename_theme,
+    split_theme,
+    theme_of,
+    theme_views,
+)
+
+ACTIONS = ("rename", "merge", "split")
+
+
+def chosen_question(survey: Survey, name: str | None) -> Question | None:
+    """Return the comment question of that name, else the survey's first one."""
+    questions = comment_questions(survey)
+    named = [question for question in questions if question.name == name]
+    return (named or questions or [None])[0]
+
+
+@bp.get("/<slug>/comments/themes")
+@role_required(*STAFF_ROLES)
+def themes(slug: str):
+    """Show a comment question's themes with the forms that edit them."""
+    survey = survey_or_404(slug)
+    return render_themes(survey, chosen_question(survey, request.args.get("question")))
+
+
+def render_themes(survey: Survey, question: Question | None, error: str = "", status: int = 200):
+    """Render the themes page (with a refused edit's error, if any)."""
+    session = db.get_session()
+    labels = survey_labels(
+        session, survey, interface_tag(), question_infos(survey), dimension_infos(survey)
+    )
+    views = theme_views(session, survey, question) if question else []
+    return render_template(
+        "reports/themes.html",
+        survey=survey,
+        labels=labels,
+        question=question,
+        question_choices=[
+            (q.name, short_label(labels.get(f"q.{q.name}.label") or q.name, 80))
+            for q in comment_questions(survey)
+        ],
+        themes=views,
+        language_name=language_name,
+        error=error,
+    ), status
+
+
+def back(survey: Survey, question: Question):
+    """Redirect to the question's themes."""
+    return redirect(url_for("reports.themes", slug=survey.slug, question=question.name))
+
+
+@bp.post("/<slug>/comments/themes")
+@role_required(*STAFF_ROLES)
+def compute(slug: str):
+    """Compute (or recompute) one question's themes, keeping staff's edits."""
+    survey = survey_or_404(slug)
+    name = request.form.get("question", "")
+    question = next((q for q in comment_questions(survey) if q.name == name), None)
+    if question is None:
+        return render_themes(
+            survey, chosen_question(survey, None), _("Choose a comment question."), 400
+        )
+    session = db.get_session()
+    compute_themes(session, survey, question, current_user.id)
+    session.commit()
+    flash(_("The themes were computed again; your names and moved comments were kept."))
+    return back(survey, question)
+
+
+def survey_theme(survey: Survey, theme_id: int) -> tuple[Question, CommentTheme]:
+    """Return the theme and its question, or 404 if it is not one of the survey's."""
+    session = db.get_session()
+    theme = session.get(CommentTheme, theme_id)
+    question = session.get(Question, theme.question_id) if theme else None
+    if question is None or question.survey_id != survey.id:
+        abort(404)
+    return question, theme
+
+
+@bp.post("/<slug>/comments/themes/<int:theme>")
+@role_required(*STAFF_ROLES)
+def edit_theme(slug: str, theme: int):
+    """Rename, merge or split one theme."""
+    survey = survey_or_404(slug)
+    question, row = survey_theme(survey, theme)
+    session = db.get_session()
+    action = request.form.get("action", "")
+    try:
+        if action == "rename":
+            rename_theme(session, row, request.form.get("label", ""), current_user.id)
+            flash(_("The theme was renamed."))
+        elif action == "merge":
+            into = request.form.get("into", "")
+            target = theme_of(session, question, int(into)) if into.isdigit() else None
+            if target is None:
+                raise ThemeError(_("Choose another theme of the same question to merge into."))
+            merge_themes(session, row, target, current_user.id)
+            flash(_("The themes were merged."))
+        elif action == "split":
+            split_theme(session, survey, row, current_user.id)
+            flash(_("The theme was split in two."))
+        else:
+            raise ThemeError(_("Choose rename, merge or split."))
+    except ThemeError as error:
+        session.rollback()
+        return render_themes(survey, question, _(error.message), 400)
+    session.commit()
+    return back(survey, question)
+
+
+@bp.post("/<slug>/comments/themes/move")
+@role_required(*STAFF_ROLES)
+def move_to_theme(slug: str):
+    """Move one comment to another theme of its question (kept on recomputation)."""
+    survey = survey_or_404(slug)
+    session = db.get_session()
+    question = chosen_question(survey, request.form.get("question"))
+    answer, target = request.form.get("answer", ""), request.form.get("theme", "")
+    theme = theme_of(session, question, int(target)) if question and target.isdigit() else None
+    try:
+        if theme is None or not answer.isdigit():
+            raise ThemeError(_("Choose a comment and a theme of this question."))
+        move_comment(session, question, int(answer), theme, current_user.id)
+    except ThemeError as error:
+        session.rollback()
+        return render_themes(survey, question, _(error.message), 400)
+    session.commit()
+    flash(_("The comment was moved."))
+    return back(survey, question)
