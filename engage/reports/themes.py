@@ -28,6 +28,7 @@ from surveys.themes import (
     move_comment,
     rename_theme,
     split_theme,
+    stored_themes,
     theme_of,
     theme_views,
 )
@@ -89,9 +90,13 @@ def compute(slug: str):
             survey, chosen_question(survey, None), _("Choose a comment question."), 400
         )
     session = db.get_session()
+    again = bool(stored_themes(session, question))
     compute_themes(session, survey, question, current_user.id)
     session.commit()
-    flash(_("The themes were computed again; your names and moved comments were kept."))
+    if again:
+        flash(_("The themes were computed again; your names and moved comments were kept."))
+    else:
+        flash(_("The themes were computed."))
     return back(survey, question)
 
 

@@ -44,6 +44,11 @@ def test_staff_compute_themes_and_see_their_terms_and_examples(client, login_as,
 
     assert reply.status_code == 302
     page = client.get(reply.headers["Location"]).get_data(as_text=True)
+    assert "The themes were computed." in page
+    again = client.post("/reports/themes/comments/themes", data={"question": "why"})
+    assert "your names and moved comments were kept" in client.get(
+        again.headers["Location"]
+    ).get_data(as_text=True)
     stored = themes(session)
     assert len(stored) == 2
     assert all(", ".join(theme.terms[:3]) in page for theme in stored)
