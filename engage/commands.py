@@ -61,11 +61,11 @@ def init_app(app: Flask) -> None:
     from engage.intake import commands as intake
     from engage.manage import commands as manage
     from engage.reports import commands as reports
-    from engage.respond import notices
+    from engage.respond import drafts, notices
 
     own = (init_db_command, create_user_command, demo_command, catalogs.translations)
     own += data_commands.commands
     blueprints = manage.commands + intake.commands + reports.commands + accounts.commands
-    blueprints += notices.commands
+    blueprints += notices.commands + drafts.commands
     for command in own + blueprints:
         app.cli.add_command(command)

@@ -39,6 +39,8 @@ DEFAULTS = {
     "RETENTION_CONTACTS_DAYS": 365,
     "RETENTION_TEXTS_DAYS": 365,
     "RETENTION_NOTES_DAYS": 365,
+    # "Save and continue later": days a resident's saved answers are kept (surveys.drafts).
+    "DRAFT_DAYS": 30,
     # How many reverse proxies (load balancers) stand in front of the app; 0 trusts none.
     "PROXY_COUNT": 0,
     "SESSION_COOKIE_HTTPONLY": True,

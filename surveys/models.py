@@ -375,6 +375,23 @@ class ResultNotice(SQLModel, table=True):
     sent_at: datetime | None = None
 
 
+class SurveyDraft(SQLModel, table=True):
+    """Answers saved to finish later, encrypted with a key only the resume code opens.
+
+    See ``surveys.drafts``; no staff page shows them, and they expire.
+    """
+
+    __tablename__ = "survey_drafts"
+
+    id: int | None = Field(default=None, primary_key=True)
+    survey_id: int = Field(foreign_key="surveys.id", index=True, ondelete="CASCADE")
+    code_hash: str = Field(max_length=64, unique=True)
+    salt: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    ciphertext: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    expires_at: datetime = Field(index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 class Answer(SentimentFields, table=True):
     """One answer value: a choice (one row per choice of a multiple choice), number or text."""
 

@@ -26,14 +26,20 @@ Decisions (issue 4), so that nobody has to rediscover them:
   page comes back (429) with the answers kept and a polite message.
 - Sending gives the resident a receipt code (``surveys.receipts``), shown on the thank-you
   page (``receipt``); with it, ``/s/<slug>/withdraw`` withdraws their answers
-  (``withdraw``). ``/s/<slug>/results`` shows what we heard and what we are doing once
+  (``withdraw``). A multi-page survey can be saved to continue later with a resume code
+  (``drafts``). ``/s/<slug>/results`` shows what we heard and what we are doing once
   staff publish it (``results``), with an Atom feed of the updates (``feed``).
 
 The blueprint is defined in ``blueprint`` so that ``views`` can import it without
 importing this package first; importing ``views`` here registers its routes.
 """
 
-from engage.respond import results, views, withdraw  # noqa: F401  (their routes register on bp)
+from engage.respond import (  # noqa: F401  (their routes register on bp)
+    drafts,
+    results,
+    views,
+    withdraw,
+)
 from engage.respond.blueprint import bp
 
 __all__ = ["bp"]

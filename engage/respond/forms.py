@@ -18,7 +18,11 @@ CONTACT_PHONE = "contact_phone"
 CONTACT_NOTIFY = "contact_notify"
 CONTACT_FIELDS = (CONTACT_EMAIL, CONTACT_PHONE, CONTACT_NOTIFY)
 
+# The resume code of a walk saved to continue later (engage.respond.drafts).
+RESUME_FIELD = "resume"
+
 ACTION_BACK = "back"
+ACTION_SAVE = "save"
 ACTION_NEXT = "next"
 ACTION_SEND = "send"
 ACTION_LANGUAGE = "language"

@@ -16,6 +16,7 @@ from engage.auth import csrf
 from engage.errors import render_error, retry_after
 from engage.i18n import interface_language, requested_language
 from engage.limits import limiter
+from engage.respond import drafts
 from engage.respond.blueprint import bp
 from engage.respond.cache import resident_texts
 from engage.respond.content import Shown, SurveyContent
@@ -23,6 +24,7 @@ from engage.respond.forms import (
     ACTION_BACK,
     ACTION_FIELD,
     ACTION_NEXT,
+    ACTION_SAVE,
     ACTION_SEND,
     CONTACT_FIELDS,
     HONEYPOT_FIELD,
@@ -92,10 +94,14 @@ def survey(slug: str):
 
     visit = posted_visit(slug)
     # Judged before a missing token is replaced: a fresh one would pass its own check.
-    token_is_valid = form_token_is_valid(visit.token, slug)
+    token_is_valid = form_token_is_valid(visit.token, slug) or drafts.resumed_token_is_valid(
+        slug, visit.token
+    )
     if not visit.token:
         visit.token = new_form_token(slug)
     action = request.form.get(ACTION_FIELD, ACTION_NEXT)
+    if action == ACTION_SAVE and len(visit.pages) > 1 and not visit.preview:
+        return drafts.save_for_later(visit)
     if action == ACTION_BACK:
         visit.page_index = visit.previous_page()
         return visit.render()
@@ -165,6 +171,7 @@ def survey(slug: str):
         response.headers.update(retry_after())
         return response
     remember_receipt(slug, response)
+    drafts.forget_draft(visit)
     return redirect(url_for("respond.thanks", slug=slug), 303)
 
 

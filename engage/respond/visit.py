@@ -21,6 +21,7 @@ from engage.respond.forms import (
     PAGE_FIELD,
     PHONE_MAX_LENGTH,
     PHONE_MIN_DIGITS,
+    RESUME_FIELD,
     TOKEN_FIELD,
 )
 from engage.respond.loading import survey_for_resident
@@ -46,6 +47,7 @@ class SurveyVisit:
         contact: dict[str, str],
         token: str,
         page_index: int,
+        resume_code: str = "",
     ):
         self.survey = survey
         self.language = language
@@ -53,6 +55,7 @@ class SurveyVisit:
         self.raw = raw
         self.contact = contact
         self.token = token
+        self.resume_code = resume_code  # once saved to continue later (engage.respond.drafts)
         self.questions = list(survey.questions)
         self.pages = split_pages(self.questions)
         self.page_index = max(0, min(page_index, len(self.pages) - 1))
@@ -178,6 +181,7 @@ class SurveyVisit:
                 questions=views,
                 carried=carried,
                 token=self.token,
+                resume_code=self.resume_code,
                 page_index=self.page_index,
                 page_number=position,
                 page_count=max(len(shown), position),
@@ -237,6 +241,7 @@ def posted_visit(slug: str) -> SurveyVisit:
     contact = {name: request.form.get(name, "").strip() for name in CONTACT_FIELDS}
     token = request.form.get(TOKEN_FIELD, "")
     page = request.form.get(PAGE_FIELD, "0")
+    resume_code = request.form.get(RESUME_FIELD, "")
     return SurveyVisit(
         survey,
         g.page_language,
@@ -245,4 +250,5 @@ def posted_visit(slug: str) -> SurveyVisit:
         contact={name: value for name, value in contact.items() if value},
         token=token if len(token) <= 100 else "",
         page_index=int(page) if page.isdigit() else 0,
+        resume_code=resume_code if len(resume_code) <= 40 else "",
     )
