@@ -108,6 +108,9 @@ ROUTES: dict[str, Route] = {
     "respond.results": Route("/s/{slug}/results", "GET", everyone(200)),
     "respond.results_feed": Route("/s/{slug}/results/feed.atom", "GET", everyone(200)),
     "respond.withdraw": Route("/s/{slug}/withdraw", "GET", everyone(200)),
+    "respond.resume": Route("/s/{slug}/resume", "GET", everyone(200)),
+    # An unknown resume code: the resume page with its error, for everyone alike.
+    "respond.resume_link": Route("/s/{slug}/resume/ABCDABCDABCD", "GET", everyone(404)),
     "health.healthz": Route("/healthz", "GET", everyone(200)),
     "health.live": Route("/healthz/live", "GET", everyone(200)),
     "health.ready": Route("/healthz/ready", "GET", everyone(200)),
