@@ -5,6 +5,7 @@ Loads the demo (``engage demo``) into a throwaway instance, serves it on
 downloaded browser):
 
 - ``resident-phone.png``: the demo survey as a resident sees it on a phone;
+- ``results-phone.png``: the demo survey's public results page on a phone;
 - ``broker-entry.png``: the broker's paper-form entry screen;
 - ``dashboard.png``: the top of the staff equity dashboard;
 - ``dashboard-outcomes.png``: the dashboard's group comparison with its table.
@@ -85,6 +86,9 @@ def capture(base: str, output: Path) -> list[Path]:
         page = phone.new_page()
         page.goto(f"{base}/s/{DEMO_SLUG}?lang=en")
         written.append(output / "resident-phone.png")
+        page.screenshot(path=written[-1], full_page=False)
+        page.goto(f"{base}/s/{DEMO_SLUG}/results?lang=en")
+        written.append(output / "results-phone.png")
         page.screenshot(path=written[-1], full_page=False)
         phone.close()
 
