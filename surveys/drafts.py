@@ -19,9 +19,6 @@ import json
 import secrets
 from datetime import timedelta
 
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import delete
 from sqlmodel import Session, select
 
@@ -59,8 +56,15 @@ def code_hash(secret: bytes, survey_id: int, code: str) -> str:
     return hmac.new(secret, f"draft|{survey_id}|{code}".encode(), hashlib.sha256).hexdigest()
 
 
-def _fernet(secret: bytes, salt: bytes, code: str) -> Fernet:
-    """Return the draft's cipher: HKDF-SHA256 of the secret and code, with the draft's salt."""
+def _fernet(secret: bytes, salt: bytes, code: str):
+    """Return the draft's cipher: HKDF-SHA256 of the secret and code, with the draft's salt.
+
+    ``cryptography`` is imported here, at the first draft, not when the app starts.
+    """
+    from cryptography.fernet import Fernet
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     key = HKDF(
         algorithm=hashes.SHA256(), length=32, salt=salt, info=b"engage draft|" + code.encode()
     ).derive(secret)
@@ -108,6 +112,8 @@ def load_draft(session: Session, survey_id: int, code: str, secret: bytes) -> di
     found = _find(session, survey_id, code, secret)
     if found is None or found.expires_at <= utcnow():
         return None
+    from cryptography.fernet import InvalidToken
+
     try:
         return json.loads(_fernet(secret, found.salt, code).decrypt(found.ciphertext))
     except InvalidToken:  # the secret key changed since
