@@ -151,8 +151,8 @@ def test_residents_who_asked_are_told_once_in_their_language(
     messages = inbox.wait_for(2)
     assert sorted(message["To"] for message in messages) == ["amel@example.ca", "bo@example.ca"]
     french = next(message for message in messages if message["To"] == "amel@example.ca")
-    # The survey's French title: the message is in the language the resident answered in.
-    assert "“Transport”" in french["Subject"]
+    # In the language the resident answered in: the survey's French title, French words.
+    assert french["Subject"] == "Les résultats de « Transport » sont publiés"
     assert f"https://engage.city.example.ca/s/{SLUG}/results" in body_of(french)
     english = next(message for message in messages if message["To"] == "bo@example.ca")
     assert english["Subject"] == "The results of “Transit” are published"
