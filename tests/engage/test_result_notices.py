@@ -164,7 +164,11 @@ def test_residents_who_asked_are_told_once_in_their_language(
     post_update(client)
     messages = inbox.wait_for(4)
     assert len(messages) == 4
-    assert sum("What is being done" in message["Subject"] for message in messages) == 2
+    updates = {message["To"]: message["Subject"] for message in messages[2:]}
+    assert updates == {
+        "amel@example.ca": "Ce qui est fait à la suite de « Transport »",
+        "bo@example.ca": "What is being done after “Transit”",
+    }
     notices = session.exec(select(ResultNotice)).all()
     assert len(notices) == 4 and all(notice.sent_at for notice in notices)
 
