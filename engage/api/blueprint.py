@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from http import HTTPStatus
+
 from flask import current_app, request
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
 from engage.api import errors
-from engage.api.auth import rate_limit_key, require_token
+from engage.api.auth import TOKEN_REQUIRED, rate_limit_key, require_token
 from engage.limits import limiter
 
 PREFIX = "/api/v1"
+# What a survey's address behind a token may answer besides 400: no valid token, a scope
+# or assignment missing, no such survey, too many requests.
+TOKEN_PROBLEMS = (401, 403, 404, 429)
 
 bp = Blueprint("api", __name__, url_prefix=PREFIX)
 
@@ -22,6 +28,35 @@ def api_rate_limit() -> str:
 
 limiter.limit(api_rate_limit, key_func=rate_limit_key)(bp)
 errors.register(bp)
+
+
+def documented(
+    operation_id: str,
+    tag: str,
+    status: int,
+    schema,
+    *,
+    problems: Iterable[int] = (),
+    security: list[dict] = TOKEN_REQUIRED,
+    parameters: list[dict] | None = None,
+    **response_options,
+) -> Callable:
+    """Describe an operation in the OpenAPI document: its answer, its problems, its tag.
+
+    Every operation documents 400 (control characters in the address are refused
+    everywhere), then ``problems``, each as the problem details response of its status.
+    """
+    doc = {"tags": [tag], "security": security, "operationId": operation_id}
+    if parameters:
+        doc["parameters"] = parameters
+
+    def decorate(view: Callable) -> Callable:
+        view = bp.doc(**doc)(view)
+        for code in sorted({400, *problems}, reverse=True):
+            view = bp.alt_response(code, response=HTTPStatus(code).name)(view)
+        return bp.response(status, schema, **response_options)(view)
+
+    return decorate
 
 
 @bp.before_request

@@ -12,8 +12,8 @@ import marshmallow as ma
 from flask import Response
 
 from engage import db
-from engage.api.auth import TOKEN_REQUIRED, require_survey_access, require_token, survey_or_404
-from engage.api.blueprint import bp
+from engage.api.auth import require_survey_access, require_token, survey_or_404
+from engage.api.blueprint import TOKEN_PROBLEMS, bp, documented
 from engage.audit.events import record_download
 from engage.reports.dashboard import STAFF_ROLES
 from engage.reports.downloads import full_report, open_data_zip
@@ -56,12 +56,7 @@ def exportable_survey(slug: str):
 
 @bp.route("/surveys/<slug>/report", methods=["GET"])
 @bp.arguments(ReportQuerySchema, location="query", error_status_code=400)
-@bp.response(200, REPORT_SCHEMA)
-@bp.alt_response(401, response="UNAUTHORIZED")
-@bp.alt_response(403, response="FORBIDDEN")
-@bp.alt_response(404, response="NOT_FOUND")
-@bp.alt_response(429, response="TOO_MANY_REQUESTS")
-@bp.doc(tags=["reports"], security=TOKEN_REQUIRED, operationId="getReport")
+@documented("getReport", "reports", 200, REPORT_SCHEMA, problems=TOKEN_PROBLEMS)
 def get_report(query: dict, slug: str):
     """The equity and sentiment report as JSON, under the dashboard's disclosure policy."""
     from analysis.report_formats import to_json
@@ -79,13 +74,14 @@ def get_report(query: dict, slug: str):
 
 
 @bp.route("/surveys/<slug>/open-data", methods=["GET"])
-@bp.response(200, ZIP_SCHEMA, content_type="application/zip")
-@bp.alt_response(400, response="BAD_REQUEST")
-@bp.alt_response(401, response="UNAUTHORIZED")
-@bp.alt_response(403, response="FORBIDDEN")
-@bp.alt_response(404, response="NOT_FOUND")
-@bp.alt_response(429, response="TOO_MANY_REQUESTS")
-@bp.doc(tags=["reports"], security=TOKEN_REQUIRED, operationId="getOpenData")
+@documented(
+    "getOpenData",
+    "reports",
+    200,
+    ZIP_SCHEMA,
+    problems=TOKEN_PROBLEMS,
+    content_type="application/zip",
+)
 def get_open_data(slug: str):
     """The open-data bundle (ZIP): suppressed tables, data dictionary, no record-level rows."""
     found, survey = exportable_survey(slug)

@@ -31,9 +31,9 @@ from sqlmodel import Session, select
 from analysis.sentiment import SentimentCutoffs
 from engage import db
 from engage.accounts.tokens import as_utc
-from engage.api.auth import TOKEN_REQUIRED, Caller, require_survey_access, require_token
+from engage.api.auth import Caller, require_survey_access, require_token
 from engage.api.auth import survey_or_404 as api_survey_or_404
-from engage.api.blueprint import bp
+from engage.api.blueprint import TOKEN_PROBLEMS, bp, documented
 from engage.api.errors import ApiError
 from engage.audit.events import record_download
 from engage.exports.responses import _answer_value, response_conditions
@@ -371,20 +371,14 @@ def collected_moment(asked: datetime | None) -> datetime | None:
 
 @bp.route("/surveys/<slug>/responses", methods=["POST"])
 @bp.arguments(SubmissionSchema)
-@bp.response(201, ResponseSchema, headers={"Location": {"schema": {"type": "string"}}})
-@bp.alt_response(400, response="BAD_REQUEST")
-@bp.alt_response(401, response="UNAUTHORIZED")
-@bp.alt_response(403, response="FORBIDDEN")
-@bp.alt_response(404, response="NOT_FOUND")
-@bp.alt_response(409, response="CONFLICT")
-@bp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
-@bp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
-@bp.alt_response(429, response="TOO_MANY_REQUESTS")
-@bp.doc(
-    tags=["responses"],
-    security=TOKEN_REQUIRED,
-    operationId="submitResponse",
+@documented(
+    "submitResponse",
+    "responses",
+    201,
+    ResponseSchema,
+    problems=(*TOKEN_PROBLEMS, 409, 413, 415),
     parameters=[IDEMPOTENCY_PARAMETER],
+    headers={"Location": {"schema": {"type": "string"}}},
 )
 def submit_response(submission: dict, slug: str):
     """Store one response as the resident form does (token with ``submit``).
@@ -481,12 +475,7 @@ def readable_survey(slug: str) -> tuple[Caller, Survey]:
 
 @bp.route("/surveys/<slug>/responses", methods=["GET"])
 @bp.arguments(ResponseQuerySchema, location="query", error_status_code=400)
-@bp.response(200, ResponsePageSchema)
-@bp.alt_response(401, response="UNAUTHORIZED")
-@bp.alt_response(403, response="FORBIDDEN")
-@bp.alt_response(404, response="NOT_FOUND")
-@bp.alt_response(429, response="TOO_MANY_REQUESTS")
-@bp.doc(tags=["responses"], security=TOKEN_REQUIRED, operationId="listResponses")
+@documented("listResponses", "responses", 200, ResponsePageSchema, problems=TOKEN_PROBLEMS)
 def list_responses(query: dict, slug: str):
     """List a survey's responses in id order, a page at a time (staff token with ``read``)."""
     found, survey = readable_survey(slug)
@@ -530,13 +519,7 @@ def list_responses(query: dict, slug: str):
 
 
 @bp.route("/surveys/<slug>/responses/<response_id>", methods=["GET"])
-@bp.response(200, ResponseSchema)
-@bp.alt_response(400, response="BAD_REQUEST")
-@bp.alt_response(401, response="UNAUTHORIZED")
-@bp.alt_response(403, response="FORBIDDEN")
-@bp.alt_response(404, response="NOT_FOUND")
-@bp.alt_response(429, response="TOO_MANY_REQUESTS")
-@bp.doc(tags=["responses"], security=TOKEN_REQUIRED, operationId="getResponse")
+@documented("getResponse", "responses", 200, ResponseSchema, problems=TOKEN_PROBLEMS)
 def get_response(slug: str, response_id: str):
     """One response by its id (staff token with ``read``)."""
     found, survey = readable_survey(slug)

@@ -15,7 +15,7 @@ from sqlmodel import col, or_, select
 from engage import db
 from engage.accounts.access import usable_surveys
 from engage.api.auth import TOKEN_OPTIONAL, caller, require_survey_access, survey_or_404
-from engage.api.blueprint import bp
+from engage.api.blueprint import bp, documented
 from engage.api.errors import ApiError
 from surveys import store
 from surveys.definition import KINDS, OPERATORS
@@ -98,9 +98,7 @@ def summary(survey: Survey, titles: dict[int, dict[str, str]]) -> dict:
 
 
 @bp.route("/surveys", methods=["GET"])
-@bp.response(200, SurveyListSchema)
-@bp.alt_response(400, response="BAD_REQUEST")
-@bp.doc(tags=["surveys"], security=TOKEN_OPTIONAL, operationId="listSurveys")
+@documented("listSurveys", "surveys", 200, SurveyListSchema, security=TOKEN_OPTIONAL)
 def list_surveys():
     """List the open surveys; with a token, also every survey its account may use."""
     session = db.get_session()
@@ -117,11 +115,14 @@ def list_surveys():
 
 
 @bp.route("/surveys/<slug>", methods=["GET"])
-@bp.response(200, SurveyDefinitionSchema)
-@bp.alt_response(400, response="BAD_REQUEST")
-@bp.alt_response(403, response="FORBIDDEN")
-@bp.alt_response(404, response="NOT_FOUND")
-@bp.doc(tags=["surveys"], security=TOKEN_OPTIONAL, operationId="getSurvey")
+@documented(
+    "getSurvey",
+    "surveys",
+    200,
+    SurveyDefinitionSchema,
+    problems=(403, 404),
+    security=TOKEN_OPTIONAL,
+)
 def get_survey(slug: str):
     """One survey's whole definition in all its languages (the XLSForm export's content).
 
