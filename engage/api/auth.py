@@ -21,7 +21,7 @@ from engage.accounts import tokens
 from engage.accounts.access import can_use_survey
 from engage.api.errors import ApiError
 from engage.loading import load_survey
-from surveys.models import Survey, User, utcnow
+from surveys.models import ROLE_REVIEWER, Survey, User, utcnow
 
 # How often a token's last use is written: not on every request.
 LAST_USED_STEP = timedelta(minutes=1)
@@ -110,7 +110,8 @@ def require_token(scope: str | None = None, roles: tuple[str, ...] = ()) -> Call
             "insufficient_scope",
             _("This API token lacks the “%(scope)s” scope.", scope=scope),
         )
-    if roles and found.user.role not in roles:
+    # A community reviewer only labels comments, on the review page; never through the API.
+    if (roles and found.user.role not in roles) or found.user.role == ROLE_REVIEWER:
         raise ApiError(403, "role_forbidden", _("Your account's role may not do this."))
     return found
 
@@ -134,3 +135,11 @@ def require_survey_access(found: Caller, survey: Survey) -> None:
                 "Ask an administrator to assign it to you."
             ),
         )
+
+
+def assigned_survey(slug: str, scope: str, roles: tuple[str, ...]) -> tuple[Caller, Survey]:
+    """Return the caller and survey: a token with ``scope`` and a role, the survey assigned."""
+    found = require_token(scope, roles)
+    survey = survey_or_404(slug)
+    require_survey_access(found, survey)
+    return found, survey

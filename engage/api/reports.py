@@ -8,34 +8,16 @@ dashboard's. Staff token with ``export``; each is audited as a download.
 
 from __future__ import annotations
 
-import marshmallow as ma
 from flask import Response
 
 from engage import db
-from engage.api.auth import require_survey_access, require_token, survey_or_404
+from engage.api.auth import assigned_survey
 from engage.api.blueprint import TOKEN_PROBLEMS, bp, documented
+from engage.api.filters import FilterQuerySchema, query_filters
 from engage.audit.events import record_download
 from engage.reports.dashboard import STAFF_ROLES
 from engage.reports.downloads import full_report, open_data_zip
-from surveys.models import API_SCOPE_EXPORT, CHANNELS
-from surveys.report_records import Filters
-
-
-class ReportQuerySchema(ma.Schema):
-    """The dashboard's filters."""
-
-    start = ma.fields.Date(metadata={"description": "first day collected (UTC), included"})
-    end = ma.fields.Date(metadata={"description": "last day collected (UTC), included"})
-    channel = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(CHANNELS)))
-    language = ma.fields.List(ma.fields.String(validate=ma.validate.Length(min=1, max=35)))
-    area = ma.fields.List(ma.fields.String(validate=ma.validate.Length(min=1, max=100)))
-
-    @ma.validates_schema
-    def check_days(self, data: dict, **_kwargs) -> None:
-        """Refuse a range whose last day comes before its first."""
-        if data.get("start") and data.get("end") and data["end"] < data["start"]:
-            raise ma.ValidationError("The last day comes before the first.", "end")
-
+from surveys.models import API_SCOPE_EXPORT
 
 REPORT_SCHEMA = {
     "type": "object",
@@ -46,29 +28,15 @@ REPORT_SCHEMA = {
 ZIP_SCHEMA = {"type": "string", "contentMediaType": "application/zip"}
 
 
-def exportable_survey(slug: str):
-    """Return the caller and survey of an export: staff token with ``export``, assigned."""
-    found = require_token(API_SCOPE_EXPORT, STAFF_ROLES)
-    survey = survey_or_404(slug)
-    require_survey_access(found, survey)
-    return found, survey
-
-
 @bp.route("/surveys/<slug>/report", methods=["GET"])
-@bp.arguments(ReportQuerySchema, location="query", error_status_code=400)
+@bp.arguments(FilterQuerySchema, location="query", error_status_code=400)
 @documented("getReport", "reports", 200, REPORT_SCHEMA, problems=TOKEN_PROBLEMS)
 def get_report(query: dict, slug: str):
     """The equity and sentiment report as JSON, under the dashboard's disclosure policy."""
     from analysis.report_formats import to_json
 
-    found, survey = exportable_survey(slug)
-    filters = Filters(
-        start=query.get("start"),
-        end=query.get("end"),
-        channels=tuple(query.get("channel", ())),
-        languages=tuple(query.get("language", ())),
-        areas=tuple(query.get("area", ())),
-    )
+    found, survey = assigned_survey(slug, API_SCOPE_EXPORT, STAFF_ROLES)
+    filters = query_filters(query)
     record_download(db.get_session(), found.user.id, survey, "report", "api", filters.to_dict())
     return Response(to_json(full_report(survey, filters)), mimetype="application/json")
 
@@ -84,7 +52,7 @@ def get_report(query: dict, slug: str):
 )
 def get_open_data(slug: str):
     """The open-data bundle (ZIP): suppressed tables, data dictionary, no record-level rows."""
-    found, survey = exportable_survey(slug)
+    found, survey = assigned_survey(slug, API_SCOPE_EXPORT, STAFF_ROLES)
     record_download(db.get_session(), found.user.id, survey, "open-data", "api")
     response = Response(open_data_zip(survey), mimetype="application/zip")
     response.headers["Content-Disposition"] = f'attachment; filename="{survey.slug}-open-data.zip"'

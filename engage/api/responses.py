@@ -31,10 +31,11 @@ from sqlmodel import Session, select
 from analysis.sentiment import SentimentCutoffs
 from engage import db
 from engage.accounts.tokens import as_utc
-from engage.api.auth import Caller, require_survey_access, require_token
+from engage.api.auth import Caller, assigned_survey, require_survey_access, require_token
 from engage.api.auth import survey_or_404 as api_survey_or_404
 from engage.api.blueprint import TOKEN_PROBLEMS, bp, documented
 from engage.api.errors import ApiError
+from engage.api.filters import FilterQuerySchema, query_filters
 from engage.audit.events import record_download
 from engage.exports.responses import _answer_value, response_conditions
 from engage.reports.dashboard import STAFF_ROLES
@@ -55,7 +56,6 @@ from surveys.models import (
 )
 from surveys.questions import question_type
 from surveys.recording import ENTRY_CHANNELS, Provenance, record_response
-from surveys.report_records import Filters
 from surveys.responses import validate_submission
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -160,25 +160,14 @@ class ResponsePageSchema(ma.Schema):
     next_cursor = ma.fields.String(required=True, allow_none=True)
 
 
-class ResponseQuerySchema(ma.Schema):
+class ResponseQuerySchema(FilterQuerySchema):
     """The dashboard's filters, ``updated_since``, and the page."""
 
-    start = ma.fields.Date(metadata={"description": "first day collected (UTC), included"})
-    end = ma.fields.Date(metadata={"description": "last day collected (UTC), included"})
-    channel = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(CHANNELS)))
-    language = ma.fields.List(ma.fields.String(validate=ma.validate.Length(min=1, max=35)))
-    area = ma.fields.List(ma.fields.String(validate=ma.validate.Length(min=1, max=100)))
     updated_since = ma.fields.AwareDateTime(
         metadata={"description": "stored or corrected at or after this moment"}
     )
     cursor = ma.fields.String(validate=ma.validate.Length(min=1, max=200))
     limit = ma.fields.Integer(load_default=100, validate=ma.validate.Range(min=1, max=MAX_PAGE))
-
-    @ma.validates_schema
-    def check_days(self, data: dict, **_kwargs) -> None:
-        """Refuse a range whose last day comes before its first."""
-        if data.get("start") and data.get("end") and data["end"] < data["start"]:
-            raise ma.ValidationError("The last day comes before the first.", "end")
 
 
 IDEMPOTENCY_PARAMETER = {
@@ -465,28 +454,14 @@ def earlier_submission(session: Session, found: Caller, key: str) -> ApiSubmissi
     ).first()
 
 
-def readable_survey(slug: str) -> tuple[Caller, Survey]:
-    """Return the caller and survey of a read: staff token with ``read``, survey assigned."""
-    found = require_token(API_SCOPE_READ, STAFF_ROLES)
-    survey = api_survey_or_404(slug)
-    require_survey_access(found, survey)
-    return found, survey
-
-
 @bp.route("/surveys/<slug>/responses", methods=["GET"])
 @bp.arguments(ResponseQuerySchema, location="query", error_status_code=400)
 @documented("listResponses", "responses", 200, ResponsePageSchema, problems=TOKEN_PROBLEMS)
 def list_responses(query: dict, slug: str):
     """List a survey's responses in id order, a page at a time (staff token with ``read``)."""
-    found, survey = readable_survey(slug)
+    found, survey = assigned_survey(slug, API_SCOPE_READ, STAFF_ROLES)
     after = decode_cursor(query["cursor"]) if "cursor" in query else 0
-    filters = Filters(
-        start=query.get("start"),
-        end=query.get("end"),
-        channels=tuple(query.get("channel", ())),
-        languages=tuple(query.get("language", ())),
-        areas=tuple(query.get("area", ())),
-    )
+    filters = query_filters(query)
     conditions = response_conditions(survey.id, filters)
     since = query.get("updated_since")
     if since is not None:
@@ -522,7 +497,7 @@ def list_responses(query: dict, slug: str):
 @documented("getResponse", "responses", 200, ResponseSchema, problems=TOKEN_PROBLEMS)
 def get_response(slug: str, response_id: str):
     """One response by its id (staff token with ``read``)."""
-    found, survey = readable_survey(slug)
+    found, survey = assigned_survey(slug, API_SCOPE_READ, STAFF_ROLES)
     session = db.get_session()
     response = session.exec(
         select(Response).where(Response.survey_id == survey.id, Response.public_id == response_id)
