@@ -18,7 +18,6 @@ import base64
 import binascii
 import hashlib
 import json
-from collections import defaultdict
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
@@ -37,7 +36,7 @@ from engage.api.blueprint import TOKEN_PROBLEMS, bp, documented
 from engage.api.errors import ApiError
 from engage.api.filters import FilterQuerySchema, query_filters
 from engage.audit.events import record_download
-from engage.exports.responses import _answer_value, response_conditions
+from engage.exports.responses import read_answers, response_conditions
 from engage.reports.dashboard import STAFF_ROLES
 from engage.respond.question_views import error_text
 from engage.security import CONTROL_IN_ADDRESS, CONTROL_IN_TEXT
@@ -49,7 +48,6 @@ from surveys.models import (
     CHANNELS,
     SURVEY_CLOSED,
     SURVEY_OPEN,
-    Answer,
     ApiSubmission,
     Response,
     Survey,
@@ -199,25 +197,7 @@ def decode_cursor(cursor: str) -> int:
 
 def represent(session: Session, survey: Survey, responses: list[Response]) -> list[dict]:
     """Return responses as the API shows them, reading their answers in one query."""
-    questions = {question.id: question for question in survey.questions}
-    comments = {q.name for q in survey.questions if question_type(q.kind).analyses(q)}
-    values: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    labels: dict[int, dict[str, str | None]] = defaultdict(dict)
-    if responses:
-        answers = session.exec(
-            select(Answer)
-            .where(Answer.response_id.in_([response.id for response in responses]))
-            .order_by(Answer.id)
-        ).all()
-        for answer in answers:
-            question = questions.get(answer.question_id)
-            if question is None:
-                continue
-            values[answer.response_id][question.name].append(_answer_value(answer))
-            if question.name in comments:
-                labels[answer.response_id][question.name] = (
-                    answer.sentiment_override or answer.sentiment_label
-                )
+    values, labels = read_answers(session, responses, survey.questions)
     return [
         {
             "id": response.public_id,

@@ -7,9 +7,10 @@ comes only from ``surveys.intake.quotable_feedback``.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -89,7 +90,6 @@ def response_rows(
     export them. Contact details are never read.
     """
     questions = answerable_questions(survey)
-    by_id = {question.id: question for question in questions}
     comments = {q.name for q in questions if question_type(q.kind).analyses(q)}
     people = {
         user_id: name or email
@@ -107,22 +107,7 @@ def response_rows(
         if not batch:
             return
         last_id = batch[-1].id
-        values: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-        sentiments: dict[int, dict[str, str | None]] = defaultdict(dict)
-        answers = session.scalars(
-            select(Answer)
-            .where(Answer.response_id.in_([response.id for response in batch]))
-            .order_by(Answer.id)
-        ).all()
-        for answer in answers:
-            question = by_id.get(answer.question_id)
-            if question is None:
-                continue
-            values[answer.response_id][question.name].append(_answer_value(answer))
-            if question.name in comments:
-                sentiments[answer.response_id][question.name] = (
-                    answer.sentiment_override or answer.sentiment_label
-                )
+        values, sentiments = read_answers(session, batch, questions)
         for response in batch:
             row = [
                 response.public_id,
@@ -150,6 +135,44 @@ def response_rows(
                 if question.name in comments:
                     row.append(sentiments.get(response.id, {}).get(question.name))
             yield row
+
+
+class ReadAnswers(NamedTuple):
+    """Responses' answers: values by question name, and each comment's sentiment label."""
+
+    values: dict[int, dict[str, list]]
+    sentiments: dict[int, dict[str, str | None]]
+
+
+def read_answers(
+    session: Session, responses: Sequence[Response], questions: Iterable[Question]
+) -> ReadAnswers:
+    """Return the answers of ``responses`` to ``questions`` by response id, in one query.
+
+    Values come in stored order (one per choice chosen); a comment's label is staff's
+    correction first. Answers to other questions are left out.
+    """
+    by_id = {question.id: question for question in questions}
+    comments = {q.name for q in by_id.values() if question_type(q.kind).analyses(q)}
+    values: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    sentiments: dict[int, dict[str, str | None]] = defaultdict(dict)
+    if not responses:
+        return ReadAnswers(values, sentiments)
+    answers = session.scalars(
+        select(Answer)
+        .where(Answer.response_id.in_([response.id for response in responses]))
+        .order_by(Answer.id)
+    ).all()
+    for answer in answers:
+        question = by_id.get(answer.question_id)
+        if question is None:
+            continue
+        values[answer.response_id][question.name].append(_answer_value(answer))
+        if question.name in comments:
+            sentiments[answer.response_id][question.name] = (
+                answer.sentiment_override or answer.sentiment_label
+            )
+    return ReadAnswers(values, sentiments)
 
 
 def _answer_value(answer: Answer):
