@@ -40,7 +40,7 @@ from wtforms.validators import DataRequired, Length
 from engage import db
 from engage.limits import limiter
 from surveys.audit import write_audit
-from surveys.models import ROLE_ADMIN, ROLE_BROKER, ROLE_STAFF, User, utcnow
+from surveys.models import ROLE_ADMIN, ROLE_BROKER, ROLE_REVIEWER, ROLE_STAFF, User, utcnow
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 login_manager = LoginManager()
@@ -67,6 +67,7 @@ ROLE_NAMES = {
     ROLE_ADMIN: _l("administrator"),
     ROLE_STAFF: _l("staff"),
     ROLE_BROKER: _l("community broker"),
+    ROLE_REVIEWER: _l("community reviewer"),
 }
 
 # Where each role starts: (endpoint, label, roles). Links whose blueprint is absent are left out.
@@ -74,6 +75,7 @@ START_LINKS = (
     ("manage.index", _l("Surveys"), (ROLE_ADMIN, ROLE_STAFF)),
     ("intake.index", _l("Data entry"), (ROLE_ADMIN, ROLE_STAFF, ROLE_BROKER)),
     ("reports.index", _l("Reports"), (ROLE_ADMIN, ROLE_STAFF)),
+    ("reports.review_surveys", _l("Comments to label"), (ROLE_REVIEWER,)),
     ("accounts.index", _l("Accounts"), (ROLE_ADMIN,)),
 )
 
@@ -91,6 +93,7 @@ class LoginUser:
         self.role = user.role
         self.restricted = user.restricted
         self.sso_only = user.sso_only
+        self.review_languages = tuple(user.review_languages or ())
         self.is_active = user.active
 
     def get_id(self) -> str:
@@ -116,11 +119,15 @@ class LogoutForm(FlaskForm):
     submit = SubmitField(_l("Sign out"))
 
 
-def create_user(session: Session, email: str, role: str, password: str, name: str = "") -> User:
+def create_user(
+    session: Session, email: str, role: str, password: str, name: str = "", languages: str = ""
+) -> User:
     """Seed an account with a password, unaudited (tests); the rules: engage.accounts.rules."""
     from engage.accounts import rules  # rules hash with this module's PASSWORD_METHOD
 
-    return rules.create_user(session, email, role, password, name, audited=False)
+    return rules.create_user(
+        session, email, role, password, name, audited=False, languages=languages
+    )
 
 
 _dummy_hashes: dict[str, str] = {}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from analysis.sentiment import SentimentCutoffs, label_comment
 from surveys import report_counts
 from surveys.audit import write_audit
+from surveys.intake import quotable_feedback_rows
 from surveys.models import (
     SENTIMENT_LABELS,
     Answer,
@@ -80,35 +81,74 @@ def override_answers(
     reason: str | None = None,
     now: datetime | None = None,
 ) -> list[AuditEvent]:
-    """Set staff's labels of many of a survey's comments (answer id -> label) in one commit.
+    """Set staff's labels of many of a survey's comments (answer id -> label) in one commit."""
+    return override_comments(session, survey, labels, {}, user, reason=reason, now=now)
 
-    The review queue's write: everything is checked first, then the labels are set
-    inside one ``report_counts.recounting`` and each is audited as
+
+def override_comments(
+    session: Session,
+    survey: Survey,
+    answer_labels: Mapping[int, str],
+    note_labels: Mapping[int, str],
+    user: User,
+    *,
+    languages: Callable[[str], bool] | None = None,
+    reason: str | None = None,
+    now: datetime | None = None,
+) -> list[AuditEvent]:
+    """Set a person's labels of a survey's comments and group-session notes in one commit.
+
+    ``answer_labels`` and ``note_labels`` map answer and ``GroupFeedback`` ids to labels.
+    The review queue's write: everything is checked first (each label, that each comment
+    is the survey's and may be shown, a note only from a session that may be quoted, and,
+    with ``languages``, that each is in a language the person may label), then the answers'
+    labels are set inside one ``report_counts.recounting``, and each label is audited as
     ``override_sentiment`` audits one. A label equal to the scored one confirms it.
     """
-    if any(label not in SENTIMENT_LABELS for label in labels.values()):
+    chosen = [*answer_labels.values(), *note_labels.values()]
+    if any(label not in SENTIMENT_LABELS for label in chosen):
         raise CommentError(_l("Choose negative, neutral or positive."))
     answers = (
         session.exec(
-            select(Answer)
+            select(Answer, Response.language)
             .join(Response, Response.id == Answer.response_id)
-            .where(Answer.id.in_(list(labels)), Response.survey_id == survey.id)
+            .where(Answer.id.in_(list(answer_labels)), Response.survey_id == survey.id)
             .order_by(Answer.id)
         ).all()
-        if labels
+        if answer_labels
         else []
     )
-    if len(answers) != len(labels):
+    notes = (
+        session.exec(
+            quotable_feedback_rows(survey.id)
+            .where(GroupFeedback.id.in_(list(note_labels)))
+            .order_by(GroupFeedback.id)
+        ).all()
+        if note_labels
+        else []
+    )
+    if len(answers) != len(answer_labels) or len(notes) != len(note_labels):
         raise CommentError(_l("That comment no longer exists."))
-    for answer in answers:
+    for answer, _language in answers:
         _survey_of(session, answer)  # each must be a comment
+    written = [language for _answer, language in answers]
+    written += [note.language for note, _group in notes]
+    if languages is not None and not all(languages(language) for language in written):
+        raise CommentError(_l("You may label only comments in the languages you review."))
     when = now or utcnow()
     events = []
-    with report_counts.recounting(session, survey, {answer.response_id for answer in answers}):
-        for answer in answers:
+    responses = {answer.response_id for answer, _language in answers}
+    with report_counts.recounting(session, survey, responses):
+        for answer, _language in answers:
             events.append(
-                _set_override(session, answer, survey.id, labels[answer.id], user, reason, when)
+                _set_override(
+                    session, answer, survey.id, answer_labels[answer.id], user, reason, when
+                )
             )
+    for note, _group in notes:
+        events.append(
+            _set_override(session, note, survey.id, note_labels[note.id], user, reason, when)
+        )
     session.commit()
     return events
 

@@ -309,8 +309,12 @@ def effective_sentiment(feedback: GroupFeedback) -> str | None:
     return feedback.sentiment_override or feedback.sentiment_label
 
 
-def _quotable_rows(survey_id: int):
-    """Return the statement of a survey's (feedback, session) rows that may be quoted."""
+def quotable_feedback_rows(survey_id: int):
+    """Return the statement of a survey's (feedback, session) rows that may be quoted.
+
+    The consent rule of ``quotable_feedback``, for callers that add their own conditions
+    (the review queue: the notes no person has labelled, in chosen languages).
+    """
     return (
         select(GroupFeedback, GroupSession)
         .join(GroupSession, GroupFeedback.session_id == GroupSession.id)
@@ -331,7 +335,9 @@ def quotable_feedback(session: Session, survey_id: int) -> list[QuotableFeedback
     sessions: see ``feedback_sentiment_counts``.
     """
     rows = session.exec(
-        _quotable_rows(survey_id).order_by(GroupSession.held_on, GroupSession.id, GroupFeedback.id)
+        quotable_feedback_rows(survey_id).order_by(
+            GroupSession.held_on, GroupSession.id, GroupFeedback.id
+        )
     ).all()
     return [
         QuotableFeedback(
@@ -364,7 +370,9 @@ def correctable_feedback(
     of a ``no_quote`` session gives None, exactly as feedback that does not
     exist, so a correction can neither change nor reveal it.
     """
-    row = session.exec(_quotable_rows(survey_id).where(GroupFeedback.id == feedback_id)).first()
+    row = session.exec(
+        quotable_feedback_rows(survey_id).where(GroupFeedback.id == feedback_id)
+    ).first()
     return row[0] if row is not None else None
 
 

@@ -35,7 +35,10 @@ RESPONSE_STATUSES = (RESPONSE_SUBMITTED, RESPONSE_VERIFIED, RESPONSE_FLAGGED)
 ROLE_ADMIN = "admin"
 ROLE_STAFF = "staff"
 ROLE_BROKER = "broker"
-ROLES = (ROLE_ADMIN, ROLE_STAFF, ROLE_BROKER)
+# A community reviewer: labels the comments of the languages they read, in the surveys
+# assigned to them, and nothing else (``engage.reports.review``).
+ROLE_REVIEWER = "reviewer"
+ROLES = (ROLE_ADMIN, ROLE_STAFF, ROLE_BROKER, ROLE_REVIEWER)
 
 # Group sessions.
 SESSION_KINDS = ("elder_circle", "focus_group", "community_meeting")
@@ -101,6 +104,8 @@ class User(SQLModel, table=True):
     sso_subject: str | None = Field(default=None, max_length=500, unique=True)
     # Signs in only with single sign-on: no password, no set-password link.
     sso_only: bool = False
+    # A reviewer's languages (BCP 47 tags): the comments they may label.
+    review_languages: list = Field(default_factory=list, sa_column=json_column())
 
 
 class SurveyAssignment(SQLModel, table=True):

@@ -1,5 +1,5 @@
-"""``engage users``: list, create, set-role, deactivate, reset-password, sso-only; and
-``engage api-tokens``: create, list, revoke.
+"""``engage users``: list, create, set-role, set-languages, deactivate, reset-password,
+sso-only; and ``engage api-tokens``: create, list, revoke.
 
 The same rules as the account pages (``engage.accounts.rules`` and ``tokens``).
 """
@@ -95,23 +95,32 @@ def list_command() -> None:
 
 @users.command("create")
 @click.argument("email")
-@click.option("--role", required=True, type=click.Choice(ROLES), help="admin, staff or broker")
+@click.option(
+    "--role", required=True, type=click.Choice(ROLES), help="admin, staff, broker or reviewer"
+)
 @click.option("--name", default="", help="Name shown in the audit trail.")
+@click.option(
+    "--languages",
+    default="",
+    help="A community reviewer's languages, BCP 47 tags apart by spaces or commas ('oj cr').",
+)
 @click.option(
     "--sso-only", is_flag=True, help="Signs in only with single sign-on: no password, no link."
 )
 @with_appcontext
-def create_command(email: str, role: str, name: str, sso_only: bool) -> None:
+def create_command(email: str, role: str, name: str, languages: str, sso_only: bool) -> None:
     """Create an account and hand over its one-time set-password link (none when SSO-only)."""
     hours = current_app.config["PASSWORD_LINK_HOURS"]
     with db.Session(db.engine(), expire_on_commit=False) as session:
         try:
             if sso_only:
-                user = rules.create_sso_account(session, email, role, name, actor_id=None)
+                user = rules.create_sso_account(
+                    session, email, role, name, actor_id=None, languages=languages
+                )
                 token = ""
             else:
                 user, token = rules.create_account(
-                    session, email, role, name, actor_id=None, hours=hours
+                    session, email, role, name, actor_id=None, hours=hours, languages=languages
                 )
         except rules.AccountError as error:
             raise refused(error) from None
@@ -141,6 +150,17 @@ def set_role_command(email: str, role: str) -> None:
     with account_of(email) as (session, user):
         rules.set_role(session, user, role, actor_id=None)
     click.echo(f"{user.email} is now {user.role}.")
+
+
+@users.command("set-languages")
+@click.argument("email")
+@click.argument("languages")
+@with_appcontext
+def set_languages_command(email: str, languages: str) -> None:
+    """Set the languages a community reviewer labels comments in ('oj cr')."""
+    with account_of(email) as (session, user):
+        rules.set_review_languages(session, user, languages, actor_id=None)
+    click.echo(f"{user.email} reviews comments in: {', '.join(user.review_languages) or 'none'}.")
 
 
 @users.command("deactivate")

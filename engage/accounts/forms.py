@@ -43,6 +43,7 @@ class CreateAccountForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     name = StringField(_l("Name"), validators=[Length(max=200)])
     role = SelectField(_l("Role"), validators=[DataRequired()])
+    languages = StringField(_l("Languages reviewed"), validators=[Length(max=500)])
     sso_only = BooleanField(_l("Signs in only with single sign-on (no password)"))
     submit = SubmitField(_l("Create the account"))
 
@@ -60,6 +61,13 @@ class RoleForm(FlaskForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.role.choices = role_choices()
+
+
+class ReviewLanguagesForm(FlaskForm):
+    """The languages a community reviewer labels comments in (BCP 47 tags)."""
+
+    languages = StringField(_l("Languages reviewed"), validators=[Length(max=500)])
+    submit = SubmitField(_l("Save the languages"))
 
 
 class ActiveForm(FlaskForm):

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import re
 import secrets
+from collections.abc import Iterable
 from datetime import timedelta
 from functools import cache
 from pathlib import Path
@@ -24,8 +26,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from engage import auth
 from surveys.audit import write_audit
+from surveys.languages import is_valid_tag, normalize_tag
 from surveys.messages import N_
-from surveys.models import ROLE_ADMIN, ROLES, Survey, SurveyAssignment, User, utcnow
+from surveys.models import ROLE_ADMIN, ROLE_REVIEWER, ROLES, Survey, SurveyAssignment, User, utcnow
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 200
@@ -78,6 +81,36 @@ def check_role(role: str) -> None:
         )
 
 
+NOT_A_TAG = N_("“%(tag)s” is not a language code; use codes like oj, cr or ta")
+NO_LANGUAGE = N_("a community reviewer needs at least one language they read")
+# The refusals about a reviewer's languages (forms show them at the languages field).
+LANGUAGE_ERRORS = (NOT_A_TAG, NO_LANGUAGE)
+
+
+def review_languages(tags: str | Iterable[str]) -> list[str]:
+    """Return a reviewer's language tags normalised, each once; refuse one that is not BCP 47.
+
+    ``tags`` is a list, or text with the tags apart by spaces or commas (``"oj, cr iu"``).
+    """
+    if isinstance(tags, str):
+        tags = re.split(r"[\s,;]+", tags)
+    chosen: list[str] = []
+    for tag in tags:
+        if not tag.strip():
+            continue
+        if len(tag) > 35 or not is_valid_tag(tag):
+            raise AccountError(NOT_A_TAG, tag=tag[:40])
+        if normalize_tag(tag) not in chosen:
+            chosen.append(normalize_tag(tag))
+    return chosen
+
+
+def check_reviewer_languages(role: str, languages: list[str]) -> None:
+    """Refuse a community reviewer without a language: they would see no comment."""
+    if role == ROLE_REVIEWER and not languages:
+        raise AccountError(NO_LANGUAGE)
+
+
 def normal_email(email: str) -> str:
     """Return the email as accounts store it (trimmed, lower case), or refuse it."""
     email = email.strip().lower()
@@ -104,13 +137,34 @@ def user_by_email(session: Session, email: str) -> User:
     return user
 
 
-def _new_user(session: Session, email: str, role: str, name: str) -> User:
+def _new_user(
+    session: Session,
+    email: str,
+    role: str,
+    name: str,
+    languages: str | Iterable[str] = (),
+    *,
+    languages_required: bool = True,
+) -> User:
     check_role(role)
     email = normal_email(email)
+    chosen = review_languages(languages)
+    if languages_required:
+        check_reviewer_languages(role, chosen)
     if auth.find_user(session, email):
         raise AccountError(N_("a user with email %(email)s already exists"), email=email)
     # No password until one is set: an empty hash matches nothing.
-    return User(email=email, name=name.strip()[:200], role=role, password_hash="")
+    return User(
+        email=email, name=name.strip()[:200], role=role, password_hash="", review_languages=chosen
+    )
+
+
+def _created(user: User) -> dict:
+    """Return what the audit trail records of a new account."""
+    new = {"email": user.email, "role": user.role}
+    if user.review_languages:
+        new["review_languages"] = list(user.review_languages)
+    return new
 
 
 def _audit(
@@ -133,31 +187,42 @@ def create_user(
     *,
     actor_id: int | None = None,
     audited: bool = True,
+    languages: str | Iterable[str] = (),
 ) -> User:
     """Create an account with a password (``engage create-user``, the demo).
 
     ``audited=False`` only for accounts seeded around the app (``engage.auth.create_user``).
     """
-    user = _new_user(session, email, role, name)
+    user = _new_user(session, email, role, name, languages)
     check_password(password)
     user.password_hash = hash_password(password)
     session.add(user)
     session.flush()
     if audited:
-        _audit(session, actor_id, "user.create", user, {}, {"email": user.email, "role": role})
+        _audit(session, actor_id, "user.create", user, {}, _created(user))
     session.commit()
     return user
 
 
 def create_account(
-    session: Session, email: str, role: str, name: str, *, actor_id: int | None, hours: int
+    session: Session,
+    email: str,
+    role: str,
+    name: str,
+    *,
+    actor_id: int | None,
+    hours: int,
+    languages: str | Iterable[str] = (),
 ) -> tuple[User, str]:
-    """Create an account without a password; return it and its one-time set-password token."""
-    user = _new_user(session, email, role, name)
+    """Create an account without a password; return it and its one-time set-password token.
+
+    ``languages``: a community reviewer's (BCP 47 tags), at least one.
+    """
+    user = _new_user(session, email, role, name, languages)
     session.add(user)
     session.flush()
     token = _issue_token(user, hours)
-    _audit(session, actor_id, "user.create", user, {}, {"email": user.email, "role": role})
+    _audit(session, actor_id, "user.create", user, {}, _created(user))
     session.commit()
     return user, token
 
@@ -171,18 +236,21 @@ def create_sso_account(
     actor_id: int | None,
     subject: str | None = None,
     reason: str | None = None,
+    languages: str | Iterable[str] = (),
 ) -> User:
     """Create an account that signs in only with single sign-on: no password, no link.
 
     An admin creates one ahead of time (it is linked by its verified email at its first
-    sign-in); a first sign-in creates one with its ``subject`` when the settings allow it.
+    sign-in); a first sign-in creates one with its ``subject`` when the settings allow it
+    (a community reviewer made so has no language, and sees no comment, until an admin
+    gives it some).
     """
-    user = _new_user(session, email, role, name)
+    user = _new_user(session, email, role, name, languages, languages_required=subject is None)
     user.sso_only = True
     user.sso_subject = subject
     session.add(user)
     session.flush()
-    new = {"email": user.email, "role": role, "sso_only": True}
+    new = {**_created(user), "sso_only": True}
     _audit(session, actor_id, "user.create", user, {}, new, reason)
     session.commit()
     return user
@@ -343,6 +411,28 @@ def set_restricted(session: Session, user: User, restricted: bool, *, actor_id: 
         user,
         {"restricted": not restricted},
         {"restricted": restricted},
+    )
+    session.commit()
+
+
+def set_review_languages(
+    session: Session, user: User, languages: str | Iterable[str], *, actor_id: int | None
+) -> None:
+    """Set the languages a community reviewer labels comments in (audited)."""
+    chosen = review_languages(languages)
+    check_reviewer_languages(user.role, chosen)
+    old = list(user.review_languages or [])
+    if chosen == old:
+        return
+    user.review_languages = chosen
+    session.add(user)
+    _audit(
+        session,
+        actor_id,
+        "user.set_review_languages",
+        user,
+        {"review_languages": old},
+        {"review_languages": chosen},
     )
     session.commit()
 

@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 from engage.accounts.rules import AccountError
 from surveys.audit import write_audit
 from surveys.messages import N_
-from surveys.models import API_SCOPES, ApiToken, User, utcnow
+from surveys.models import API_SCOPES, ROLE_REVIEWER, ApiToken, User, utcnow
 
 TOKEN_PREFIX = "engage_"
 TOKEN_BYTES = 32
@@ -77,6 +77,11 @@ def create_token(
         )
     if not user.active:
         raise AccountError(N_("%(email)s is deactivated"), email=user.email)
+    if user.role == ROLE_REVIEWER:
+        # A community reviewer labels comments on the review page, and does nothing else.
+        raise AccountError(
+            N_("%(email)s is a community reviewer; reviewers have no API tokens"), email=user.email
+        )
     secret = TOKEN_PREFIX + secrets.token_urlsafe(TOKEN_BYTES)
     now = utcnow()
     token = ApiToken(

@@ -29,6 +29,7 @@ from engage.accounts.forms import (
     CreateAccountForm,
     ResetForm,
     RestrictedForm,
+    ReviewLanguagesForm,
     RevokeTokenForm,
     RoleForm,
     SetPasswordForm,
@@ -38,10 +39,25 @@ from engage.accounts.links import deliver, link_url
 from engage.accounts.sso import current_settings as sso_settings
 from engage.i18n import interface_language
 from surveys.languages import resolve_text
-from surveys.models import ROLE_ADMIN, ApiToken, Survey, SurveyAssignment, SurveyText, User, utcnow
+from surveys.models import (
+    ROLE_ADMIN,
+    ROLE_REVIEWER,
+    ApiToken,
+    Survey,
+    SurveyAssignment,
+    SurveyText,
+    User,
+    utcnow,
+)
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
 admin_only = auth.role_required(ROLE_ADMIN)
+
+
+def refuse_reviewers() -> None:
+    """Answer 403 to a community reviewer: API tokens are not theirs to make."""
+    if current_user.has_role(ROLE_REVIEWER):
+        abort(403)
 
 
 def error_text(error: rules.AccountError) -> str:
@@ -125,6 +141,7 @@ def create():
                     form.role.data,
                     form.name.data or "",
                     actor_id=current_user.id,
+                    languages=form.languages.data or "",
                 )
             else:
                 user, token = rules.create_account(
@@ -134,10 +151,12 @@ def create():
                     form.name.data or "",
                     actor_id=current_user.id,
                     hours=current_app.config["PASSWORD_LINK_HOURS"],
+                    languages=form.languages.data or "",
                 )
         except rules.AccountError as error:
             session.rollback()
-            form.email.errors.append(error_text(error))
+            field = form.languages if error.message in rules.LANGUAGE_ERRORS else form.email
+            field.errors.append(error_text(error))
         else:
             if user.sso_only:
                 flash(_("The account is created. The person signs in with single sign-on."))
@@ -179,6 +198,8 @@ def render_account(user: User, status: int = 200, errors: list[str] | None = Non
         assignments_form=assignments,
         reset_form=ResetForm(),
         sso_only_form=forms.get("sso_only_form") or SsoOnlyForm(sso_only=user.sso_only),
+        languages_form=forms.get("languages_form")
+        or ReviewLanguagesForm(languages=" ".join(user.review_languages or ())),
         sso=sso_settings(),
         errors=errors or [],
         sees_every_survey=sees_every_survey(user),
@@ -260,6 +281,27 @@ def set_restricted(user_id: int):
         lambda session: rules.set_restricted(session, user, restricted, actor_id=current_user.id),
         _("Saved."),
     )
+
+
+@bp.post("/<int:user_id>/languages")
+@admin_only
+def set_languages(user_id: int):
+    """Set the languages a community reviewer labels comments in."""
+    user = account_or_404(user_id)
+    form = ReviewLanguagesForm()
+    if not form.validate_on_submit():
+        return render_account(user, 400, languages_form=form)
+    session = db.get_session()
+    try:
+        rules.set_review_languages(
+            session, user, form.languages.data or "", actor_id=current_user.id
+        )
+    except rules.AccountError as error:
+        session.rollback()
+        form.languages.errors.append(error_text(error))
+        return render_account(user, 400, languages_form=form)
+    flash(_("The languages are saved."))
+    return redirect(url_for("accounts.account", user_id=user.id))
 
 
 @bp.post("/<int:user_id>/sso-only")
@@ -392,6 +434,7 @@ def render_api_tokens(form: ApiTokenForm | None = None, status: int = 200):
 @login_required
 def api_tokens():
     """One's API tokens: name, scopes, last use, expiry; make or revoke one."""
+    refuse_reviewers()
     return render_api_tokens()
 
 
@@ -399,6 +442,7 @@ def api_tokens():
 @login_required
 def create_api_token():
     """Make an API token and show it once (the page is never cached)."""
+    refuse_reviewers()
     form = ApiTokenForm()
     if not form.validate_on_submit():
         return render_api_tokens(form, 400)

@@ -6,7 +6,8 @@ parameters filled from the demo world below), the method, and the answer each ro
 
 - ``LOGIN``: a 302 to the sign-in page (anonymous visitors on staff and broker pages);
 - 403: signed in without the right (a broker on a staff page, an unassigned broker or any
-  non-admin on an admin page), with the page's own message;
+  non-admin on an admin page, a community reviewer anywhere but the review queue of the
+  surveys assigned to them), with the page's own message;
 - the answer of someone allowed: 200 for a page, 302 for a change that went through, 400
   for a POST whose form is refused (the matrix posts empty forms: it checks who gets past
   the door, not what each form accepts; tests of each blueprint do that), 404 for an address
@@ -39,17 +40,19 @@ from surveys.models import (
     Question,
     Response,
     Survey,
+    SurveyAssignment,
     User,
 )
 from surveys.updates import UpdateText, add_update
 
-ROLES = ("anonymous", "broker_assigned", "broker_other", "staff", "admin")
+ROLES = ("anonymous", "broker_assigned", "broker_other", "staff", "admin", "reviewer")
 LOGIN = "login"
 SIGN_IN = {
     "broker_assigned": "broker@engage.demo",
     "broker_other": "other-broker@example.ca",
     "staff": "staff@engage.demo",
     "admin": "admin@engage.demo",
+    "reviewer": "reviewer@example.ca",
 }
 DEMO_PASSWORDS = {
     "broker@engage.demo": "demo-broker-password",
@@ -67,19 +70,28 @@ class Route:
     expected: dict[str, int | str]
 
 
-def answers(anonymous, broker_assigned, broker_other, staff, admin) -> dict[str, int | str]:
-    """The expected answer of each role, in ``ROLES`` order."""
-    return dict(zip(ROLES, (anonymous, broker_assigned, broker_other, staff, admin), strict=True))
+def answers(
+    anonymous, broker_assigned, broker_other, staff, admin, reviewer=403
+) -> dict[str, int | str]:
+    """The expected answer of each role, in ``ROLES`` order (a reviewer: 403 unless told)."""
+    return dict(
+        zip(ROLES, (anonymous, broker_assigned, broker_other, staff, admin, reviewer), strict=True)
+    )
 
 
 def everyone(status) -> dict[str, int | str]:
     """A public address: the same answer for every visitor."""
-    return answers(status, status, status, status, status)
+    return answers(status, status, status, status, status, status)
 
 
-def signed_in(status) -> dict[str, int | str]:
+def signed_in(status, reviewer=None) -> dict[str, int | str]:
     """Any signed-in account; visitors are sent to sign in."""
-    return answers(LOGIN, status, status, status, status)
+    return answers(LOGIN, status, status, status, status, status if reviewer is None else reviewer)
+
+
+def review(status) -> dict[str, int | str]:
+    """The comment review queue: staff, admins and the assigned community reviewer."""
+    return answers(LOGIN, 403, 403, status, status, status)
 
 
 def staff_only(status) -> dict[str, int | str]:
@@ -133,8 +145,12 @@ ROUTES: dict[str, Route] = {
     "accounts.set_sso_only": Route("/accounts/{user}/sso-only", "POST", admin_only(302)),
     "accounts.reset_password": Route("/accounts/{user}/reset-password", "POST", admin_only(200)),
     "accounts.change_password": Route("/accounts/password", "GET", signed_in(200)),
-    "accounts.api_tokens": Route("/accounts/api-tokens", "GET", signed_in(200)),
-    "accounts.create_api_token": Route("/accounts/api-tokens", "POST", signed_in(400)),
+    "accounts.set_languages": Route("/accounts/{user}/languages", "POST", admin_only(302)),
+    # A community reviewer has no API tokens.
+    "accounts.api_tokens": Route("/accounts/api-tokens", "GET", signed_in(200, reviewer=403)),
+    "accounts.create_api_token": Route(
+        "/accounts/api-tokens", "POST", signed_in(400, reviewer=403)
+    ),
     "accounts.revoke_api_token": Route(
         "/accounts/api-tokens/{token_id}/revoke", "POST", signed_in(404)
     ),
@@ -142,7 +158,7 @@ ROUTES: dict[str, Route] = {
     # Audit log
     "audit.index": Route("/audit/", "GET", admin_only(200)),
     # Data entry: the assigned broker, staff and admins
-    "intake.index": Route("/intake/", "GET", signed_in(200)),
+    "intake.index": Route("/intake/", "GET", signed_in(200, reviewer=403)),
     "intake.new_entry": Route("/intake/{slug}/enter", "GET", assigned(200)),
     "intake.entries": Route("/intake/{slug}/entries", "GET", assigned(200)),
     "intake.entry": Route("/intake/{slug}/entries/{entry}", "GET", assigned(200)),
@@ -227,8 +243,9 @@ ROUTES: dict[str, Route] = {
     "reports.feedback_override": Route(
         "/reports/{slug}/comments/feedback/{feedback}/sentiment", "POST", staff_only(302)
     ),
-    "reports.review": Route("/reports/{slug}/comments/review", "GET", staff_only(200)),
-    "reports.save_review": Route("/reports/{slug}/comments/review", "POST", staff_only(302)),
+    "reports.review_surveys": Route("/reports/comments-to-label", "GET", review(200)),
+    "reports.review": Route("/reports/{slug}/comments/review", "GET", review(200)),
+    "reports.save_review": Route("/reports/{slug}/comments/review", "POST", review(302)),
     "reports.themes": Route("/reports/{slug}/comments/themes", "GET", staff_only(200)),
     "reports.compute": Route("/reports/{slug}/comments/themes", "POST", staff_only(400)),
     "reports.edit_theme": Route("/reports/{slug}/comments/themes/{theme}", "POST", staff_only(404)),
@@ -318,6 +335,9 @@ def world(app) -> dict[str, object]:
     """Add an unassigned broker and a target account to the demo; return the URL values."""
     with Session(app.extensions["engage.engine"], expire_on_commit=False) as session:
         create_user(session, SIGN_IN["broker_other"], "broker", PASSWORD, name="Other broker")
+        reviewer = create_user(
+            session, SIGN_IN["reviewer"], "reviewer", PASSWORD, name="Reviewer", languages="fr"
+        )
         target = create_user(session, "target@example.ca", "broker", PASSWORD, name="Target")
         newcomer = create_user(session, "newcomer@example.ca", "staff", PASSWORD, name="New")
         token = rules.reset_password(session, newcomer, actor_id=None, hours=1)
@@ -330,6 +350,7 @@ def world(app) -> dict[str, object]:
         group_session = session.exec(select(GroupSession)).first()
         dimension = session.exec(select(Question.dimension).where(Question.dimension != "")).first()
         survey = session.exec(select(Survey).where(Survey.slug == DEMO_SLUG)).one()
+        session.add(SurveyAssignment(survey_id=survey.id, user_id=reviewer.id))
         update, other_update = (
             add_update(session, survey, date(2026, 3, 2), "done", {"en": text}, user_id=None)
             for text in (UpdateText("New benches", ""), UpdateText("More shade", ""))
