@@ -146,9 +146,23 @@ def head_revision() -> str:
     return ScriptDirectory(str(MIGRATIONS)).get_current_head()
 
 
-def current_revision(bind: Engine) -> str | None:
-    """Return the schema's Alembic revision, or None for an empty database."""
+@cache
+def known_revisions() -> tuple[str, ...]:
+    """Return every schema revision this code knows, oldest first."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory(str(MIGRATIONS))
+    return tuple(revision.revision for revision in reversed(list(script.walk_revisions())))
+
+
+def current_revision(bind: Engine | Connection) -> str | None:
+    """Return the schema's Alembic revision, or None for an empty database.
+
+    A connection is read in the transaction it is in (a backup reads its snapshot's).
+    """
     from alembic.runtime.migration import MigrationContext
 
+    if isinstance(bind, Connection):
+        return MigrationContext.configure(bind).get_current_revision()
     with bind.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()

@@ -10,7 +10,6 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from functools import cache
 from pathlib import Path
 from typing import IO, Any
 
@@ -185,13 +184,6 @@ def _begin_snapshot(connection: Connection) -> None:
         connection.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
     else:
         connection.exec_driver_sql("BEGIN")  # SQLite (WAL): one read transaction, one snapshot
-
-
-def _revision_of(connection: Connection) -> str | None:
-    """Return the schema revision the connection sees, or None for no Engage schema."""
-    from alembic.runtime.migration import MigrationContext
-
-    return MigrationContext.configure(connection).get_current_revision()
 
 
 def _summary(manifest: Manifest) -> dict:
@@ -393,7 +385,7 @@ def check_archive(path: Path) -> Manifest:
 
 def _known_revision(manifest: Manifest) -> None:
     """Refuse an archive of a schema revision this Engage's migrations do not have."""
-    if manifest.revision not in _revision_order():
+    if manifest.revision not in db.known_revisions():
         raise BackupError(
             N_(
                 "The archive was made by a newer Engage (%(version)s, schema %(revision)s); "
@@ -401,14 +393,5 @@ def _known_revision(manifest: Manifest) -> None:
             ),
             version=manifest.engage_version,
             revision=manifest.revision,
-            head=_revision_order()[-1],
+            head=db.head_revision(),
         )
-
-
-@cache
-def _revision_order() -> list[str]:
-    """Return the migrations' revisions, oldest first."""
-    from alembic.script import ScriptDirectory
-
-    script = ScriptDirectory(str(db.MIGRATIONS))
-    return [revision.revision for revision in reversed(list(script.walk_revisions()))]

@@ -27,8 +27,6 @@ from engage.backup.archive import (
     Manifest,
     TableEntry,
     _open,
-    _revision_of,
-    _revision_order,
     _summary,
     archived_tables,
     check_archive,
@@ -91,7 +89,7 @@ def _restore_in(
         _load_table(connection, table, archive, wanted[name])
     if connection.dialect.name == "postgresql":
         _move_sequences(connection, tables.values())
-    if manifest.revision != _revision_order()[-1]:
+    if manifest.revision != db.head_revision():
         db.upgrade(connection, "head")
     if connection.dialect.name == "sqlite":
         broken = connection.exec_driver_sql("PRAGMA foreign_key_check").first()
@@ -115,12 +113,12 @@ def _require_empty(connection: Connection) -> None:
     names = set(inspect(connection).get_table_names()) & engage_tables()
     if not names:
         return
-    revision = _revision_of(connection)
+    revision = db.current_revision(connection)
     if revision is None:
         raise BackupError(
             N_("The database has tables but no Engage schema: restore into a new, empty database.")
         )
-    if revision not in _revision_order():
+    if revision not in db.known_revisions():
         raise BackupError(
             N_("The database has a schema this Engage does not know (%(revision)s)."),
             revision=revision,
@@ -147,8 +145,8 @@ def _schema_at(connection: Connection, revision: str) -> None:
     """Bring an empty database's schema to ``revision``, up or down."""
     from alembic import command
 
-    order = _revision_order()
-    current = _revision_of(connection)
+    order = db.known_revisions()
+    current = db.current_revision(connection)
     if current is None or order.index(current) < order.index(revision):
         db.upgrade(connection, revision)
     elif order.index(current) > order.index(revision):

@@ -27,7 +27,6 @@ from engage.backup.archive import (
     TableEntry,
     _begin_snapshot,
     _encode_line,
-    _revision_of,
     _summary,
     archived_tables,
     type_name,
@@ -50,7 +49,7 @@ def write_backup(engine: Engine, target: Path, *, audit: bool = True) -> Manifes
     try:
         with engine.connect() as connection:
             _begin_snapshot(connection)
-            revision = _revision_of(connection)
+            revision = db.current_revision(connection)
             if revision is None:
                 raise BackupError(N_("The database has no Engage schema to back up."))
             created_at = datetime.now(UTC).isoformat()

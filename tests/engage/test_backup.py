@@ -37,7 +37,7 @@ needs_postgres = pytest.mark.skipif(
 
 def head() -> str:
     """Return the newest schema revision of the migrations."""
-    return backup._revision_order()[-1]
+    return db.head_revision()
 
 
 def rows_of(engine) -> dict[str, list[tuple]]:
