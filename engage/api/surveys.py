@@ -22,14 +22,19 @@ from surveys.definition import KINDS, OPERATORS
 from surveys.models import SURVEY_OPEN, SURVEY_STATUSES, Survey
 
 
-class SurveySummarySchema(ma.Schema):
-    """A survey in the list."""
+class SurveyBaseSchema(ma.Schema):
+    """What the list and a survey's definition both show of it."""
 
     slug = ma.fields.String(required=True)
     status = ma.fields.String(required=True, validate=ma.validate.OneOf(SURVEY_STATUSES))
     default_language = ma.fields.String(required=True)
     languages = ma.fields.List(ma.fields.String(), required=True)
     title = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String(), required=True)
+
+
+class SurveySummarySchema(SurveyBaseSchema):
+    """A survey in the list."""
+
     opened_at = ma.fields.AwareDateTime(allow_none=True, required=True)
     closed_at = ma.fields.AwareDateTime(allow_none=True, required=True)
 
@@ -72,14 +77,9 @@ class QuestionSchema(ma.Schema):
     dimension = ma.fields.String(allow_none=True, required=True)
 
 
-class SurveyDefinitionSchema(ma.Schema):
+class SurveyDefinitionSchema(SurveyBaseSchema):
     """A whole survey: its languages, texts and questions in order (as its XLSForm)."""
 
-    slug = ma.fields.String(required=True)
-    status = ma.fields.String(required=True, validate=ma.validate.OneOf(SURVEY_STATUSES))
-    default_language = ma.fields.String(required=True)
-    languages = ma.fields.List(ma.fields.String(), required=True)
-    title = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String(), required=True)
     description = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String(), required=True)
     questions = ma.fields.List(ma.fields.Nested(QuestionSchema), required=True)
 
