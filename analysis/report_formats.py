@@ -178,6 +178,7 @@ def csv_rows(report: Report) -> Iterator[dict]:
     for name in ("most_positive", "most_negative"):
         for quote in sentiment[name]:
             yield _quote(f"sentiment_{name}", quote)
+    yield from _theme_rows(data["themes"])
     weighted = data["weighted"]
     if weighted:
         for question in weighted["questions"]:
@@ -210,6 +211,35 @@ def csv_rows(report: Report) -> Iterator[dict]:
         for name in ("representation", "distribution"):
             for row in combined[name]:
                 yield {"table": f"combined_{name}", **_count(row), "note": combined["label"]}
+
+
+def _theme_rows(themes: dict) -> Iterator[dict]:
+    """Yield each theme (its top terms in ``text``), then its counts by group and channel."""
+    for theme in themes["themes"]:
+        yield {
+            "table": "themes",
+            "question": theme["question"],
+            "choice": theme["theme"],
+            "label": theme["label"],
+            "n": theme["n"],
+            "suppressed": theme["suppressed"],
+            "text": ", ".join(theme["terms"]),
+            "language": theme["language"],
+        }
+    for name in ("by_group", "by_channel"):
+        for row in themes[name]:
+            for theme, count in row["counts"].items():
+                yield {
+                    "table": f"themes_{name}",
+                    "question": row["question"],
+                    "dimension": row["dimension"],
+                    "group": row["group"],
+                    "label": row["label"],
+                    "choice": theme,
+                    "n": count,
+                    "suppressed": count is None,
+                    "share": row["shares"].get(theme),
+                }
 
 
 def _count(row: dict) -> dict:

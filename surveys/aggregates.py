@@ -69,6 +69,7 @@ from surveys.report_structure import (
 )
 from surveys.retention import REMOVED_TEXT
 from surveys.store import choice_key, label_key, load_texts
+from surveys.theme_counts import theme_counts
 
 answers = Answer.__table__
 responses = Response.__table__
@@ -290,6 +291,7 @@ def collect(
         weighting_outcomes=found.get(("weighting", "outcomes")),
         favourable=favourable,
         outcome_favourable=outcome_favourable,
+        themes=theme_counts(session, survey, filters),
     )
 
 

@@ -134,6 +134,30 @@ class GroupSessionAggregates:
 
 
 @dataclass(frozen=True)
+class ThemeInfo:
+    """A stored theme of a comment question: its id (as text), staff's name, top terms."""
+
+    key: str
+    label: str | None
+    terms: tuple[str, ...]
+    language: str
+
+
+@dataclass(frozen=True)
+class ThemeCounts:
+    """A comment question's themes, and the respondents whose comment is in each.
+
+    ``by_group`` is keyed by dimension, then ``(group, theme key)`` (group ``None``:
+    no answer); ``by_channel`` by ``(channel, theme key)``.
+    """
+
+    themes: tuple[ThemeInfo, ...]
+    by_theme: dict[str, int]
+    by_group: dict[str, dict[tuple[str | None, str], int]]
+    by_channel: dict[tuple[str, str], int]
+
+
+@dataclass(frozen=True)
 class SurveyAggregates:
     """Every count a report is built from."""
 
@@ -174,3 +198,5 @@ class SurveyAggregates:
     # Labelled comments of each question by language and by who labelled them: "person"
     # (staff's label, a correction or a confirmation) or "method".
     sentiment_labelled_by: dict[str, dict[tuple[str, str], int]] = field(default_factory=dict)
+    # Comment questions with stored themes: their members' respondents by group and channel.
+    themes: dict[str, ThemeCounts] = field(default_factory=dict)

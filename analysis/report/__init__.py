@@ -4,7 +4,7 @@
 the organisation's settings, and returns a ``Report``; ``report_dict`` turns it
 into the JSON shape documented in ``docs/report-format.md``. One module per
 section (``totals``, ``outcomes``, ``independence``, ``intersections``,
-``sentiment``, ``group_sessions``, ``weighted``) reads the tables of
+``sentiment``, ``themes``, ``group_sessions``, ``weighted``) reads the tables of
 ``tables``, suppressed once for the whole report; ``shapes`` holds the result
 dataclasses.
 

@@ -14,6 +14,7 @@ from analysis.report.rounding import round_report
 from analysis.report.sentiment import sentiment
 from analysis.report.shapes import Report, ReportSettings
 from analysis.report.tables import ReportTables
+from analysis.report.themes import themes
 from analysis.report.totals import representation, settings_dict, totals
 from analysis.report.weighted import weighted
 from analysis.stats import BENJAMINI_HOCHBERG, SIGNIFICANCE_LEVEL
@@ -57,6 +58,7 @@ def build_report(
         ),
         intersections=tuple(intersection(tables, pair) for pair in data.intersections),
         sentiment=sentiment(tables),
+        themes=themes(tables),
         weighted=weighted(tables),
         group_sessions=group_sessions(tables),
         combined=combined(tables) if settings.combined else None,

@@ -1,7 +1,7 @@
 """Which disclosure policy each table of a report follows, and the tables as it publishes them.
 
 The survey's tables (respondents, representation, answers, outcomes,
-intersections, comment sentiment) follow the survey's policy
+intersections, comment sentiment, comment themes) follow the survey's policy
 (``ReportSettings.disclosure_policy``); group-session tallies, demographics
 and sentiment, counts of a small, complete population, always follow the
 counts policy (``analysis.disclosure``).
@@ -13,6 +13,9 @@ estimate rests on (``analysis.disclosure_estimates.EstimateTable``):
   to answer" (the rate's denominator), withholding those answers;
 - sentiment tables: the comments scored negative, neutral or positive (the
   shares' denominator), withholding those three counts;
+- theme tables (a comment question's respondents by theme, per group of a
+  dimension or per channel): the respondents of the row whose comment has a
+  theme (the themes' shares' denominator), withholding every theme's count;
 - intersections: no estimate (counts of respondents only);
 - any other table (a select-all question's favourable table, who labelled the
   comments of each language): every column.
@@ -24,7 +27,19 @@ The pooled rule (``analysis.disclosure_estimates``) applies to the groups of
 an equity dimension, whose small groups are people who could be pointed to;
 not to comments by channel or language, which say how comments came, and
 whose complement would withhold the sentiment of most comments (every web
-comment, when a few came on paper).
+comment, when a few came on paper). Themes by channel are such a table too
+(``theme_channel`` is in ``POOLED_NOT_NEEDED``): a channel is how a comment came,
+not a group of residents, and withholding the web row with a small paper row
+would withhold what most residents wrote about. Themes by group follow the
+pooled rule, like sentiment by group. Under the counts policy both are
+protected with complementary suppression, linked to the question's themes
+margin (``("theme", question)``), whose total is respondents with a themed
+comment, not the survey's respondents. The sources are those of the policies:
+Hundepool et al., *Statistical Disclosure Control* (Wiley 2012), ch. 4, for
+complementary suppression (``analysis.suppression``); Washington State
+Department of Health, *Guidelines for Working with Small Numbers* (2018), and
+Parker et al., *NCHS Data Presentation Standards for Proportions* (2017), for
+survey estimates (``analysis.disclosure_estimates``).
 """
 
 from __future__ import annotations
@@ -42,7 +57,16 @@ from analysis.suppression import SuppressedCounts, SuppressedTable
 GROUP_SESSION_TABLES = ("tally", "group_demographics", "group_sentiment")
 SCORED = (NEGATIVE, NEUTRAL, POSITIVE)
 # Tables whose rows are not groups of people (see the module docstring).
-POOLED_NOT_NEEDED = ("sentiment_channel", "sentiment_language", "labelled_by_language")
+POOLED_NOT_NEEDED = (
+    "sentiment_channel",
+    "sentiment_language",
+    "labelled_by_language",
+    "theme_channel",
+)
+# Margins whose denominator is their own total (comments), not the survey's respondents.
+OWN_DENOMINATOR = ("sentiment", "theme")
+# The two-way tables of comment themes: every column is part of a row's estimate.
+THEME_TABLES = ("theme_group", "theme_channel")
 
 
 def suppress_report(
@@ -67,7 +91,7 @@ def suppress_report(
     if chosen.name != SURVEY_ESTIMATES:
         return suppress_linked(margins, tables, min_cell)
     shown_sessions, _ = suppress_linked(sessions, {}, min_cell)
-    denominators = {key: respondents for key in survey if key[0] != "sentiment"}
+    denominators = {key: respondents for key in survey if key[0] not in OWN_DENOMINATOR}
     estimates = {
         key: _estimate_table(key, table, survey, not_substantive, multi_select_questions)
         for key, table in tables.items()
@@ -91,6 +115,8 @@ def _estimate_table(
         columns = [c for c in table.columns if c not in not_substantive]
     elif section.startswith("sentiment"):
         columns = [c for c in table.columns if c in SCORED]
+    elif section in THEME_TABLES:
+        columns = list(table.columns)  # the shares of every theme rest on the row's total
     else:
         columns = list(table.columns)
     if section == "outcome" and key[1] in multi_select_questions:

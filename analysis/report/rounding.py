@@ -22,6 +22,7 @@ from analysis.report.shapes import (
     Report,
     RepresentationTable,
     SentimentRow,
+    ThemeRow,
     Totals,
 )
 
@@ -50,6 +51,15 @@ def round_report(report: Report, seed: str) -> Report:
                 replace(question, n=rounder(("answered", question.question), question.n))
                 for question in report.weighted.questions
             ),
+        ),
+        themes=replace(
+            report.themes,
+            themes=tuple(
+                replace(theme, n=rounder(("theme", theme.question, theme.theme), theme.n))
+                for theme in report.themes.themes
+            ),
+            by_group=tuple(rounder.theme(row) for row in report.themes.by_group),
+            by_channel=tuple(rounder.theme(row) for row in report.themes.by_channel),
         ),
         group_sessions=rounder.group_sessions(report.group_sessions),
         combined=report.combined
@@ -162,6 +172,16 @@ class _Rounder:
         if scored and all(row.shares[label] is not None for label in scored_labels):
             shares = {label: counts[label] / scored for label in scored_labels}
         return replace(row, n=self(place, row.n), counts=counts, scored=scored, shares=shares)
+
+    def theme(self, row: ThemeRow) -> ThemeRow:
+        """Round a theme row's counts and total; shares are taken of the rounded counts."""
+        place = ("theme", row.question, row.dimension, row.group)
+        counts = {theme: self((*place, theme), count) for theme, count in row.counts.items()}
+        total = _sum(list(counts.values()))
+        shares = row.shares
+        if total and all(share is not None for share in row.shares.values()):
+            shares = {theme: counts[theme] / total for theme in counts}
+        return replace(row, n=self(place, row.n), counts=counts, shares=shares)
 
     def group_sessions(self, sessions: GroupSessions) -> GroupSessions:
         return replace(

@@ -238,6 +238,45 @@ class Sentiment:
 
 
 @dataclass(frozen=True)
+class ThemeOut:
+    """A stored theme of a comment question: staff's name, top terms, respondents in it."""
+
+    question: str
+    theme: str
+    label: str | None
+    terms: tuple[str, ...]
+    language: str
+    n: int | None
+    suppressed: bool
+
+
+@dataclass(frozen=True)
+class ThemeRow:
+    """A question's respondents with a themed comment in one group (or channel), by theme.
+
+    ``counts`` and ``shares`` are keyed by theme; shares are of ``n``.
+    """
+
+    question: str
+    dimension: str
+    group: str
+    label: str | None
+    n: int | None
+    suppressed: bool
+    counts: dict[str, int | None]
+    shares: dict[str, float | None]
+
+
+@dataclass(frozen=True)
+class Themes:
+    """Comment themes by group of every dimension and by channel, suppressed like the rest."""
+
+    themes: tuple[ThemeOut, ...] = ()
+    by_group: tuple[ThemeRow, ...] = ()
+    by_channel: tuple[ThemeRow, ...] = ()
+
+
+@dataclass(frozen=True)
 class WeightedQuestion:
     """A question's overall figures, unweighted and raked to the benchmarks."""
 
@@ -312,6 +351,7 @@ class Report:
     combined: Combined | None
     # The disclosure policy followed and its reasoning, printed with every output.
     disclosure: Disclosure | None = None
+    themes: Themes = field(default_factory=Themes)
 
 
 def report_dict(report: Report) -> dict:

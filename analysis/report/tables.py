@@ -263,6 +263,8 @@ def _declare_tables(
             }
         )
         tables[("labelled_by_language", name)] = by_language
+    for name in data.themes:
+        _declare_theme_tables(data, name, margins, tables)
     sessions = data.group_sessions
     for name, counts in sessions.tallies.items():
         margins[("tally", name)] = Margin({published(key): value for key, value in counts.items()})
@@ -273,6 +275,42 @@ def _declare_tables(
     for name, counts in sessions.sentiment.items():
         margins[("group_sentiment", name)] = Margin(sentiment_counts(counts))
     return margins, tables
+
+
+def _declare_theme_tables(
+    data: SurveyAggregates,
+    name: str,
+    margins: dict[Hashable, Margin],
+    tables: dict[Hashable, LinkedTable],
+) -> None:
+    """Declare a question's respondents per theme, and per theme by group and by channel.
+
+    Each respondent's comment is in one theme, so the rows of a single-select
+    dimension's table (and of the channel table) add up to the themes' margin.
+    """
+    found = data.themes[name]
+    columns = [theme.key for theme in found.themes]
+    margins[("theme", name)] = Margin({key: found.by_theme.get(key, 0) for key in columns})
+    for key, dimension in data.dimensions.items():
+        counts = {
+            (published(group), theme): count
+            for (group, theme), count in found.by_group.get(key, {}).items()
+        }
+        rows = dimension_rows(data, dimension)
+        rows += sorted({row for row, _ in counts} - set(rows))
+        tables[("theme_group", name, key)] = LinkedTable(
+            cells=counts,
+            rows=rows,
+            columns=columns,
+            column_margin=None if dimension.multi_select else ("theme", name),
+        )
+    channels = {(published(row), theme): count for (row, theme), count in found.by_channel.items()}
+    tables[("theme_channel", name)] = LinkedTable(
+        cells=channels,
+        rows=sorted({row for row, _ in channels}),
+        columns=columns,
+        column_margin=("theme", name),
+    )
 
 
 def _outcome_table(
