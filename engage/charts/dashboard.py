@@ -14,6 +14,7 @@ from engage.charts.outcomes import outcome_figure
 from engage.charts.quotes import quotes_table
 from engage.charts.representation import representation_figure
 from engage.charts.sentiment import sentiment_figures
+from engage.charts.themes import theme_tables
 from engage.charts.totals import counts_figure, largest_summary, totals_figures
 from engage.charts.weighted import combined_tables, weighted_table
 
@@ -41,6 +42,7 @@ class Dashboard:
     differences: Table | None = None
     outcomes: list[Figure] = field(default_factory=list)
     sentiment: list[Figure] = field(default_factory=list)
+    themes: list[Table] = field(default_factory=list)
     intersection: Figure | None = None
     # Only in a complete report: every other pair of dimensions, weighting, the combined view.
     other_intersections: list[Figure] = field(default_factory=list)
@@ -126,6 +128,10 @@ def build_dashboard(report: dict, view: View, *, complete: bool = False) -> Dash
                     )
                     if figure.key not in drawn
                 )
+    for name, label in comment_questions:
+        if complete or name == view.comments_question:
+            chosen = [item for item in dimensions if complete or item[0] == view.dimension]
+            dashboard.themes.extend(theme_tables(report, name, label, chosen))
     if report["intersections"]:
         dashboard.intersection = intersection_figure(
             report["intersections"][0], report["representation"], min_cell, view.dimension

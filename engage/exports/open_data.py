@@ -59,6 +59,10 @@ OPEN_DATA_FILES = {
     ),
     "outcome_distributions.csv": "Answers to each closed question per group of each dimension.",
     "sentiment.csv": "Comment sentiment by question, channel, language and group.",
+    "themes.csv": (
+        "Respondents per comment theme of each question, overall, by group of each dimension "
+        "and by channel; a theme is named by staff or by its top terms."
+    ),
     "group_sessions.csv": (
         "Group sessions (elder circles, focus groups, community meetings), their own source: "
         "tallies, participants' demographics and feedback sentiment. Never added to responses."
@@ -274,6 +278,20 @@ def open_data_files(
             for row in sentiment[key]
         ),
     )
+    add_csv(
+        "themes.csv",
+        (
+            "question",
+            "breakdown",
+            "group",
+            "theme",
+            "theme_name",
+            "respondents",
+            "suppressed",
+            "share",
+        ),
+        theme_csv_rows(data["themes"]),
+    )
     sessions = data["group_sessions"]
     add_csv(
         "group_sessions.csv",
@@ -391,6 +409,37 @@ def open_comment_rows(session: Session, survey: Survey, report: Report) -> Itera
             yield ["response", names[question_id], language, sentiment, text]
     for row in feedback_rows(session, survey, speakers=False):
         yield ["group_session", row[4], row[6], row[7], row[9]]
+
+
+def theme_csv_rows(themes: Mapping) -> Iterator[list]:
+    """Yield themes.csv: each theme overall, then by group and by channel.
+
+    A theme is named (staff's name, else its top three terms) only where its count
+    is shown: words of a theme too small to publish could point to its authors.
+    """
+    names = {
+        (theme["question"], theme["theme"]): (
+            None if theme["suppressed"] else theme["label"] or ", ".join(theme["terms"][:3])
+        )
+        for theme in themes["themes"]
+    }
+    for theme in themes["themes"]:
+        question, key = theme["question"], theme["theme"]
+        shown = names[(question, key)]
+        yield [question, "question", None, key, shown, theme["n"], theme["suppressed"], None]
+    for table in ("by_group", "by_channel"):
+        for row in themes[table]:
+            for theme, count in row["counts"].items():
+                yield [
+                    row["question"],
+                    row["dimension"],
+                    row["group"],
+                    theme,
+                    names.get((row["question"], theme)),
+                    count,
+                    count is None,
+                    row["shares"].get(theme),
+                ]
 
 
 def _pair(values) -> list:

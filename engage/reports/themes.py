@@ -11,14 +11,16 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from engage import db
+from engage import db, report_cache
 from engage.auth import role_required
+from engage.charts.dashboard import report_values
+from engage.charts.themes import theme_tables
 from engage.labels import language_name, short_label
 from engage.loading import survey_or_404
 from engage.reports.blueprint import bp
 from engage.reports.comments import comment_questions
-from engage.reports.dashboard import STAFF_ROLES, interface_tag
-from surveys.aggregates import dimension_infos, question_infos
+from engage.reports.dashboard import STAFF_ROLES, build_page_report, interface_tag
+from surveys.aggregates import Filters, dimension_infos, question_infos
 from surveys.aggregates import labels as survey_labels
 from surveys.models import CommentTheme, Question, Survey
 from surveys.themes import (
@@ -58,6 +60,17 @@ def render_themes(survey: Survey, question: Question | None, error: str = "", st
         session, survey, interface_tag(), question_infos(survey), dimension_infos(survey)
     )
     views = theme_views(session, survey, question) if question else []
+    dimensions = [
+        (key, short_label(labels.get(f"d.{key}") or key, 80)) for key in dimension_infos(survey)
+    ]
+    dimension = request.args.get("dimension")
+    if dimension not in dict(dimensions):
+        dimension = dimensions[0][0] if dimensions else None
+    tables = []
+    if question and views:
+        question_label = short_label(labels.get(f"q.{question.name}.label") or question.name, 80)
+        chosen = [(key, label) for key, label in dimensions if key == dimension]
+        tables = theme_tables(unfiltered_report(survey), question.name, question_label, chosen)
     return render_template(
         "reports/themes.html",
         survey=survey,
@@ -70,7 +83,28 @@ def render_themes(survey: Survey, question: Question | None, error: str = "", st
         themes=views,
         language_name=language_name,
         error=error,
+        dimensions=dimensions,
+        dimension=dimension,
+        theme_tables=tables,
     ), status
+
+
+def unfiltered_report(survey: Survey) -> dict:
+    """Return the unfiltered report the dashboard shows (kept, so both show the same figures)."""
+    keys = list(dimension_infos(survey))
+    pair = (keys[0], keys[1]) if len(keys) > 1 else None
+    kept = report_cache.kept_report(
+        db.get_session(),
+        survey,
+        {
+            "kind": "dashboard",
+            "filters": Filters().to_dict(),
+            "pair": pair,
+            "language": interface_tag(),
+        },
+        lambda: build_page_report(survey, Filters(), pair),
+    )
+    return report_values(kept.report)
 
 
 def back(survey: Survey, question: Question):
@@ -93,6 +127,7 @@ def compute(slug: str):
     again = bool(stored_themes(session, question))
     compute_themes(session, survey, question, current_user.id)
     session.commit()
+    report_cache.forget_survey(session, survey.id)  # kept reports hold the old themes
     if again:
         flash(_("The themes were computed again; your names and moved comments were kept."))
     else:
@@ -138,6 +173,7 @@ def edit_theme(slug: str, theme: int):
         session.rollback()
         return render_themes(survey, question, _(error.message), 400)
     session.commit()
+    report_cache.forget_survey(session, survey.id)
     return back(survey, question)
 
 
@@ -158,5 +194,6 @@ def move_to_theme(slug: str):
         session.rollback()
         return render_themes(survey, question, _(error.message), 400)
     session.commit()
+    report_cache.forget_survey(session, survey.id)
     flash(_("The comment was moved."))
     return back(survey, question)
