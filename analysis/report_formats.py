@@ -204,6 +204,17 @@ def csv_rows(report: Report) -> Iterator[dict]:
     for name in ("tallies", "demographics", "sentiment"):
         for row in sessions[name]:
             yield {"table": f"group_session_{name}", **_count(row)}
+    for row in sessions.get("labelled_by", ()):
+        for source, count in row["counts"].items():
+            yield {
+                "table": "group_session_labelled_by",
+                "question": row["question"],
+                "dimension": row["dimension"],
+                "group": row["group"],
+                "choice": source,
+                "n": count,
+                "suppressed": count is None,
+            }
     for quote in sessions["quotes"]:
         yield _quote("group_session_quotes", quote)
     combined = data["combined"]

@@ -34,6 +34,7 @@ from sqlmodel import Session
 
 from surveys import counting, report_counts
 from surveys.demographics import DEMOGRAPHIC_BANK, DISABILITY_STATUS_CHOICES
+from surveys.expansion import METHOD, PERSON
 from surveys.languages import resolve_text
 from surveys.models import (
     ATTRIBUTION_NAMED,
@@ -53,6 +54,7 @@ from surveys.quotes import pick_quotes
 from surveys.report_records import (
     NEGATIVE,
     POSITIVE,
+    UNSCORED,
     DimensionInfo,
     Filters,
     GroupSessionAggregates,
@@ -69,6 +71,7 @@ from surveys.report_structure import (
 )
 from surveys.retention import REMOVED_TEXT
 from surveys.store import choice_key, label_key, load_texts
+from surveys.stored_answers import counted_label
 from surveys.theme_counts import theme_counts
 
 answers = Answer.__table__
@@ -485,14 +488,18 @@ def group_session_aggregates(
         key = dimension_of.get(question_id) or names[question_id]
         demographics[key][choice] += int(total)
     feedback = GroupFeedback.__table__
-    label = func.coalesce(feedback.c.sentiment_override, feedback.c.sentiment_label)
-    sentiment: dict = defaultdict(dict)
-    for question_id, label_, total in session.connection().execute(
-        select(feedback.c.question_id, label, func.count())
+    label, by_person = counted_label(feedback)
+    sentiment: dict = defaultdict(lambda: defaultdict(int))
+    labelled_by: dict = defaultdict(lambda: defaultdict(int))
+    for question_id, language, label_, person, total in session.connection().execute(
+        select(feedback.c.question_id, feedback.c.language, label, by_person, func.count())
         .where(feedback.c.session_id.in_(ids))
-        .group_by(feedback.c.question_id, label)
+        .group_by(feedback.c.question_id, feedback.c.language, label, by_person)
     ):
-        sentiment[names.get(question_id)][label_] = int(total)
+        name = names.get(question_id)
+        sentiment[name][label_] += int(total)
+        source = PERSON if person else METHOD if label_ is not None else UNSCORED
+        labelled_by[name][(language, source)] += int(total)
     quotes: list[Quote] = []
     quotable = sessions.c.attribution != ATTRIBUTION_NO_QUOTE
     for wanted in (POSITIVE, NEGATIVE):
@@ -535,6 +542,7 @@ def group_session_aggregates(
         by_kind=by_kind,
         tallies=dict(tallies),
         demographics={key: dict(values) for key, values in demographics.items()},
-        sentiment=dict(sentiment),
+        sentiment={name: dict(counts) for name, counts in sentiment.items()},
         quotes=tuple(quotes),
+        labelled_by={name: dict(counts) for name, counts in labelled_by.items()},
     )

@@ -11,6 +11,8 @@ from datetime import date
 
 POSITIVE = "positive"
 NEGATIVE = "negative"
+# A comment no one has labelled: its language has no validated method, and no person yet.
+UNSCORED = "unscored"
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,8 @@ class GroupSessionAggregates:
     demographics: dict[str, dict[str | None, int]]
     sentiment: dict[str | None, dict[str | None, int]]
     quotes: tuple[Quote, ...]
+    # Per question: notes by (language, who labelled them: person, method or unscored).
+    labelled_by: dict[str | None, dict[tuple[str, str], int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import ColumnElement, Connection, Table, func, select
 
 from surveys.models import Answer, Response
 from surveys.report_records import Filters
@@ -27,6 +27,19 @@ BATCH = 2000
 
 answers = Answer.__table__
 responses = Response.__table__
+
+
+def counted_label(table: Table) -> tuple[ColumnElement, ColumnElement]:
+    """Return the label a comment counts with, and whether a person gave it.
+
+    A person's label (``sentiment_override``: a correction, or a confirmation when it
+    equals the method's) wins over the method's (``sentiment_label``); ``None`` is
+    unscored. The one definition for residents' answers and group-session notes alike.
+    """
+    return (
+        func.coalesce(table.c.sentiment_override, table.c.sentiment_label),
+        table.c.sentiment_override.is_not(None),
+    )
 
 
 @dataclass(frozen=True)
@@ -105,8 +118,7 @@ def _with_answers(
                 answers.c.choice,
                 answers.c.number,
                 answers.c.text.is_not(None),
-                func.coalesce(answers.c.sentiment_override, answers.c.sentiment_label),
-                answers.c.sentiment_override.is_not(None),
+                *counted_label(answers),
             ).where(
                 answers.c.response_id.in_([row[0] for row in found]),
                 answers.c.question_id.in_(counted),

@@ -3,8 +3,8 @@
 The survey's tables (respondents, representation, answers, outcomes,
 intersections, comment sentiment, comment themes) follow the survey's policy
 (``ReportSettings.disclosure_policy``); group-session tallies, demographics
-and sentiment, counts of a small, complete population, always follow the
-counts policy (``analysis.disclosure``).
+and sentiment (and who labelled the notes, per language), counts of a small,
+complete population, always follow the counts policy (``analysis.disclosure``).
 
 Under the survey-estimates policy each two-way table says what a row's
 estimate rests on (``analysis.disclosure_estimates.EstimateTable``):
@@ -54,7 +54,12 @@ from analysis.sentiment import NEGATIVE, NEUTRAL, POSITIVE
 from analysis.suppression import SuppressedCounts, SuppressedTable
 
 # The sections whose tables are group-session counts (always the counts policy).
-GROUP_SESSION_TABLES = ("tally", "group_demographics", "group_sentiment")
+GROUP_SESSION_TABLES = (
+    "tally",
+    "group_demographics",
+    "group_sentiment",
+    "group_labelled_by_language",
+)
 SCORED = (NEGATIVE, NEUTRAL, POSITIVE)
 # Tables whose rows are not groups of people (see the module docstring).
 POOLED_NOT_NEEDED = (
@@ -90,14 +95,16 @@ def suppress_report(
     survey = {key: m for key, m in margins.items() if key not in sessions}
     if chosen.name != SURVEY_ESTIMATES:
         return suppress_linked(margins, tables, min_cell)
-    shown_sessions, _ = suppress_linked(sessions, {}, min_cell)
+    session_tables = {key: t for key, t in tables.items() if key[0] in GROUP_SESSION_TABLES}
+    shown_sessions, shown_session_tables = suppress_linked(sessions, session_tables, min_cell)
     denominators = {key: respondents for key in survey if key[0] not in OWN_DENOMINATOR}
     estimates = {
         key: _estimate_table(key, table, survey, not_substantive, multi_select_questions)
         for key, table in tables.items()
+        if key not in session_tables
     }
     shown_margins, shown_tables = withhold_estimates(survey, denominators, estimates, min_cell)
-    return {**shown_margins, **shown_sessions}, shown_tables
+    return {**shown_margins, **shown_sessions}, {**shown_tables, **shown_session_tables}
 
 
 def _estimate_table(

@@ -1,5 +1,9 @@
 """Group sessions, their own source, and the combined view staff may ask for.
 
+Notes are counted with the label a person gave them where there is one
+(``surveys.stored_answers.counted_label``, as for residents' comments), and by who
+labelled them, overall and per language.
+
 Group-session counts are never added to individual ones, except in the combined
 view, where a sum is withheld when either part is withheld or the sum is small.
 """
@@ -8,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
-from analysis.report.sentiment import quote_out
+from analysis.report.sentiment import labelled_by_rows, quote_out
 from analysis.report.shapes import Combined, CountRow, GroupSessions
 from analysis.report.tables import ReportTables, kind_of, ratio
 from analysis.suppression import is_small
@@ -38,6 +42,16 @@ def group_sessions(tables: ReportTables) -> GroupSessions:
         demographics.extend(tables.count_rows(("group_demographics", key), key, labels))
     for name in sessions.sentiment:
         sentiment.extend(tables.count_rows(("group_sentiment", name), name or "", None))
+    labelled_by = []
+    for name in sessions.labelled_by:
+        labelled_by.extend(
+            labelled_by_rows(
+                tables,
+                name or "",
+                ("group_sentiment", name, "labelled_by"),
+                ("group_labelled_by_language", name),
+            )
+        )
     return GroupSessions(
         source="group_sessions",
         sessions=sessions.sessions,
@@ -48,6 +62,7 @@ def group_sessions(tables: ReportTables) -> GroupSessions:
         demographics=tuple(demographics),
         sentiment=tuple(sentiment),
         quotes=tuple(quote_out(quote) for quote in sessions.quotes),
+        labelled_by=tuple(labelled_by),
     )
 
 

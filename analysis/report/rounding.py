@@ -163,8 +163,8 @@ class _Rounder:
             ),
         )
 
-    def sentiment(self, row: SentimentRow) -> SentimentRow:
-        place = ("sentiment", row.question, row.dimension, row.group)
+    def sentiment(self, row: SentimentRow, section: str = "sentiment") -> SentimentRow:
+        place = (section, row.question, row.dimension, row.group)
         counts = {label: self((*place, label), count) for label, count in row.counts.items()}
         scored_labels = [label for label in row.shares]
         scored = None if row.scored is None else _sum([counts[label] for label in scored_labels])
@@ -190,6 +190,9 @@ class _Rounder:
             tallies=self.count_rows("tally", sessions.tallies),
             demographics=self.count_rows("group_demographics", sessions.demographics),
             sentiment=self.count_rows("group_sentiment", sessions.sentiment),
+            labelled_by=tuple(
+                self.sentiment(row, "group_labelled_by") for row in sessions.labelled_by
+            ),
         )
 
 

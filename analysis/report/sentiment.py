@@ -49,7 +49,11 @@ def sentiment(tables: ReportTables) -> Sentiment:
             )
         by_channel.extend(_sentiment_rows(tables, ("sentiment_channel", name), name, "channel"))
         by_language.extend(_sentiment_rows(tables, ("sentiment_language", name), name, "language"))
-        labelled_by.extend(_labelled_by_rows(tables, name))
+        labelled_by.extend(
+            labelled_by_rows(
+                tables, name, ("sentiment", name, "labelled_by"), ("labelled_by_language", name)
+            )
+        )
         if shown.total is None:
             continue  # too few comments to quote any without pointing to someone
         for quote in data.quotes.get(name, ()):
@@ -101,10 +105,15 @@ def sentiment_row(
     )
 
 
-def _labelled_by_rows(tables: ReportTables, name: str) -> list[SentimentRow]:
-    """Return a question's comments by who labelled them: overall, then per language."""
-    overall: SuppressedCounts = tables.shown_margins[("sentiment", name, "labelled_by")]
-    table: SuppressedTable = tables.shown_tables[("labelled_by_language", name)]
+def labelled_by_rows(
+    tables: ReportTables, name: str, margin: Hashable, by_language: Hashable
+) -> list[SentimentRow]:
+    """Return a question's comments by who labelled them: overall, then per language.
+
+    ``margin`` and ``by_language`` name the shown margin and table (answers' or notes').
+    """
+    overall: SuppressedCounts = tables.shown_margins[margin]
+    table: SuppressedTable = tables.shown_tables[by_language]
     rows = [("question", name, dict(overall.counts), overall.total)]
     rows += [
         ("language", group, {c: table.cells[(group, c)] for c in LABELLED_BY_COLUMNS}, total)

@@ -323,6 +323,9 @@ class GroupSessions:
     demographics: tuple[CountRow, ...]
     sentiment: tuple[CountRow, ...]
     quotes: tuple[QuoteOut, ...]
+    # Each question's notes by who labelled them (a person or the method), overall and
+    # per language, as ``Sentiment.labelled_by``.
+    labelled_by: tuple[SentimentRow, ...] = ()
 
 
 @dataclass(frozen=True)

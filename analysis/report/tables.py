@@ -256,12 +256,7 @@ def _declare_tables(
                 counts, rows, ("sentiment", name)
             )
         by_language = _labelled_by_table(data, name)
-        margins[("sentiment", name, "labelled_by")] = Margin(
-            {
-                column: sum(by_language.cells.get((row, column), 0) for row in by_language.rows)
-                for column in LABELLED_BY_COLUMNS
-            }
-        )
+        margins[("sentiment", name, "labelled_by")] = labelled_by_margin(by_language)
         tables[("labelled_by_language", name)] = by_language
     for name in data.themes:
         _declare_theme_tables(data, name, margins, tables)
@@ -274,6 +269,10 @@ def _declare_tables(
         )
     for name, counts in sessions.sentiment.items():
         margins[("group_sentiment", name)] = Margin(sentiment_counts(counts))
+    for name, counts in sessions.labelled_by.items():
+        by_language = labelled_by_table(counts, ("group_sentiment", name, "labelled_by"))
+        margins[("group_sentiment", name, "labelled_by")] = labelled_by_margin(by_language)
+        tables[("group_labelled_by_language", name)] = by_language
     return margins, tables
 
 
@@ -413,19 +412,36 @@ def _intersection_table(data: SurveyAggregates, first: str, second: str) -> Link
 
 def _labelled_by_table(data: SurveyAggregates, name: str) -> LinkedTable:
     """Return a question's comments by language and by who labelled them (or unscored)."""
-    cells: dict[tuple[str, str], int] = {}
-    for (language, source), count in data.sentiment_labelled_by.get(name, {}).items():
-        key = (published(language), source)
-        cells[key] = cells.get(key, 0) + count
+    counts = dict(data.sentiment_labelled_by.get(name, {}))
     for (language, label), count in data.sentiment_by_language.get(name, {}).items():
         if label not in SENTIMENT_COLUMNS[:3]:
-            key = (published(language), UNSCORED)
-            cells[key] = cells.get(key, 0) + count
+            counts[(language, UNSCORED)] = counts.get((language, UNSCORED), 0) + count
+    return labelled_by_table(counts, ("sentiment", name, "labelled_by"))
+
+
+def labelled_by_table(
+    counts: Mapping[tuple[str | None, str], int], column_margin: Hashable
+) -> LinkedTable:
+    """Return comments (or group-session notes) by language and by who labelled them."""
+    cells: dict[tuple[str, str], int] = {}
+    for (language, source), count in counts.items():
+        key = (published(language), source)
+        cells[key] = cells.get(key, 0) + count
     return LinkedTable(
         cells=cells,
         rows=sorted({row for row, _ in cells}),
         columns=list(LABELLED_BY_COLUMNS),
-        column_margin=("sentiment", name, "labelled_by"),
+        column_margin=column_margin,
+    )
+
+
+def labelled_by_margin(table: LinkedTable) -> Margin:
+    """Return the comments of a labelled-by table by who labelled them, every language."""
+    return Margin(
+        {
+            column: sum(table.cells.get((row, column), 0) for row in table.rows)
+            for column in LABELLED_BY_COLUMNS
+        }
     )
 
 

@@ -11,7 +11,8 @@ from sqlmodel import select
 
 from analysis.sentiment import SentimentCutoffs
 from engage.comments import score_comments
-from surveys.models import Answer, AuditEvent, GroupFeedback
+from engage.survey_reports import survey_report
+from surveys.models import Answer, AuditEvent, GroupFeedback, StoredReport
 
 ELDERS = "The bus does not come out to where our elders live, so they miss the gatherings."
 ANISHINAABEMOWIN = "Gaawiin bizhaasii odaabaanikewin."
@@ -148,3 +149,76 @@ def test_the_error_is_in_the_readers_language(client, login_as, session, survey)
     )
     assert reply.status_code == 400
     assert "Choisissez négatif, neutre ou positif." in reply.get_data(as_text=True)
+
+
+def group_sentiment(report) -> dict[tuple[str, str], int | None]:
+    return {(row.dimension, row.group): row.n for row in report.group_sessions.sentiment}
+
+
+def group_labelled_by(report) -> dict[tuple[str, str, str], dict]:
+    return {
+        (row.question, row.dimension, row.group): row.counts
+        for row in report.group_sessions.labelled_by
+    }
+
+
+def test_a_saved_note_label_changes_the_reports_group_sentiment_and_who_labelled(
+    app, client, login_as, session, survey
+):
+    app.config["MIN_CELL"] = 1  # three notes: let the report show them
+    login_as("staff")
+    found = notes(session)
+    quiet = found[QUIET].sentiment_label  # scored, counted, never shown
+    assert quiet is not None and found[ANISHINAABEMOWIN].sentiment_label is None
+    before = survey_report(session, survey, app.config)
+    assert group_labelled_by(before)[("why", "question", "why")] == {
+        "person": 0,
+        "method": 1,
+        "unscored": 0,
+    }
+    assert group_labelled_by(before)[("", "question", "")] == {
+        "person": 0,
+        "method": 1,
+        "unscored": 1,
+    }
+    assert group_sentiment(before)[("", "unscored")] == 1
+    client.get("/reports/transit/")  # a kept report, which the labels must not leave stale
+    assert session.exec(select(StoredReport)).all()
+
+    reply = client.post(
+        "/reports/transit/comments/review",
+        data={
+            f"note-{found[ELDERS].id}": "negative",
+            f"note-{found[ANISHINAABEMOWIN].id}": "negative",
+        },
+    )
+    assert reply.status_code == 302
+    assert not session.exec(select(StoredReport)).all()
+
+    session.expire_all()
+    after = survey_report(session, survey, app.config)
+    sentiment = group_sentiment(after)
+    assert sentiment[("why", "negative")] == 1
+    assert sentiment[("", "unscored")] == 0
+    assert sentiment[("", "negative")] == 1 + (quiet == "negative")
+    labelled = group_labelled_by(after)
+    assert labelled[("why", "question", "why")] == {"person": 1, "method": 0, "unscored": 0}
+    assert labelled[("", "question", "")] == {"person": 1, "method": 1, "unscored": 0}
+    assert labelled[("", "language", "oj")] == {"person": 1, "method": 0, "unscored": 0}
+    assert labelled[("", "language", "en")] == {"person": 0, "method": 1, "unscored": 0}
+    # Residents' answers keep their own counts: notes are never added to them.
+    answers = {(row.dimension, row.group): row.counts for row in after.sentiment.labelled_by}
+    assert answers[("question", "why")] == {"person": 0, "method": 1, "unscored": 0}
+
+    dashboard = client.get("/reports/transit/").get_data(as_text=True)
+    assert "Group-session notes: who labelled them" in dashboard
+    assert "Anishinaabemowin" in dashboard
+
+
+def test_who_labelled_the_notes_is_withheld_when_small(app, session, survey):
+    app.config["MIN_CELL"] = 5
+    report = survey_report(session, survey, app.config)
+    rows = group_labelled_by(report)
+    assert rows and all(
+        count is None for counts in rows.values() for count in counts.values() if count
+    )
