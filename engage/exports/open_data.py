@@ -65,7 +65,8 @@ OPEN_DATA_FILES = {
     ),
     "group_sessions.csv": (
         "Group sessions (elder circles, focus groups, community meetings), their own source: "
-        "tallies, participants' demographics and feedback sentiment. Never added to responses."
+        "tallies, participants' demographics, feedback sentiment and who labelled the notes "
+        "(a person or the method). Never added to responses."
     ),
     "comments.csv": (
         "Comments the survey's settings publish, from respondents whose answers allow quoting "
@@ -295,9 +296,9 @@ def open_data_files(
     sessions = data["group_sessions"]
     add_csv(
         "group_sessions.csv",
-        ("table", "question_or_dimension", "group", "count", "suppressed", "share"),
+        ("table", "question_or_dimension", "group", "count", "suppressed", "share", "language"),
         [
-            ["sessions", None, None, sessions["sessions"], False, None],
+            ["sessions", None, None, sessions["sessions"], False, None, None],
             [
                 "participants",
                 None,
@@ -305,12 +306,22 @@ def open_data_files(
                 sessions["participants"],
                 sessions["participants_suppressed"],
                 None,
+                None,
             ],
             *(
-                [table, row["dimension"], row["group"], row["n"], row["suppressed"], row["share"]]
+                [
+                    table,
+                    row["dimension"],
+                    row["group"],
+                    row["n"],
+                    row["suppressed"],
+                    row["share"],
+                    None,
+                ]
                 for table in ("tallies", "demographics", "sentiment")
                 for row in sessions[table]
             ),
+            *labelled_by_csv_rows(sessions.get("labelled_by", ())),
         ],
     )
     if survey_publishes_comments(survey):
@@ -409,6 +420,20 @@ def open_comment_rows(session: Session, survey: Survey, report: Report) -> Itera
             yield ["response", names[question_id], language, sentiment, text]
     for row in feedback_rows(session, survey, speakers=False):
         yield ["group_session", row[4], row[6], row[7], row[9]]
+
+
+def labelled_by_csv_rows(rows: Iterable[Mapping]) -> Iterator[list]:
+    """Return group_sessions.csv's rows of who labelled the notes, as the report shows them.
+
+    One row per ``person``, ``method`` or ``unscored`` in ``group``, for each question's
+    notes (``question_or_dimension``, empty for notes tied to no question), in every
+    language (``language`` empty) and in each language. The counts are the report's, so
+    they are withheld and rounded exactly as the report withholds and rounds them.
+    """
+    for row in rows:
+        language = row["group"] if row["dimension"] == "language" else None
+        for source, count in row["counts"].items():
+            yield ["labelled_by", row["question"], source, count, count is None, None, language]
 
 
 def theme_csv_rows(themes: Mapping) -> Iterator[list]:

@@ -2,7 +2,10 @@
 groups and community meetings are labelled by a person like residents' answers, and the
 report's group-session sentiment and its labelled-by counts use that label."""
 
+import csv
+import io
 import re
+import zipfile
 from datetime import date
 
 import pytest
@@ -222,3 +225,51 @@ def test_who_labelled_the_notes_is_withheld_when_small(app, session, survey):
     assert rows and all(
         count is None for counts in rows.values() for count in counts.values() if count
     )
+
+
+def open_data_labelled_by(client) -> dict[tuple[str, str, str], tuple[str, str]]:
+    """Return group_sessions.csv's who-labelled rows: (question, who, language) -> count."""
+    reply = client.get("/reports/transit/download/open-data.zip")
+    assert reply.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(reply.data))
+    name = next(name for name in archive.namelist() if name.endswith("/group_sessions.csv"))
+    rows = list(csv.DictReader(io.StringIO(archive.read(name).decode("utf-8-sig"))))
+    assert list(rows[0])[-1] == "language"  # the new column comes last
+    return {
+        (row["question_or_dimension"], row["group"], row["language"]): (
+            row["count"],
+            row["suppressed"],
+        )
+        for row in rows
+        if row["table"] == "labelled_by"
+    }
+
+
+def test_open_data_says_who_labelled_the_notes_as_the_report_does(
+    app, client, login_as, session, survey
+):
+    app.config["MIN_CELL"] = 1
+    login_as("staff")
+    found = notes(session)
+    client.post(
+        "/reports/transit/comments/review",
+        data={f"note-{found[ANISHINAABEMOWIN].id}": "negative"},
+    )
+
+    rows = open_data_labelled_by(client)
+    assert rows[("", "person", "")] == ("1", "false")  # notes tied to no question
+    assert rows[("", "method", "")] == ("1", "false")  # the no-quote note, still counted
+    assert rows[("", "person", "oj")] == ("1", "false")
+    assert rows[("", "unscored", "oj")] == ("0", "false")
+    assert rows[("why", "method", "")] == ("1", "false")
+    assert rows[("why", "method", "en")] == ("1", "false")
+
+
+def test_open_data_withholds_who_labelled_the_notes_when_small(app, client, login_as, survey):
+    app.config["MIN_CELL"] = 5
+    login_as("staff")
+    rows = open_data_labelled_by(client)
+    assert rows[("", "person", "oj")][1] == "false"  # a zero is shown
+    shown = {key: value for key, value in rows.items() if value[0] not in ("", "0")}
+    assert rows and not shown
+    assert rows[("why", "method", "")] == ("", "true")
