@@ -14,6 +14,8 @@ from sqlalchemy import Connection, Engine, event
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine  # noqa: F401  (Session re-exported)
 
+from surveys.busy import is_busy  # noqa: F401  (re-exported)
+
 if TYPE_CHECKING:
     from alembic.config import Config
 
@@ -21,8 +23,6 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 # How long a SQLite connection waits for another's write lock before "database is locked".
 BUSY_TIMEOUT_SECONDS = 5.0
-# PostgreSQL's transient failures of a whole transaction: serialization failure, deadlock.
-RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
 # Waits between attempts: doubling from the first, never more than the last (with jitter).
 FIRST_WAIT_SECONDS = 0.05
 LONGEST_WAIT_SECONDS = 1.0
@@ -82,13 +82,6 @@ def close_session(_exc: BaseException | None = None) -> None:
     session = g.pop("db_session", None)
     if session is not None:
         session.close()
-
-
-def is_busy(error: OperationalError) -> bool:
-    """Return whether ``error`` is a lock another writer held (worth running the write again)."""
-    if getattr(error.orig, "sqlstate", None) in RETRYABLE_SQLSTATES:
-        return True
-    return "database is locked" in str(error.orig) or "database table is locked" in str(error.orig)
 
 
 def write_retrying(write: Callable[[Session], T]) -> T:

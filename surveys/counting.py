@@ -473,11 +473,14 @@ def keep_facts(
     found: Iterable[tuple[int, Facts]],
     *,
     replace: bool = True,
+    pending_survey: int | None = None,
 ) -> None:
     """Store responses' facts; with ``replace=False`` only where none for this shape exist.
 
     ``replace=False`` is for a rebuild's snapshot, which must not overwrite the facts a
-    correction wrote after the snapshot was taken.
+    correction wrote after the snapshot was taken. ``pending_survey`` marks new facts
+    as not yet in that survey's kept counts (``surveys.kept_store``); replacing facts
+    keeps the mark they had.
     """
     structure = facts_key(shape)
     values = [
@@ -487,6 +490,7 @@ def keep_facts(
             "profile": facts.profile,
             "answers": facts.answers,
             "day": facts.day,
+            "pending_survey_id": pending_survey,
         }
         for response_id, facts in found
     ]

@@ -487,15 +487,27 @@ class ResponseFacts(SQLModel, table=True):
 
     ``structure`` is the ``surveys.counting.facts_key`` it was worked out for; facts
     of another shape are not read (the response's answers are, until a rebuild).
+    ``pending_survey_id`` is the survey's id while the response is not yet in the
+    survey's kept counts (``surveys.kept_store``: a submission only stores its facts),
+    None once it is.
     """
 
     __tablename__ = "response_facts"
+    __table_args__ = (
+        Index(
+            "ix_response_facts_pending",
+            "pending_survey_id",
+            sqlite_where=text("pending_survey_id IS NOT NULL"),
+            postgresql_where=text("pending_survey_id IS NOT NULL"),
+        ),
+    )
 
     response_id: int = Field(foreign_key="responses.id", primary_key=True, ondelete="CASCADE")
     structure: str = Field(max_length=64)
     profile: str
     answers: str
     day: str = Field(max_length=10)
+    pending_survey_id: int | None = None
 
 
 class StoredReport(SQLModel, table=True):
