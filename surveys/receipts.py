@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Collection, Sequence
 
 from sqlmodel import Session, select
 
@@ -60,20 +61,22 @@ def read_code(typed: str) -> str | None:
     return code
 
 
-def assign_receipt(session: Session, response: Response, secret: bytes) -> None:
-    """Give a new response its receipt (the hash of the first code its survey has not used)."""
-    for attempt in range(ATTEMPTS):
-        code = derive_code(secret, response.survey_id, response.idempotency_key, attempt)
-        candidate = receipt_hash(response.survey_id, code)
-        taken = session.exec(
-            select(Response.id).where(
-                Response.survey_id == response.survey_id, Response.receipt_hash == candidate
-            )
-        ).first()
-        if taken is None:
-            response.receipt_hash = candidate
-            return
-    # Four codes all taken (with a million responses, odds of 1 in 10^24): no receipt.
+def receipt_candidates(secret: bytes, survey_id: int, idempotency_key: str) -> list[str]:
+    """Return the hashes a new response's receipt may take, in the order they are tried."""
+    return [
+        receipt_hash(survey_id, derive_code(secret, survey_id, idempotency_key, attempt))
+        for attempt in range(ATTEMPTS)
+    ]
+
+
+def assign_receipt(response: Response, candidates: Sequence[str], taken: Collection[str]) -> None:
+    """Give a new response its receipt: the first candidate its survey has not used.
+
+    ``taken`` is which of ``candidates`` the survey's responses hold (the caller asks
+    the database in the statement it runs anyway). All four taken (with a million
+    responses, odds of 1 in 10^24): no receipt.
+    """
+    response.receipt_hash = next((hashed for hashed in candidates if hashed not in taken), None)
 
 
 def receipt_code(response: Response, secret: bytes) -> str | None:

@@ -5,10 +5,11 @@ idempotency key makes a double tap, a refresh or a re-imported file land on
 the response already stored instead of creating a second one.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, insert
+from sqlalchemy import bindparam, insert, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -131,21 +132,41 @@ def answered_area(
 
 
 # Every submission asks first; almost always nothing is there, so the question is a
-# Core statement built once (the ORM's version cost more than the query).
-EARLIER_RESPONSE = select(Response.id).where(
+# Core statement built once (the ORM's version cost more than the query). With a
+# receipt to give, the same statement asks which of its candidates are taken: a
+# UNION ALL of two index searches (an OR of the two makes SQLite read every response
+# of the survey).
+_FOUND = (Response.id, Response.idempotency_key, Response.receipt_hash)
+EARLIER_RESPONSE = select(*_FOUND).where(
     Response.survey_id == bindparam("survey_id"),
     Response.idempotency_key == bindparam("idempotency_key"),
 )
+EARLIER_OR_TAKEN = union_all(
+    EARLIER_RESPONSE,
+    select(*_FOUND).where(
+        Response.survey_id == bindparam("survey_id"),
+        Response.receipt_hash.in_([bindparam(f"receipt_{n}") for n in range(receipts.ATTEMPTS)]),
+    ),
+)
 
 
-def existing_response(session: Session, survey_id: int, idempotency_key: str) -> Response | None:
-    """Return the response already stored under this idempotency key, if any."""
-    found = (
-        session.connection()
-        .execute(EARLIER_RESPONSE, {"survey_id": survey_id, "idempotency_key": idempotency_key})
-        .scalar()
-    )
-    return None if found is None else session.get(Response, found)
+def existing_response(
+    session: Session, survey_id: int, idempotency_key: str, candidates: Sequence[str] = ()
+) -> tuple[Response | None, set[str]]:
+    """Return the response already stored under this idempotency key, if any.
+
+    With receipt ``candidates`` (``receipts.receipt_candidates``), also which of
+    them the survey's responses hold; in one statement either way.
+    """
+    values = {"survey_id": survey_id, "idempotency_key": idempotency_key}
+    statement = EARLIER_RESPONSE
+    if candidates:
+        statement = EARLIER_OR_TAKEN
+        values.update({f"receipt_{n}": hashed for n, hashed in enumerate(candidates)})
+    found = session.connection().execute(statement, values).all()
+    earlier = next((row.id for row in found if row.idempotency_key == idempotency_key), None)
+    taken = {row.receipt_hash for row in found if row.receipt_hash in candidates}
+    return (None if earlier is None else session.get(Response, earlier)), taken
 
 
 def record_response(
@@ -168,7 +189,12 @@ def record_response(
     ``notify_results``: the resident asked to be told when results are published
     (``surveys.notices``).
     """
-    earlier = existing_response(session, survey.id, provenance.idempotency_key)
+    candidates = (
+        receipts.receipt_candidates(receipt_secret, survey.id, provenance.idempotency_key)
+        if receipt_secret is not None
+        else []
+    )
+    earlier, taken = existing_response(session, survey.id, provenance.idempotency_key, candidates)
     if earlier is not None:
         return earlier, False
     now = utcnow()
@@ -186,8 +212,8 @@ def record_response(
     )
     questions = {question.name: question for question in survey.questions}
     response.area = response.area or answered_area(questions, answers)
-    if receipt_secret is not None:
-        receipts.assign_receipt(session, response, receipt_secret)
+    if candidates:
+        receipts.assign_receipt(response, candidates, taken)
     session.add(response)
     try:
         session.flush()
@@ -210,7 +236,7 @@ def record_response(
     except IntegrityError:
         # Two identical submissions raced; the other one won and holds the answers.
         session.rollback()
-        earlier = existing_response(session, survey.id, provenance.idempotency_key)
+        earlier, _taken = existing_response(session, survey.id, provenance.idempotency_key)
         if earlier is None:
             raise
         return earlier, False
