@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from babel import Locale
 from flask import Flask, g, request, session
-from flask_babel import Babel
+from flask_babel import Babel, get_translations
 from markupsafe import Markup
 
 from engage.config import resource_folder
@@ -100,10 +100,41 @@ def language_url(tag: str) -> str:
     return request.base_url + "?" + urlencode(args, doseq=True)
 
 
+def request_translations():
+    """Return the request's Flask-Babel translations, kept with the locale they are for.
+
+    A page translates a hundred strings; Flask-Babel's ``get_translations`` looks up
+    its context, domain and locale for each. Kept beside Flask-Babel's own locale,
+    so ``force_locale`` (an e-mail in the resident's language) and ``refresh``, which
+    replace or drop that locale, are followed at once.
+    """
+    try:
+        context = g._flask_babel
+        kept_for, translations = context.engage_translations
+        if kept_for is context.babel_locale:
+            return translations
+    except AttributeError:
+        pass
+    translations = get_translations()
+    context = getattr(g, "_flask_babel", None)
+    if context is not None and getattr(context, "babel_locale", None) is not None:
+        context.engage_translations = (context.babel_locale, translations)
+    return translations
+
+
 def init_app(app: Flask) -> None:
     """Wire Flask-Babel to ``translations/`` and expose language helpers to templates."""
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", resource_folder("translations"))
     Babel(app, locale_selector=select_locale)
+    # Templates look their translations up once per locale and request (see
+    # ``request_translations``), not once per string as Flask-Babel's callables do.
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: request_translations().ugettext(s),
+        ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: request_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
+    )
 
     @app.context_processor
     def language_context():

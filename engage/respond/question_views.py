@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from flask_babel import gettext as _
 
-from engage.formatting import format_decimal
+from engage.formatting import format_decimal, reader_locale
 from engage.respond.content import Shown, SurveyContent
 from engage.respond.forms import ANSWER_PREFIX
 from surveys.definition import PREFER_NOT_TO_ANSWER
@@ -112,11 +113,22 @@ def instruction_text(instruction: Instruction | None) -> str | None:
     """Translate a kind's instruction, writing its numbers as the reader does."""
     if instruction is None:
         return None
-    params = {
+    params = tuple(instruction.params.items())
+    return _instruction_in(str(reader_locale()), instruction.message, params)
+
+
+@lru_cache(maxsize=2048)
+def _instruction_in(locale: str, message: str, params: tuple) -> str:
+    """Return an instruction in the request's locale (``locale``, its cache key).
+
+    The same few instructions come back on every page, so each is translated and its
+    numbers formatted once per locale and process.
+    """
+    formatted = {
         key: format_decimal(value) if isinstance(value, int | float) else value
-        for key, value in instruction.params.items()
+        for key, value in params
     }
-    return _(instruction.message, **params)
+    return _(message, **formatted)
 
 
 # Marks that end a label in the scripts residents read: Latin, Arabic, Urdu, Chinese, and
