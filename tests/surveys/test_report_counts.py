@@ -301,6 +301,74 @@ def test_concurrent_submissions_and_a_rebuild_lose_no_count(app, session, survey
     assert kept_counts(session, survey) == grouped_rows_afresh(session, survey)
 
 
+def test_readers_folding_while_residents_submit_and_a_broker_corrects_lose_no_count(
+    app, session, survey
+):
+    """Folds, submissions and corrections interleave; every response is counted once."""
+    engine = app.extensions["engage.engine"]
+    rng = random.Random(23)
+    early = [submit(session, survey, random_answers(rng, survey), seed=s) for s in range(8)]
+    report_counts.kept_rows(session, survey, Filters())
+    forms = [random_answers(rng, survey) for _ in range(40)]
+    errors: list[BaseException] = []
+    done = threading.Event()
+    folded = []
+
+    def writer(first: int) -> None:
+        try:
+            with Session(engine, expire_on_commit=False) as own:
+                mine = own.get(Survey, survey.id)
+                for seed in range(100 + first, 100 + len(forms), 2):
+                    submit(own, mine, forms[seed - 100], seed=seed)
+        except BaseException as error:  # reported below, in the test's thread
+            errors.append(error)
+
+    def corrector() -> None:
+        try:
+            with Session(engine, expire_on_commit=False) as own:
+                mine = own.get(Survey, survey.id)
+                for response in early:
+                    with report_counts.recounting(own, mine, [response.id]):
+                        own.execute(
+                            delete(Answer).where(
+                                Answer.response_id == response.id,
+                                Answer.question_id == mine.questions[0].id,
+                            )
+                        )
+                    own.commit()
+        except BaseException as error:
+            errors.append(error)
+
+    def reader() -> None:
+        try:
+            while not done.is_set():
+                with Session(engine) as own:
+                    rows = report_counts.kept_rows(own, own.get(Survey, survey.id), Filters())
+                    folded.append(rows[("respondents",)])
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=writer, args=(first,)) for first in range(2)]
+    threads.append(threading.Thread(target=corrector))
+    readers = [threading.Thread(target=reader) for _ in range(2)]
+    for thread in threads + readers:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    done.set()
+    for thread in readers:
+        thread.join()
+
+    assert not errors
+    assert len(folded) > 1
+    # Every read saw whole responses: between the 8 before and the 48 after.
+    assert all(8 <= rows[0][-1] <= 48 for rows in folded)
+    assert report_counts.trusted(session, survey)
+    assert kept_counts(session, survey) == grouped_rows_afresh(session, survey)
+    assert pending_ids(session, survey) == []
+    assert report_counts.differences(session, survey) == []
+
+
 def test_each_survey_keeps_its_own_counts(session, survey):
     other = save_definition(
         session,
