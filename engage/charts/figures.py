@@ -47,6 +47,8 @@ class Table:
     columns: tuple[str, ...]
     rows: tuple[Row, ...]
     note: str | None = None
+    # A column header's language where it is not the page's (a theme named by its top terms).
+    column_languages: tuple[str | None, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,18 @@ def theme_names(report: Mapping, question: str) -> dict[str, str]:
     }
 
 
+def theme_languages(report: Mapping, question: str) -> dict[str, str | None]:
+    """Return the language of each theme's name: its comments' when it is named by its terms.
+
+    A name staff gave is in no language we know, so it gets none (the page's).
+    """
+    return {
+        theme["theme"]: None if theme["label"] else theme["language"]
+        for theme in (report.get("themes") or {}).get("themes", ())
+        if theme["question"] == question
+    }
+
+
 def theme_tables(
     report: Mapping,
     question: str,
@@ -30,6 +42,7 @@ def theme_tables(
     names = theme_names(report, question)
     if not names:
         return []  # no themes, or a report kept from before themes were reported
+    languages = theme_languages(report, question)
     themes = report["themes"]
     tables = []
     for key, label in dimensions:
@@ -40,7 +53,9 @@ def theme_tables(
         ]
         if rows:
             title = _("Comment themes by group: %(dimension)s", dimension=label)
-            tables.append(theme_table(f"{title}: {question_label}", _("Group"), rows, names))
+            tables.append(
+                theme_table(f"{title}: {question_label}", _("Group"), rows, names, languages)
+            )
     rows = [row for row in themes["by_channel"] if row["question"] == question]
     if rows:
         tables.append(
@@ -49,6 +64,7 @@ def theme_tables(
                 _("Channel"),
                 rows,
                 names,
+                languages,
                 lambda row: channel_name(row["group"]),
             )
         )
@@ -60,6 +76,7 @@ def theme_table(
     header: str,
     rows: Sequence[Mapping],
     names: Mapping[str, str],
+    languages: Mapping[str, str | None],
     name: Callable[[Mapping], str] = group_name,
 ) -> Table:
     """Return one theme table: a row per group, respondents and each theme's count and share."""
@@ -83,6 +100,7 @@ def theme_table(
             "Each respondent is counted in the theme their comment is in, after staff's "
             "changes. Shares are of the row's respondents with a themed comment."
         ),
+        column_languages=(None, None, *(languages.get(theme) for theme in names)),
     )
 
 

@@ -7,6 +7,8 @@ computed again. Examples follow the survey's quoting rule, like the report's quo
 
 from __future__ import annotations
 
+import re
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -36,6 +38,17 @@ from surveys.themes import (
 )
 
 ACTIONS = ("rename", "merge", "split")
+# Row ids are 32-bit in PostgreSQL: a larger number names no row, and asking the database
+# for one fails (SQLite refuses more than 64 bits), so it is refused before any query.
+LARGEST_ID = 2**31 - 1
+
+
+def form_id(name: str) -> int | None:
+    """Return the form's row id of that name, or None unless it is one (ASCII digits, in range)."""
+    value = request.form.get(name, "")
+    if not re.fullmatch(r"[0-9]{1,10}", value) or int(value) > LARGEST_ID:
+        return None
+    return int(value)
 
 
 def chosen_question(survey: Survey, name: str | None) -> Question | None:
@@ -63,7 +76,7 @@ def render_themes(survey: Survey, question: Question | None, error: str = "", st
     dimensions = [
         (key, short_label(labels.get(f"d.{key}") or key, 80)) for key in dimension_infos(survey)
     ]
-    dimension = request.args.get("dimension")
+    dimension = request.values.get("dimension")  # a refused edit's form keeps it too
     if dimension not in dict(dimensions):
         dimension = dimensions[0][0] if dimensions else None
     tables = []
@@ -107,9 +120,22 @@ def unfiltered_report(survey: Survey) -> dict:
     return report_values(kept.report)
 
 
-def back(survey: Survey, question: Question):
-    """Redirect to the question's themes."""
-    return redirect(url_for("reports.themes", slug=survey.slug, question=question.name))
+def back(survey: Survey, question: Question, theme_id: int | None = None):
+    """Redirect to the question's themes, at the theme just edited, by the same groups.
+
+    The page holds every comment of every theme, so without the anchor an edit would
+    send staff back to its top, far from the theme they were working on.
+    """
+    dimension = request.form.get("dimension")
+    return redirect(
+        url_for(
+            "reports.themes",
+            slug=survey.slug,
+            question=question.name,
+            dimension=dimension if dimension in dimension_infos(survey) else None,
+            _anchor=f"theme-{theme_id}" if theme_id else None,
+        )
+    )
 
 
 @bp.post("/<slug>/comments/themes")
@@ -138,7 +164,7 @@ def compute(slug: str):
 def survey_theme(survey: Survey, theme_id: int) -> tuple[Question, CommentTheme]:
     """Return the theme and its question, or 404 if it is not one of the survey's."""
     session = db.get_session()
-    theme = session.get(CommentTheme, theme_id)
+    theme = session.get(CommentTheme, theme_id) if theme_id <= LARGEST_ID else None
     question = session.get(Question, theme.question_id) if theme else None
     if question is None or question.survey_id != survey.id:
         abort(404)
@@ -153,16 +179,18 @@ def edit_theme(slug: str, theme: int):
     question, row = survey_theme(survey, theme)
     session = db.get_session()
     action = request.form.get("action", "")
+    shown = row.id  # the theme the page goes back to
     try:
         if action == "rename":
             rename_theme(session, row, request.form.get("label", ""), current_user.id)
             flash(_("The theme was renamed."))
         elif action == "merge":
-            into = request.form.get("into", "")
-            target = theme_of(session, question, int(into)) if into.isdigit() else None
+            into = form_id("into")
+            target = theme_of(session, question, into) if into else None
             if target is None:
                 raise ThemeError(_("Choose another theme of the same question to merge into."))
             merge_themes(session, row, target, current_user.id)
+            shown = target.id
             flash(_("The themes were merged."))
         elif action == "split":
             split_theme(session, survey, row, current_user.id)
@@ -174,7 +202,7 @@ def edit_theme(slug: str, theme: int):
         return render_themes(survey, question, _(error.message), 400)
     session.commit()
     report_cache.forget_survey(session, survey.id)
-    return back(survey, question)
+    return back(survey, question, shown)
 
 
 @bp.post("/<slug>/comments/themes/move")
@@ -184,16 +212,18 @@ def move_to_theme(slug: str):
     survey = survey_or_404(slug)
     session = db.get_session()
     question = chosen_question(survey, request.form.get("question"))
-    answer, target = request.form.get("answer", ""), request.form.get("theme", "")
-    theme = theme_of(session, question, int(target)) if question and target.isdigit() else None
+    answer, target = form_id("answer"), form_id("theme")
+    theme = theme_of(session, question, target) if question and target else None
     try:
-        if theme is None or not answer.isdigit():
+        if theme is None or answer is None:
             raise ThemeError(_("Choose a comment and a theme of this question."))
-        move_comment(session, question, int(answer), theme, current_user.id)
+        move_comment(session, question, answer, theme, current_user.id)
     except ThemeError as error:
         session.rollback()
         return render_themes(survey, question, _(error.message), 400)
+    source = form_id("from")
+    came_from = theme_of(session, question, source) if source else None
     session.commit()
     report_cache.forget_survey(session, survey.id)
     flash(_("The comment was moved."))
-    return back(survey, question)
+    return back(survey, question, (came_from or theme).id)
