@@ -2,7 +2,8 @@
 
 The method (``METHOD``) groups one question's comments, each language on its own:
 
-1. Words: lower-cased runs of two or more letters, lemmatised with simplemma
+1. Words: lower-cased runs of two or more letters and combining marks (a vowel sign
+   is part of its word: ``word_pattern``), lemmatised with simplemma
    (Barbaresi, *Simplemma*, 2.0, the languages in ``simplemma_languages()``; a
    language it does not know keeps its words as written), without stop words
    (scikit-learn's English list; a short French list here; none for other languages,
@@ -35,8 +36,11 @@ start and the resident's pages never load them (tests/engage/test_worker_start.p
 from __future__ import annotations
 
 import re
+import sys
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from surveys.report_records import QuoteConsent
 
@@ -48,7 +52,26 @@ MAX_THEMES = 8
 TOP_TERMS = 8
 EXAMPLES = 3
 
-WORD = re.compile(r"[^\W\d_]{2,}")
+
+@cache
+def word_pattern() -> re.Pattern[str]:
+    """Return the pattern of a word: a letter, then letters and combining marks (two or more).
+
+    Python's ``\\w`` holds letters but not combining marks (Unicode categories Mn, Mc and
+    Me), and the vowel signs of Gurmukhi, Tamil, Devanagari and other Brahmic scripts are
+    marks: without them "ਨਹੀਂ" would be cut to "ਨਹ" and Punjabi or Tamil top terms would be
+    fragments. The class of marks is read from ``unicodedata`` once per process.
+    """
+    ranges, start = [], None
+    for code in range(sys.maxunicode + 2):
+        mark = code <= sys.maxunicode and unicodedata.category(chr(code)).startswith("M")
+        if mark and start is None:
+            start = code
+        elif not mark and start is not None:
+            ranges.append(f"\\U{start:08x}-\\U{code - 1:08x}")
+            start = None
+    return re.compile(rf"[^\W\d_](?:[^\W\d_]|[{''.join(ranges)}])+")
+
 
 # Common French function words (articles, pronouns, prepositions, auxiliaries), as
 # lemmas, since words are lemmatised before this list is applied.
@@ -147,7 +170,7 @@ def words(text: str, language: str) -> list[str]:
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
     base = language.split("-")[0].split("_")[0].lower()
-    tokens = [token.lower() for token in WORD.findall(text)]
+    tokens = [token.lower() for token in word_pattern().findall(text)]
     if base in simplemma_languages():
         tokens = [simplemma.lemmatize(token, lang=base).lower() for token in tokens]
     stop = ENGLISH_STOP_WORDS if base == "en" else FRENCH_STOP_WORDS if base == "fr" else ()

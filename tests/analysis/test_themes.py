@@ -106,6 +106,37 @@ def test_words_are_lemmatised_without_stop_words():
     ]
 
 
+def test_words_keep_their_vowel_signs_in_every_script():
+    # Gurmukhi and Tamil vowel signs are combining marks, which Python's \\w leaves out.
+    assert words("ਬੱਸ ਸ਼ਾਮ ਨੂੰ ਨਹੀਂ ਆਉਂਦੀ", "pa") == ["ਬੱਸ", "ਸ਼ਾਮ", "ਨੂੰ", "ਨਹੀਂ", "ਆਉਂਦੀ"]
+    assert words("பேருந்து எப்போதும் தாமதமாக வருகிறது", "ta") == [
+        "பேருந்து",
+        "எப்போதும்",
+        "தாமதமாக",
+        "வருகிறது",
+    ]
+    assert words("Le bus 42 arrive_tard", "fr") == ["bus", "arriver", "tard"]
+
+
+def test_punjabi_themes_are_named_by_whole_words():
+    texts = [
+        "ਬੱਸ ਸੇਵਾ ਬਹੁਤ ਮਾੜੀ ਹੈ, ਸ਼ਾਮ ਨੂੰ ਬੱਸਾਂ ਨਹੀਂ ਆਉਂਦੀਆਂ।",
+        "ਸ਼ਾਮ ਨੂੰ ਬੱਸ ਨਹੀਂ ਆਉਂਦੀ।",
+        "ਬੱਸ ਸੇਵਾ ਮਾੜੀ ਹੈ।",
+        "ਲਾਇਬ੍ਰੇਰੀ ਦਾ ਸਟਾਫ਼ ਬਹੁਤ ਮਦਦਗਾਰ ਹੈ।",
+        "ਲਾਇਬ੍ਰੇਰੀ ਦਾ ਸਟਾਫ਼ ਮਦਦਗਾਰ ਹੈ।",
+        "ਲਾਇਬ੍ਰੇਰੀ ਬਹੁਤ ਵਧੀਆ ਹੈ।",
+    ]
+    comments = [Comment(i, text, "pa") for i, text in enumerate(texts * 2)]
+
+    result = find_themes(comments, ALL, count=2)
+
+    every_word = {word for text in texts for word in words(text, "pa")}
+    terms = {term for theme in result.themes for term in theme.terms}
+    assert {"ਮਦਦਗਾਰ", "ਨਹੀਂ"} & terms
+    assert terms <= every_word  # no fragment such as "ਨਹ" or "ਮਦਦਗ"
+
+
 def test_each_language_gets_its_own_themes():
     comments, _ = labelled(10)
     french = [
