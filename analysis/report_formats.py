@@ -113,6 +113,8 @@ def csv_rows(report: Report) -> Iterator[dict]:
                 "flag": row["flag"],
                 "note": table["note"],
             }
+    for table in data["answers"]:
+        yield from _answer_rows(table)
     for table in data["outcomes"]:
         common = {
             "question": table["question"],
@@ -222,6 +224,37 @@ def csv_rows(report: Report) -> Iterator[dict]:
         for name in ("representation", "distribution"):
             for row in combined[name]:
                 yield {"table": f"combined_{name}", **_count(row), "note": combined["label"]}
+
+
+def _answer_rows(table: dict) -> Iterator[dict]:
+    """Yield a closed question's figures over all respondents, then its answers by choice."""
+    row = table["overall"]
+    yield {
+        "table": "answers",
+        "question": table["question"],
+        "dimension": row["dimension"],
+        "group": row["group"],
+        "kind": row["kind"],
+        "label": table["label"],
+        "n": row["n"],
+        "suppressed": row["suppressed"],
+        "rate": row["rate"],
+        **_ci(row["ci"]),
+        "mean": row["mean"],
+    }
+    for choice in row["distribution"]:
+        yield {
+            "table": "answers_distribution",
+            "question": table["question"],
+            "dimension": row["dimension"],
+            "group": row["group"],
+            "kind": row["kind"],
+            "choice": choice["choice"],
+            "label": choice["label"],
+            "n": choice["n"],
+            "suppressed": choice["suppressed"],
+            "share": choice["share"],
+        }
 
 
 def _theme_rows(themes: dict) -> Iterator[dict]:

@@ -3,7 +3,7 @@
 ``build_report`` takes the counts ``surveys.aggregates.collect`` returns and
 the organisation's settings, and returns a ``Report``; ``report_dict`` turns it
 into the JSON shape documented in ``docs/report-format.md``. One module per
-section (``totals``, ``outcomes``, ``independence``, ``intersections``,
+section (``totals``, ``answers``, ``outcomes``, ``independence``, ``intersections``,
 ``sentiment``, ``themes``, ``group_sessions``, ``weighted``) reads the tables of
 ``tables``, suppressed once for the whole report; ``shapes`` holds the result
 dataclasses.

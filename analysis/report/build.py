@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime
 
 from analysis.disclosure import disclosure_of
+from analysis.report.answers import answers
 from analysis.report.group_sessions import combined, group_sessions
 from analysis.report.independence import adjust_for_multiple_comparisons
 from analysis.report.intersections import intersection
@@ -56,6 +57,7 @@ def build_report(
                 for dimension in data.dimensions
             ]
         ),
+        answers=tuple(answers(tables, question) for question in tables.outcome_questions),
         intersections=tuple(intersection(tables, pair) for pair in data.intersections),
         sentiment=sentiment(tables),
         themes=themes(tables),

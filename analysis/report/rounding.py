@@ -19,6 +19,7 @@ from analysis.report.shapes import (
     IntersectionTable,
     OutcomeRow,
     OutcomeTable,
+    QuestionAnswers,
     Report,
     RepresentationTable,
     SentimentRow,
@@ -35,6 +36,7 @@ def round_report(report: Report, seed: str) -> Report:
         totals=rounder.totals(report.totals),
         representation=tuple(rounder.representation(table) for table in report.representation),
         outcomes=tuple(rounder.outcome(table) for table in report.outcomes),
+        answers=tuple(rounder.answers(table) for table in report.answers),
         intersections=tuple(rounder.intersection(table) for table in report.intersections),
         sentiment=replace(
             report.sentiment,
@@ -127,22 +129,26 @@ class _Rounder:
 
     def outcome(self, table: OutcomeTable) -> OutcomeTable:
         question, key = table.question, table.dimension
-
-        def row_of(row: OutcomeRow, place: tuple, size_place: tuple) -> OutcomeRow:
-            return replace(
-                row,
-                n=self(("answered", *place), row.n),
-                respondents=self(size_place, row.respondents),
-                distribution=tuple(self.choice(place, choice) for choice in row.distribution),
-            )
-
         return replace(
             table,
-            overall=row_of(table.overall, (question,), ("respondents",)),
+            overall=self.row(table.overall, (question,), ("respondents",)),
             rows=tuple(
-                row_of(row, (question, key, row.group), ("representation", key, row.group))
+                self.row(row, (question, key, row.group), ("representation", key, row.group))
                 for row in table.rows
             ),
+        )
+
+    def answers(self, table: QuestionAnswers) -> QuestionAnswers:
+        """Round a question's answers of all respondents as its outcome tables' overall row."""
+        return replace(table, overall=self.row(table.overall, (table.question,), ("respondents",)))
+
+    def row(self, row: OutcomeRow, place: tuple, size_place: tuple) -> OutcomeRow:
+        """Round an outcome row's counts by its place (the same place, the same rounding)."""
+        return replace(
+            row,
+            n=self(("answered", *place), row.n),
+            respondents=self(size_place, row.respondents),
+            distribution=tuple(self.choice(place, choice) for choice in row.distribution),
         )
 
     def choice(self, place: tuple, choice: ChoiceCount) -> ChoiceCount:

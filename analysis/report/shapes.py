@@ -168,6 +168,18 @@ class OutcomeTable:
 
 
 @dataclass(frozen=True)
+class QuestionAnswers:
+    """How all respondents answered one closed question (``analysis.report.answers``)."""
+
+    question: str
+    label: str | None
+    kind: str
+    multi_select: bool  # the question allows several answers (select all that apply)
+    favourable: tuple[str, ...]
+    overall: OutcomeRow
+
+
+@dataclass(frozen=True)
 class IntersectionRow:
     """Respondents in one group of each of two dimensions."""
 
@@ -355,6 +367,8 @@ class Report:
     # The disclosure policy followed and its reasoning, printed with every output.
     disclosure: Disclosure | None = None
     themes: Themes = field(default_factory=Themes)
+    # Each closed question over all respondents: every survey's, with dimensions or none.
+    answers: tuple[QuestionAnswers, ...] = ()
 
 
 def report_dict(report: Report) -> dict:
