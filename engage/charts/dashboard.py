@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
+from engage.charts.answers import all_respondents_figure
 from engage.charts.differences import differences_table
 from engage.charts.figures import Figure, Table
 from engage.charts.group_sessions import group_session_tables
@@ -40,6 +41,8 @@ class Dashboard:
     representation: list[Figure] = field(default_factory=list)
     representation_notes: dict[str, str] = field(default_factory=dict)
     differences: Table | None = None
+    # Each closed question over all respondents, when no dimension breaks answers down.
+    answers: list[Figure] = field(default_factory=list)
     outcomes: list[Figure] = field(default_factory=list)
     sentiment: list[Figure] = field(default_factory=list)
     themes: list[Table] = field(default_factory=list)
@@ -112,6 +115,11 @@ def build_dashboard(report: dict, view: View, *, complete: bool = False) -> Dash
     for table in report["representation"]:
         dashboard.representation.append(representation_figure(table, settings, min_cell))
     dashboard.differences = differences_table(report, dimensions)
+    if not report["outcomes"]:
+        # Nothing to compare between groups: how everyone answered is the whole story.
+        dashboard.answers = [
+            all_respondents_figure(table, min_cell) for table in report.get("answers", ())
+        ]
     for table in report["outcomes"]:
         chosen = table["question"] == view.question and table["dimension"] == view.dimension
         if complete or chosen:

@@ -28,6 +28,7 @@ from engage.exports.data_dictionary import (
     dictionary_rows,
     disclosure_description,
 )
+from engage.exports.open_data_answers import ANSWERS_COLUMNS, answer_rows
 from engage.exports.responses import feedback_rows
 from engage.exports.spreadsheets import csv_text
 from surveys.aggregates import QuoteConsent
@@ -51,7 +52,11 @@ OPEN_DATA_FILES = {
         "Respondents per group of each equity dimension against the population: share, "
         "95% Wilson interval, population share, disproportionality index and flag."
     ),
-    "answers.csv": "How all respondents answered each closed question.",
+    "answers.csv": (
+        "How all respondents answered each closed question (every survey, with equity "
+        "dimensions or none): respondents and share per choice, and the question's answered "
+        "count, favourable rate with 95% interval, and mean."
+    ),
     "outcomes.csv": (
         "Favourable rate and mean per group of each dimension, with 95% interval, disparity "
         "index and rate difference against the reference group, and the test used with its "
@@ -157,24 +162,9 @@ def open_data_files(
         item.question.name: {option.name: option.code for option in item.options}
         for item in paper_numbering(survey.questions)
     }
-    seen_overall: set[str] = set()
-    answer_rows, outcome_rows, distribution_rows = [], [], []
+    outcome_rows, distribution_rows = [], []
     for table in data["outcomes"]:
         question = table["question"]
-        if question not in seen_overall:
-            seen_overall.add(question)
-            for choice in table["overall"]["distribution"]:
-                answer_rows.append(
-                    [
-                        question,
-                        choice["choice"],
-                        codes.get(question, {}).get(choice["choice"]),
-                        choice["label"],
-                        choice["n"],
-                        choice["suppressed"],
-                        choice["share"],
-                    ]
-                )
         for row in table["rows"]:
             outcome_rows.append(
                 [
@@ -209,11 +199,7 @@ def open_data_files(
                         choice["share"],
                     ]
                 )
-    add_csv(
-        "answers.csv",
-        ("question", "choice", "code", "choice_label", "respondents", "suppressed", "share"),
-        answer_rows,
-    )
+    add_csv("answers.csv", ANSWERS_COLUMNS, answer_rows(data, codes))
     add_csv(
         "outcomes.csv",
         (

@@ -20,12 +20,11 @@ from datetime import UTC, date, datetime
 from flask import Response, abort, g, make_response, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 
-from analysis.report.tables import GROUP, NO_ANSWER, kind_of
 from engage import db, formatting
 from engage.accounts.links import site_url
-from engage.charts.figures import Figure, Table, translated_note
+from engage.charts.answers import answers_figure
+from engage.charts.figures import Figure, translated_note
 from engage.charts.svg import figure_svg
 from engage.charts.totals import counts_figure, largest_summary
 from engage.errors import render_error
@@ -261,56 +260,7 @@ def resident_representation(table: Mapping, found: PublicResults) -> HeardFrom:
 
 def headline_figure(item: Mapping, found: PublicResults) -> Figure:
     """Return how everyone answered one question staff chose (without a table when withheld)."""
-    overall = item["overall"]
-    label = item["label"] or item["question"]
-    if overall["suppressed"] or overall["n"] is None:
-        return Figure(
-            "answers-" + item["question"],
-            label,
-            _("Too few people answered this question to show how they answered."),
-            {},
-            Table(label, (), ()),
-        )
-    rows = [
-        {
-            "group": choice["choice"],
-            "label": choice["label"],
-            "kind": kind_of(choice["choice"]),
-            "n": choice["n"],
-            "suppressed": choice["suppressed"],
-            "share": choice["share"],
-        }
-        for choice in overall["distribution"]
-        # Not an answer: people who skipped the question or were not asked it.
-        if kind_of(choice["choice"]) != NO_ANSWER
-        # "Prefer not to answer" when someone chose it.
-        and (kind_of(choice["choice"]) == GROUP or choice["n"] or choice["suppressed"])
-    ]
-    answers = [row for row in rows if row["kind"] == GROUP and not row["suppressed"] and row["n"]]
-    summary = ngettext(
-        "%(count)s person answered.",
-        "%(count)s people answered.",
-        overall["n"],
-        count=formatting.count_text(overall["n"]),
-    )
-    if answers:
-        top = max(answers, key=lambda row: row["n"])
-        summary += " " + _(
-            "The most chosen answer was “%(answer)s” (%(share)s).",
-            answer=group_name(top),
-            share=formatting.percent_text(top["share"]),
-        )
-    if item["multi_select"]:
-        summary += " " + _("People could choose more than one answer.")
-    return counts_figure(
-        "answers-" + item["question"],
-        label,
-        rows,
-        {},
-        summary,
-        found.settings["min_cell"],
-        _("Answer"),
-    )
+    return answers_figure(item, found.settings["min_cell"])
 
 
 @bp.get("/s/<slug>/results/feed.atom")

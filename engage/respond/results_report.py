@@ -76,16 +76,18 @@ def public_results(survey: Survey, language: str) -> report_cache.KeptReport:
 def results_of(report: dict, survey: Survey) -> PublicResults:
     """Return what the results page shows of a report (as ``report_values`` gives it)."""
     chosen = headline_questions(survey)
-    overall: dict[str, dict] = {}
-    for table in report["outcomes"]:
-        if table["question"] in chosen and table["question"] not in overall:
-            overall[table["question"]] = {
-                "question": table["question"],
-                "label": table["label"],
-                "kind": table["kind"],
-                "multi_select": table["multi_select"],
-                "overall": table["overall"],
-            }
+    # Every closed question's answers over all respondents, with equity dimensions or none.
+    overall = {
+        table["question"]: {
+            "question": table["question"],
+            "label": table["label"],
+            "kind": table["kind"],
+            "multi_select": table["multi_select"],
+            "overall": table["overall"],
+        }
+        for table in report["answers"]
+        if table["question"] in chosen
+    }
     quotes: list[dict] = []
     if shows_quotes(survey):
         sentiment = report["sentiment"]
