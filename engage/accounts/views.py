@@ -38,6 +38,7 @@ from engage.accounts.forms import (
 from engage.accounts.links import deliver, link_url
 from engage.accounts.sso import current_settings as sso_settings
 from engage.i18n import interface_language
+from engage.labels import language_name
 from surveys.languages import resolve_text
 from surveys.models import (
     ROLE_ADMIN,
@@ -200,6 +201,8 @@ def render_account(user: User, status: int = 200, errors: list[str] | None = Non
         sso_only_form=forms.get("sso_only_form") or SsoOnlyForm(sso_only=user.sso_only),
         languages_form=forms.get("languages_form")
         or ReviewLanguagesForm(languages=" ".join(user.review_languages or ())),
+        # By name, so an admin sees that "oj" is the Anishinaabemowin they meant.
+        review_languages=[f"{language_name(tag)} ({tag})" for tag in user.review_languages or ()],
         sso=sso_settings(),
         errors=errors or [],
         sees_every_survey=sees_every_survey(user),

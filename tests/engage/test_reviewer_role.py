@@ -165,6 +165,8 @@ def test_a_reviewer_has_no_api_token_and_the_api_refuses_one_made_before(
 
 def test_an_admin_creates_a_reviewer_with_languages(client, login_as, session, users):
     login_as("admin")
+    form = client.get("/accounts/new").get_data(as_text=True)
+    assert "Community reviewers label the sentiment of comments" in form  # the role's hint
     reply = client.post(
         "/accounts/new",
         data={"email": "elder@example.ca", "name": "E", "role": "reviewer", "languages": "oj, CR"},
@@ -204,6 +206,8 @@ def test_an_admin_changes_a_reviewers_languages_and_a_bad_tag_changes_nothing(
     reviewer = world["reviewer"]
     page = client.get(f"/accounts/{reviewer.id}").get_data(as_text=True)
     assert "Languages reviewed" in page and 'value="oj cr"' in page
+    # The codes by name too, so the admin sees which languages they stand for.
+    assert "<dd>Anishinaabemowin (oj), ᓀᐦᐃᔭᐍᐏᐣ (Nēhiyawēwin) (cr)</dd>" in page
 
     refused = client.post(f"/accounts/{reviewer.id}/languages", data={"languages": "iu 12345"})
     assert refused.status_code == 400
