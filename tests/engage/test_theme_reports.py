@@ -217,8 +217,10 @@ def test_dashboard_shows_the_themes_of_the_chosen_question_by_the_chosen_dimensi
     login_as("staff")
     client.post(BASE, data={"question": "why"})
 
-    words = text_of(client.get("/reports/themes/?dimension=area").get_data(as_text=True))
+    page = client.get("/reports/themes/?dimension=area").get_data(as_text=True)
+    words = text_of(page)
 
+    assert '<li><a href="#themes">Comment themes</a></li>' in page  # in the dashboard's contents
     assert "Comment themes by group: Area" in words and "Comment themes by channel" in words
     assert "Comment themes by group: Age" not in words
     assert "Name and edit the themes" in words
