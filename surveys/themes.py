@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import delete, exists, func, update
 from sqlmodel import Session, select
 
 from analysis.themes import (
@@ -159,6 +159,16 @@ def compute_themes(session: Session, survey: Survey, question: Question, user_id
     for answer, row in pins.items():
         session.add(CommentThemeMember(answer_id=answer, theme_id=row.id, pinned=True))
     session.flush()
+    # The method finds a theme staff merged away again, but its comments stay pinned where
+    # staff put them: without this it would come back empty, a column of zeros in every
+    # table. A theme staff named is theirs to remove.
+    session.exec(
+        delete(CommentTheme).where(
+            CommentTheme.question_id == question.id,
+            CommentTheme.label.is_(None),
+            ~exists().where(CommentThemeMember.theme_id == CommentTheme.id),
+        )
+    )
     themes = len(stored_themes(session, question))
     audit(session, user_id, "themes.computed", question, {}, {"themes": themes})
 

@@ -113,6 +113,9 @@ def test_merging_keeps_the_comments_together_after_recomputation(session, survey
 
     homes = {session.get(CommentThemeMember, answer).theme_id for answer in moved}
     assert len(homes) == 1
+    # The method finds the merged theme again, but it does not come back empty.
+    session.expire_all()
+    assert all(view.size for view in theme_views(session, survey, question(session)))
     with pytest.raises(ThemeError):
         merge_themes(session, target, target, user_id=None)
 
