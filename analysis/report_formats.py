@@ -135,19 +135,7 @@ def csv_rows(report: Report) -> Iterator[dict]:
                 "p_value": row["p_value"],
                 "p_adjusted": row["p_adjusted"],
             }
-            for choice in row["distribution"]:
-                yield {
-                    "table": "outcome_distribution",
-                    **common,
-                    "dimension": row["dimension"],
-                    "group": row["group"],
-                    "kind": row["kind"],
-                    "choice": choice["choice"],
-                    "label": choice["label"],
-                    "n": choice["n"],
-                    "suppressed": choice["suppressed"],
-                    "share": choice["share"],
-                }
+            yield from _distribution_rows("outcome_distribution", common, row)
         test = table["test"]
         yield {
             "table": "outcome_tests",
@@ -242,10 +230,15 @@ def _answer_rows(table: dict) -> Iterator[dict]:
         **_ci(row["ci"]),
         "mean": row["mean"],
     }
+    yield from _distribution_rows("answers_distribution", {"question": table["question"]}, row)
+
+
+def _distribution_rows(name: str, common: dict, row: dict) -> Iterator[dict]:
+    """Yield a row's answers by choice (an outcome table's group, or all respondents)."""
     for choice in row["distribution"]:
         yield {
-            "table": "answers_distribution",
-            "question": table["question"],
+            "table": name,
+            **common,
             "dimension": row["dimension"],
             "group": row["group"],
             "kind": row["kind"],

@@ -83,6 +83,15 @@ COUNT_BATCH = 5000
 answers = Answer.__table__
 responses = Response.__table__
 facts_table = ResponseFacts.__table__
+# What ``Tally.add_many`` counts a response from, in its order: a response joined to its facts.
+FACTS_ROW = (
+    responses.c.channel,
+    responses.c.language,
+    responses.c.area,
+    facts_table.c.profile,
+    facts_table.c.answers,
+    facts_table.c.day,
+)
 
 Groups = tuple[tuple[str | None, ...], ...]
 
@@ -414,18 +423,7 @@ def count(
         facts_table.c.response_id == responses.c.id,
         facts_table.c.structure == (facts_key(shape) if use_facts else ""),
     )
-    statement = (
-        select(
-            responses.c.channel,
-            responses.c.language,
-            responses.c.area,
-            facts_table.c.profile,
-            facts_table.c.answers,
-            facts_table.c.day,
-        )
-        .select_from(responses.join(facts_table, kept))
-        .where(*where)
-    )
+    statement = select(*FACTS_ROW).select_from(responses.join(facts_table, kept)).where(*where)
     with without_cycle_collection():
         # On the statement, not the connection: Connection.execution_options changes the
         # connection itself, and later writes would run as server-side cursors.

@@ -33,7 +33,15 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from surveys.busy import is_busy
-from surveys.counting import Facts, SurveyShape, Tally, facts_key, keep_facts, structure_key
+from surveys.counting import (
+    FACTS_ROW,
+    Facts,
+    SurveyShape,
+    Tally,
+    facts_key,
+    keep_facts,
+    structure_key,
+)
 from surveys.models import ReportCount, ReportCountState, Response, ResponseFacts
 from surveys.stored_answers import stored_responses
 
@@ -159,16 +167,7 @@ def pending_part(
     """
     current = facts_key(shape)
     found = connection.execute(
-        select(
-            facts_table.c.response_id,
-            facts_table.c.structure,
-            responses.c.channel,
-            responses.c.language,
-            responses.c.area,
-            facts_table.c.profile,
-            facts_table.c.answers,
-            facts_table.c.day,
-        )
+        select(facts_table.c.response_id, facts_table.c.structure, *FACTS_ROW)
         .join_from(facts_table, responses, facts_table.c.response_id == responses.c.id)
         .where(facts_table.c.pending_survey_id == survey_id)
     ).all()
