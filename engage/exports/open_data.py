@@ -66,7 +66,8 @@ OPEN_DATA_FILES = {
     "sentiment.csv": "Comment sentiment by question, channel, language and group.",
     "themes.csv": (
         "Respondents per comment theme of each question, overall, by group of each dimension "
-        "and by channel; a theme is named by staff or by its top terms."
+        "and by channel; a theme is named by staff or by its top terms, and its comments' "
+        "language is given."
     ),
     "group_sessions.csv": (
         "Group sessions (elder circles, focus groups, community meetings), their own source: "
@@ -276,6 +277,7 @@ def open_data_files(
             "respondents",
             "suppressed",
             "share",
+            "theme_language",
         ),
         theme_csv_rows(data["themes"]),
     )
@@ -425,31 +427,47 @@ def labelled_by_csv_rows(rows: Iterable[Mapping]) -> Iterator[list]:
 def theme_csv_rows(themes: Mapping) -> Iterator[list]:
     """Yield themes.csv: each theme overall, then by group and by channel.
 
-    A theme is named (staff's name, else its top three terms) only where its count
-    is shown: words of a theme too small to publish could point to its authors.
+    A theme is named (staff's name, else its top three terms) and its comments'
+    language given only where its count is shown: words of a theme too small to
+    publish could point to its authors. The language comes last, added after the
+    other columns, so files read by column position keep working.
     """
     names = {
         (theme["question"], theme["theme"]): (
-            None if theme["suppressed"] else theme["label"] or ", ".join(theme["terms"][:3])
+            (None, None)
+            if theme["suppressed"]
+            else (theme["label"] or ", ".join(theme["terms"][:3]), theme["language"])
         )
         for theme in themes["themes"]
     }
     for theme in themes["themes"]:
         question, key = theme["question"], theme["theme"]
-        shown = names[(question, key)]
-        yield [question, "question", None, key, shown, theme["n"], theme["suppressed"], None]
+        name, language = names[(question, key)]
+        yield [
+            question,
+            "question",
+            None,
+            key,
+            name,
+            theme["n"],
+            theme["suppressed"],
+            None,
+            language,
+        ]
     for table in ("by_group", "by_channel"):
         for row in themes[table]:
             for theme, count in row["counts"].items():
+                name, language = names.get((row["question"], theme), (None, None))
                 yield [
                     row["question"],
                     row["dimension"],
                     row["group"],
                     theme,
-                    names.get((row["question"], theme)),
+                    name,
                     count,
                     count is None,
                     row["shares"].get(theme),
+                    language,
                 ]
 
 

@@ -201,6 +201,20 @@ def test_small_cells_read_suppressed_on_the_page_and_in_every_download(
     assert "Comment themes" in one_file and "suppressed" in text_of(one_file)
 
 
+def test_open_data_names_each_shown_theme_and_its_language(client, login_as, small_cells):
+    login_as("staff")
+    client.post(BASE, data={"question": "why"})
+
+    bundle = zipfile.ZipFile(io.BytesIO(client.get("/reports/themes/download/open-data.zip").data))
+    reader = csv.DictReader(io.StringIO(bundle.read("themes-open-data/themes.csv").decode("utf-8")))
+    assert reader.fieldnames[-1] == "theme_language"  # added last
+    rows = list(reader)
+    overall = [row for row in rows if row["breakdown"] == "question"]
+    assert overall and all(row["theme_language"] == "en" for row in overall)
+    for row in rows:  # named where shown, and the language with the name only
+        assert bool(row["theme_name"]) == bool(row["theme_language"])
+
+
 def test_brokers_cannot_open_the_themes_page(client, login_as, survey):
     login_as("broker")
     assert client.get(f"{BASE}?question=why").status_code == 403
