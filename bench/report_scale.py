@@ -11,7 +11,12 @@ COPY), then measures, each in a fresh process, the time and peak memory of
 - ``raw_month`` and ``month``: the same for the report filtered to one month
   (the dashboard's most common filter), counted in one pass over its responses;
 - ``rebuild``: counting the kept rows afresh from a snapshot (what a change to
-  the survey's questions costs), holding no write lock.
+  the survey's questions costs), holding no write lock;
+- ``fold``: reading the kept rows when the newest ``FOLD_RESPONSES`` submissions are
+  still pending (``surveys.kept_store``: a submission only stores its facts; the next
+  reader folds them in). Before the clock, their part is taken out of the kept rows
+  and they are marked pending, as if just submitted; the timed read folds them back,
+  and the rows must come out as they were.
 
 Usage::
 
@@ -36,6 +41,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -44,7 +50,9 @@ sys.path.insert(0, str(HERE.parent.parent))
 
 DEFAULT_SQLITE = "sqlite:////tmp/engage-bench/report-scale.sqlite3"
 SLUG = "report-scale"
-MODES = ("raw", "report", "raw_month", "month", "rebuild")
+MODES = ("raw", "report", "raw_month", "month", "rebuild", "fold")
+# Submissions waiting to be folded in the ``fold`` measure (a busy day of a large survey).
+FOLD_RESPONSES = 5000
 LIKERT_QUESTIONS = ("safe", "reliable", "affordable", "respectful", "informed")
 WARDS = [f"ward_{n}" for n in range(1, 11)]
 CHANNEL_WEIGHTS = {"web": 70, "paper": 15, "phone": 8, "in_person": 7}
@@ -599,6 +607,15 @@ def measure(database: str, mode: str) -> dict:
                 )
             )
             size = len(session.connection().execute(statement).all())
+        elif mode == "fold":
+            before = report_counts.kept_rows(session, survey, Filters())
+            unfold_newest(session, survey, FOLD_RESPONSES)
+            started = time.perf_counter()
+            folded = report_counts.kept_rows(session, survey, Filters())
+            size = FOLD_RESPONSES
+            assert {k: Counter(v) for k, v in folded.items()} == {
+                k: Counter(v) for k, v in before.items()
+            }, "folding changed the kept rows"
         elif mode == "rebuild":
             report_counts.forget(session, survey.id)
             session.commit()
@@ -632,6 +649,37 @@ def measure(database: str, mode: str) -> dict:
         "size": size,
         **parts,
     }
+
+
+def unfold_newest(session, survey, count: int) -> None:
+    """Take the newest ``count`` responses out of the kept rows and mark them pending."""
+    from sqlalchemy import select, update
+
+    from surveys import report_counts
+    from surveys.counting import Tally
+    from surveys.kept_store import add_rows, facts_table, pending_among
+    from surveys.models import Response
+
+    ids = list(
+        session.execute(
+            select(Response.id)
+            .where(Response.survey_id == survey.id)
+            .order_by(Response.id.desc())
+            .limit(count)
+        ).scalars()
+    )
+    assert not pending_among(session.connection(), ids)
+    shape = report_counts.kept_shape(survey)
+    tally = Tally(shape)
+    found = report_counts.stored_responses(session.connection(), survey.id, shape, response_ids=ids)
+    tally.add_stored(found)
+    add_rows(session, survey.id, {key: -value for key, value in tally.rows().items() if value})
+    session.execute(
+        update(facts_table)
+        .where(facts_table.c.response_id.in_(ids))
+        .values(pending_survey_id=survey.id)
+    )
+    session.commit()
 
 
 def _cpu_seconds() -> float:
