@@ -181,3 +181,12 @@ def suppressed_text() -> str:
     saying which were small would undo it. The page states the minimum cell size.
     """
     return _("suppressed")
+
+
+def question_caption(title: str, question: str) -> str:
+    """Return a table's caption naming its question ("Who labelled the comments: Why?").
+
+    Translated, so that each language joins them as it writes (French puts a space
+    before the colon, Chinese uses a full-width one).
+    """
+    return _("%(title)s: %(question)s", title=title, question=question)

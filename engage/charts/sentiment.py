@@ -17,6 +17,7 @@ from engage.charts.figures import (
     base_layout,
     count_axis,
     count_cell,
+    question_caption,
     row_notes,
     share_axis,
     suppressed_text,
@@ -159,7 +160,7 @@ def labelled_by_figure(key: str, question_label: str, rows: list[Mapping]) -> Fi
         ),
     }
     table = Table(
-        caption=f"{title}: {question_label}",
+        caption=question_caption(title, question_label),
         columns=(_("Language"), _("Comments"), *names.values()),
         rows=tuple(
             Row(
@@ -257,7 +258,7 @@ def sentiment_figure(
             )
         table_rows.append(Row(name(row) if row["dimension"] != "question" else text, tuple(cells)))
     table = Table(
-        caption=f"{title}: {question_label}",
+        caption=question_caption(title, question_label),
         columns=(
             _("Group"),
             _("Comments"),

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from flask_babel import gettext as _
 
-from engage.charts.figures import Cell, Row, Table
+from engage.charts.figures import Cell, Row, Table, question_caption
 from engage.formatting import count_text, percent_text
 from engage.labels import channel_name, group_name
 
@@ -54,7 +54,9 @@ def theme_tables(
         if rows:
             title = _("Comment themes by group: %(dimension)s", dimension=label)
             tables.append(
-                theme_table(f"{title}: {question_label}", _("Group"), rows, names, languages)
+                theme_table(
+                    question_caption(title, question_label), _("Group"), rows, names, languages
+                )
             )
     rows = [row for row in themes["by_channel"] if row["question"] == question]
     if rows:

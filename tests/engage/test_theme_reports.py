@@ -238,3 +238,18 @@ def test_dashboard_shows_the_themes_of_the_chosen_question_by_the_chosen_dimensi
     assert "Comment themes by group: Area" in words and "Comment themes by channel" in words
     assert "Comment themes by group: Age" not in words
     assert "Name and edit the themes" in words
+
+
+def test_a_table_caption_joins_its_title_and_question_as_the_language_writes(
+    client, login_as, survey
+):
+    login_as("staff")
+    client.post(BASE, data={"question": "why"})
+
+    english = client.get(f"{BASE}?question=why&lang=en").get_data(as_text=True)
+    french = client.get(f"{BASE}?question=why&lang=fr").get_data(as_text=True)
+
+    assert re.search(r"<caption>[^<]*: Age: Why</caption>", english)
+    # French puts a space before the colon that joins the table to its question.
+    assert re.search(r"<caption>[^<]* : Why</caption>", french)
+    assert not re.search(r"<caption>[^<]*[^ ]: Why</caption>", french)
