@@ -79,3 +79,11 @@ def test_staff_label_a_page_of_comments_with_one_key_each(
     corrected = [text for text in (SURE_NEGATIVE, SURE_POSITIVE) if labels[text][1] == "neutral"]
     assert len(confirmed) == 1 and len(corrected) == 1
     assert desktop.console_errors == []
+
+
+def test_a_phone_with_no_keyboard_is_not_shown_the_keys(phone, live_server, users, survey):
+    sign_in(phone, live_server.url, users["staff"].email)
+    phone.goto(f"{live_server.url}/reports/transit/comments/review")
+    expect(phone.locator("[data-review-item]").first).to_be_visible()
+    expect(phone.locator("#review-keys")).to_be_hidden()
+    expect(phone.get_by_role("button", name="Save the labels")).to_be_visible()
