@@ -5,9 +5,17 @@ The method (``METHOD``) groups one question's comments, each language on its own
 1. Words: lower-cased runs of two or more letters and combining marks (a vowel sign
    is part of its word: ``word_pattern``), lemmatised with simplemma
    (Barbaresi, *Simplemma*, 2.0, the languages in ``simplemma_languages()``; a
-   language it does not know keeps its words as written), without stop words
-   (scikit-learn's English list; a short French list here; none for other languages,
-   where the document-frequency cut below removes the commonest words).
+   language it does not know keeps its words as written), without stop words: a word
+   goes when the word as written or its lemma is one (``stop_words``). Chinese,
+   Japanese and Korean are written without spaces between words, so a run of Han,
+   Hiragana, Katakana or Hangul characters is cut into overlapping pairs of characters
+   instead, as Lucene's ``CJKAnalyzer`` does (its ``CJKBigramFilter``: "公交车晚点" gives
+   公交, 交车, 车晚, 晚点; a run of one character is kept as that character; Apache
+   Lucene, ``org.apache.lucene.analysis.cjk``). Pairs that straddle two words are noise
+   the document-frequency cut below mostly removes; the pairs a topic's comments share
+   (公交, 图书, 书馆) are its terms. The language's stop words of two or more characters
+   (我们, 因为, 什么) are cut out of the run before pairing, so no pair straddles one, and
+   pairs or lone characters that are stop words (的, 是) are dropped after.
 2. TF-IDF weights (scikit-learn ``TfidfVectorizer``, sublinear term frequency,
    words in at least two comments and at most 90% of them when there are ten or
    more comments).
@@ -29,8 +37,28 @@ rule (``QuoteConsent``, as for the report's quotes): every comment, only those w
 author gave a consenting answer, or none. A comment removed under the retention
 schedule is not passed here at all.
 
-scikit-learn and simplemma are imported inside ``find_themes`` only: the web worker's
-start and the resident's pages never load them (tests/engage/test_worker_start.py).
+Stop words (``stop_words``) come from the Stopwords ISO collection (Gene Diaz and
+contributors, https://github.com/stopwords-iso; the ``stopwordsiso`` package, whose
+lists ship inside it: nothing is downloaded) for every language it has, with these
+exceptions, chosen by what the lists hold:
+
+- English keeps scikit-learn's list (318 function words): Stopwords ISO's 1,298 hold
+  words residents name topics with ("area", "home", "information", "place", "year",
+  "help", "need", "new", "old", "great").
+- French keeps the short list here (function words, as lemmas): Stopwords ISO's 691
+  hold "personne", "gens", "nouveau", "seul", "moins", "plein", "suivant".
+- Urdu adds a short list here to Stopwords ISO's: that list's source text was
+  mis-encoded ("اضتعوبل" for "استعمال"), so it lacks "میں", "سے", "کو", "کا", "نہیں"...
+- Punjabi and Tamil, which Stopwords ISO does not have, get short lists here:
+  postpositions, pronouns, auxiliaries, conjunctions and negation, as the English list
+  holds them ("ਨੂੰ", "ਦੇ", "ਹੈ", "ਨਹੀਂ"; "மற்றும்", "இந்த", "இல்லை").
+
+A language with no list keeps all its words; the document-frequency cut removes the
+commonest.
+
+scikit-learn, simplemma and stopwordsiso are imported inside ``find_themes`` only: the
+web worker's start and the resident's pages never load them
+(tests/engage/test_worker_start.py).
 """
 
 from __future__ import annotations
@@ -44,7 +72,7 @@ from functools import cache
 
 from surveys.report_records import QuoteConsent
 
-METHOD = "tfidf-nmf-1"
+METHOD = "tfidf-nmf-2"  # 2: CJK character pairs, stop words for more languages
 RANDOM_STATE = 0
 COMMENTS_PER_THEME = 50
 MIN_THEMES = 2
@@ -83,6 +111,47 @@ FRENCH_STOP_WORDS = frozenset(
     plus très trop tout tous toute toutes cela ça ici là si non oui bien aussi comme
     donc alors car est sont été était lequel laquelle dont quand chez
     """.split()  # noqa: SIM905 (a list a reader can scan as prose)
+)
+
+# Common Punjabi (Gurmukhi) function words: postpositions, pronouns, auxiliaries,
+# conjunctions, negation. Stopwords ISO has no Punjabi list.
+PUNJABI_STOP_WORDS = frozenset(
+    """
+    ਦਾ ਦੀ ਦੇ ਦੀਆਂ ਨੂੰ ਨੇ ਵਿੱਚ ਵਿਚ ਤੋਂ ਤੇ ਨਾਲ ਲਈ ਵਾਲਾ ਵਾਲੀ ਵਾਲੇ ਬਾਰੇ ਅਤੇ ਜਾਂ ਪਰ ਕਿ ਕਿਉਂਕਿ ਜਦੋਂ ਤਾਂ
+    ਵੀ ਹੀ ਜੋ ਹੈ ਹਨ ਸੀ ਸਨ ਹੋ ਹਾਂ ਹੋਵੇ ਹੁੰਦਾ ਹੁੰਦੀ ਹੁੰਦੇ ਰਿਹਾ ਰਹੀ ਰਹੇ ਗਿਆ ਗਈ ਗਏ ਜਾਂਦਾ ਜਾਂਦੀ ਜਾਂਦੇ
+    ਕਰ ਕਰਦਾ ਕਰਦੀ ਕਰਦੇ ਸਕਦਾ ਸਕਦੀ ਸਕਦੇ ਚਾਹੀਦਾ ਚਾਹੀਦੀ ਚਾਹੀਦੇ ਇਹ ਉਹ ਇਸ ਉਸ ਇਨ੍ਹਾਂ ਉਨ੍ਹਾਂ ਮੈਂ ਮੇਰਾ
+    ਮੇਰੀ ਮੇਰੇ ਅਸੀਂ ਸਾਡਾ ਸਾਡੀ ਸਾਡੇ ਤੁਸੀਂ ਤੁਹਾਡਾ ਤੁਹਾਡੀ ਤੁਹਾਡੇ ਕੋਈ ਕੁਝ ਹੋਰ ਬਹੁਤ ਇੱਕ ਕੀ ਕਿਵੇਂ
+    ਕਿੱਥੇ ਇੱਥੇ ਉੱਥੇ ਜੀ ਨਹੀਂ ਨਾ
+    """.split()  # noqa: SIM905
+)
+
+# Common Tamil function words, as for Punjabi. Stopwords ISO has no Tamil list.
+TAMIL_STOP_WORDS = frozenset(
+    """
+    மற்றும் ஒரு இது அது இந்த அந்த இங்கே அங்கே என்று என்ற என்பது உள்ள உள்ளது இருக்கிறது
+    இருந்து இருந்தது இல்லை ஆனால் மேலும் அல்லது போது பற்றி வரை தான் கூட போல் மிகவும் ரொம்ப
+    எப்போதும் நான் நாங்கள் நாம் நீங்கள் நீ அவர் அவர்கள் அவள் அவன் எங்கள் உங்கள் என் எனது
+    வேண்டும் முடியும் செய்ய ஆகும் ஆக
+    """.split()  # noqa: SIM905
+)
+
+# Common Urdu function words missing from Stopwords ISO's Urdu list (see above).
+URDU_STOP_WORDS = frozenset(
+    """
+    کا کی کے کو سے میں نے پر تک اور یا لیکن کہ بھی ہی جو ہے ہیں تھا تھی تھے ہو ہوں ہوتا ہوتی
+    ہوتے گیا گئی گئے رہا رہی رہے یہ وہ اس ان ہم ہمارا ہماری ہمارے آپ آپکا میرا میری میرے کوئی
+    کچھ بہت لیے لئے ساتھ بارے نہیں نہ
+    """.split()  # noqa: SIM905
+)
+
+# Han (with its iteration mark), Hiragana, Katakana (and its half-width forms) and
+# Hangul: the scripts Lucene's CJKBigramFilter pairs.
+CJK_RUN = re.compile(
+    "(["
+    "\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+    "\u3040-\u309f\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9f"
+    "\u1100-\u11ff\u3130-\u318f\uac00-\ud7af"
+    "]+)"
 )
 
 
@@ -164,17 +233,76 @@ def simplemma_languages() -> frozenset[str]:
     return frozenset(SUPPORTED_LANGUAGES)
 
 
-def words(text: str, language: str) -> list[str]:
-    """Return the comment's words as lemmas, without stop words."""
-    import simplemma
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+def base_language(language: str) -> str:
+    """Return a language tag's base code: "zh" for "zh_Hans", "pa" for "pa-IN"."""
+    return language.split("-")[0].split("_")[0].lower()
 
-    base = language.split("-")[0].split("_")[0].lower()
-    tokens = [token.lower() for token in word_pattern().findall(text)]
-    if base in simplemma_languages():
-        tokens = [simplemma.lemmatize(token, lang=base).lower() for token in tokens]
-    stop = ENGLISH_STOP_WORDS if base == "en" else FRENCH_STOP_WORDS if base == "fr" else ()
-    return [token for token in tokens if token not in stop and len(token) > 1]
+
+@cache
+def stop_words(language: str) -> frozenset[str]:
+    """Return the language's stop words, NFC-normalised and lower-cased (module docstring)."""
+    base = base_language(language)
+    if base == "en":
+        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+        listed: frozenset[str] | set[str] = ENGLISH_STOP_WORDS
+    elif base == "fr":
+        listed = FRENCH_STOP_WORDS
+    elif base == "pa":
+        listed = PUNJABI_STOP_WORDS
+    elif base == "ta":
+        listed = TAMIL_STOP_WORDS
+    else:
+        import stopwordsiso
+
+        listed = stopwordsiso.stopwords(base) if stopwordsiso.has_lang(base) else set()
+        if base == "ur":
+            listed |= URDU_STOP_WORDS
+    return frozenset(unicodedata.normalize("NFC", word).lower() for word in listed)
+
+
+@cache
+def _cjk_stop_pattern(language: str) -> re.Pattern[str] | None:
+    """Return the pattern of the language's stop words of two or more CJK characters."""
+    long = sorted(
+        (word for word in stop_words(language) if len(word) > 1 and CJK_RUN.fullmatch(word)),
+        key=lambda word: (-len(word), word),
+    )
+    return re.compile("|".join(map(re.escape, long))) if long else None
+
+
+def _bigrams(run: str, language: str) -> list[str]:
+    """Return a CJK run's overlapping character pairs (a lone character alone), no stop words."""
+    stop = stop_words(language)
+    pattern = _cjk_stop_pattern(language)
+    pieces = pattern.split(run) if pattern else [run]
+    terms = []
+    for piece in pieces:
+        grams = [piece] if len(piece) == 1 else [piece[i : i + 2] for i in range(len(piece) - 1)]
+        terms.extend(gram for gram in grams if unicodedata.normalize("NFC", gram) not in stop)
+    return terms
+
+
+def words(text: str, language: str) -> list[str]:
+    """Return the comment's words as lemmas (CJK runs as character pairs), without stop words."""
+    import simplemma
+
+    base = base_language(language)
+    lemmatise = base in simplemma_languages()
+    stop = stop_words(language)
+    terms = []
+    # re.split with a group: even items are the text between CJK runs, odd items the runs.
+    for position, part in enumerate(CJK_RUN.split(text)):
+        if position % 2:
+            terms.extend(_bigrams(part, language))
+            continue
+        for token in word_pattern().findall(part):
+            token = token.lower()
+            lemma = simplemma.lemmatize(token, lang=base).lower() if lemmatise else token
+            written = {unicodedata.normalize("NFC", form) for form in (token, lemma)}
+            if len(lemma) > 1 and not written & stop:
+                terms.append(lemma)
+    return terms
 
 
 def _language_themes(
