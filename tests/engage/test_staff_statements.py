@@ -211,7 +211,7 @@ def statements_per_page(app, paths: list[str]) -> dict[str, tuple[int, list[str]
     return found
 
 
-LIST_PAGES = ["/", "/intake/", "/reports/", "/manage/"]
+LIST_PAGES = ["/", "/intake/", "/reports/", "/manage/", "/reports/comments-to-label"]
 SURVEY_PAGES = [
     f"/intake/{SLUG}/enter",
     f"/intake/{SLUG}/entries",
@@ -224,6 +224,8 @@ SURVEY_PAGES = [
     f"/reports/{SLUG}/",
     f"/reports/{SLUG}/?dimension=gender",
     f"/reports/{SLUG}/comments",
+    f"/reports/{SLUG}/comments/review",
+    f"/reports/{SLUG}/comments/themes",
     f"/manage/{SLUG}/",
     f"/manage/{SLUG}/texts",
     f"/manage/{SLUG}/questions/q1",
