@@ -2,22 +2,23 @@
 
 Every grouped figure of a report (respondents, totals, representation, outcomes by
 group, intersections, sentiment, weighting cells) is defined here and nowhere else.
-Kept counts (``surveys.report_counts``: each write adds what one response
-contributes), filtered reports and rebuilds all count through ``Tally``:
+Kept counts (``surveys.report_counts``: readers fold the facts submissions leave
+pending, corrections move a response's part), filtered reports and rebuilds all
+count through ``Tally``:
 
 - ``facts_of`` reads one response once: its group in every dimension (the
   Washington Group status derived by
   ``surveys.demographics.disability_status_of_choices``), its closed answers, its
   comments' sentiment labels and its UTC day; these *facts* are also kept per
   response (``response_facts``), so a filtered report reads one row per response;
-- ``Tally.add_facts`` sums responses by their combination of groups, and
+- ``Tally.add_many`` sums responses by their combination of groups, and
   ``Tally.rows`` expands the sums into the rows of each report statement, keyed
   ``(statement name, row key)``.
 
 Summing before expanding makes a pass over many responses cost a few dictionary
-updates per response, not one per statement row. One response (a submission) and a
-million (a filtered report, a rebuild) go through the same steps, so kept, filtered
-and rebuilt counts cannot disagree.
+updates per response, not one per statement row. A few responses (a fold, a
+correction) and a million (a filtered report, a rebuild) go through the same steps, so
+kept, filtered and rebuilt counts cannot disagree.
 
 Conventions of the rows (see ``surveys.aggregates`` for how reports read them):
 
@@ -283,11 +284,6 @@ class Tally:
     comments: Counts = field(default_factory=Counts)
     comment_context: Counter = field(default_factory=Counter)
 
-    def add(self, response: StoredResponse) -> Facts:
-        """Count one response from its stored answers; return its facts."""
-        [(_unused, facts)] = self.add_all([(None, response)])
-        return facts
-
     def add_all(self, found: Iterable[tuple[int, StoredResponse]]) -> list[tuple[int, Facts]]:
         """Count stored responses from their answers; return each one's id with its facts."""
         counted = [(key, facts_of(self.shape, response), response) for key, response in found]
@@ -305,15 +301,11 @@ class Tally:
         while self.add_all(itertools.islice(found, BATCH)):
             pass
 
-    def add_facts(self, channel: str, language: str, area: str | None, facts: Facts) -> None:
-        """Count one response from its facts (profiles stay JSON until expanded)."""
-        self.add_many([(channel, language, area, facts.profile, facts.answers, facts.day)])
-
     def add_many(self, found: Sequence[tuple[str, str, str | None, str, str, str]]) -> None:
         """Count responses from their facts: ``(channel, language, area, profile, answers, day)``.
 
-        The one place facts are counted, for one submission or a filtered report's
-        thousands alike: the answers of a batch are parsed in one ``json.loads`` and
+        The one place facts are counted, for a correction's one response or a filtered
+        report's thousands alike: the answers of a batch are parsed in one ``json.loads`` and
         their entries placed with array operations, so a response costs a few
         microseconds rather than a loop of its own.
         """

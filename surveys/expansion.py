@@ -134,11 +134,11 @@ def _membership(entries: Entries, height: int):
 
     Sparse for many profiles (a profile is in one or a few of a dimension's groups, one
     of hundreds of weighting cells); dense for a few, such as the one response of a
-    submission, where building a sparse matrix would cost more than the product.
+    correction or a small fold, where building a sparse matrix would cost more than the product.
     """
     if height <= DENSE_UP_TO:
         return _entries(entries, height)
-    from scipy import sparse  # only for many profiles: a submission never loads SciPy
+    from scipy import sparse  # only for many profiles: a small count never loads SciPy
 
     width = max(len(entries.columns.index), 1)
     rows = np.frombuffer(entries.rows, dtype=np.int64)

@@ -4,7 +4,7 @@ A resident waits for a worker after every restart, so ``create_app`` imports onl
 serving a page or a submission needs. Migrations (Alembic, Mako), spreadsheets
 (openpyxl), statistics (SciPy), single sign-on (Authlib, requests) and the heavier
 analysis libraries are imported inside the functions that use them. NumPy is allowed:
-every submission counts its response with it (``surveys.counting``).
+the statistics, disclosure and themes modules import it at start.
 """
 
 from __future__ import annotations
